@@ -1,0 +1,1 @@
+"""Candidate profiles arrive with the « Candidates sign online » issue."""

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from pledges import views
+
+app_name = "pledges"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("propositions/<int:number>/", views.proposal, name="proposal"),
+]
