@@ -49,7 +49,14 @@ class ArrondissementInline(admin.TabularInline):
 
 @admin.register(Commune)
 class CommuneAdmin(ReadOnlyAdmin):
-    list_display = ["insee_code", "name", "departement", "postal_codes", "population", "elects_council"]
+    list_display = [
+        "insee_code",
+        "name",
+        "departement",
+        "postal_codes",
+        "population",
+        "elects_council",
+    ]
     list_filter = ["elects_council", "departement__region", "departement"]
     list_select_related = ["departement"]
     search_fields = ["insee_code", "name", "postal_codes"]

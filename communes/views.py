@@ -69,6 +69,7 @@ def api_search(request):
                     % {"max": API_MAX_LIMIT}
                 },
                 status=400,
+                json_dumps_params={"ensure_ascii": False},
             )
         limit = int(raw_limit)
     query = request.GET.get("q", "")[:100]
@@ -86,4 +87,4 @@ def api_search(request):
         }
         for commune in _search(query, limit)
     ]
-    return JsonResponse({"results": results})
+    return JsonResponse({"results": results}, json_dumps_params={"ensure_ascii": False})

@@ -1,8 +1,9 @@
 """Settings for the Coorace #Municipales2020 site.
 
 One module, driven by environment variables (see the README's configuration table).
-With nothing set, the site runs in development mode on an SQLite file in the project
-and prints e-mails to the console.
+With nothing set, the site runs in development mode (DEBUG on) on an SQLite file in
+the project and prints e-mails to the console; production sets DJANGO_DEBUG=0 and the
+rest of the table.
 """
 
 from pathlib import Path
@@ -15,12 +16,12 @@ from config.env import env, env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env_bool("DJANGO_DEBUG", default=False)
+# Development by default: production sets DJANGO_DEBUG=0 and the variables below.
+DEBUG = env_bool("DJANGO_DEBUG", default=True)
 
-# In development a fixed key is fine; in production the key must come from the
-# environment, and the site refuses to start without one.
-_DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
-SECRET_KEY = env("DJANGO_SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
+# In development a fixed key is fine; in production it must come from the environment,
+# and the site refuses to start without one.
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key" if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured(
         "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (see the README)."
@@ -185,3 +186,8 @@ LOGGING = {
 
 # Site-specific settings.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Shown on the « Mentions légales » and « Données personnelles » pages.
+SITE_PUBLISHER = env("SITE_PUBLISHER", default="Coorace")
+SITE_CONTACT_EMAIL = env("SITE_CONTACT_EMAIL", default="contact@coorace.org")
+SITE_PUBLICATION_DIRECTOR = env("SITE_PUBLICATION_DIRECTOR", default="")
+SITE_HOSTING_PROVIDER = env("SITE_HOSTING_PROVIDER", default="")

@@ -32,7 +32,9 @@ class Campaign(models.Model):
     signing_open = models.BooleanField(
         _("signatures ouvertes"),
         default=True,
-        help_text=_("Décochez pour fermer les signatures (les candidats peuvent encore consulter)."),
+        help_text=_(
+            "Décochez pour fermer les signatures (les candidats peuvent encore consulter)."
+        ),
     )
 
     objects = CampaignQuerySet.as_manager()
@@ -70,7 +72,9 @@ class Proposal(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("numéro"))
     title = models.CharField(_("titre"), max_length=200)
-    context = models.TextField(_("contexte"), help_text=_("Le paragraphe qui présente la proposition."))
+    context = models.TextField(
+        _("contexte"), help_text=_("Le paragraphe qui présente la proposition.")
+    )
 
     class Meta:
         verbose_name = _("proposition")
@@ -106,7 +110,9 @@ class Commitment(models.Model):
         related_name="commitments",
     )
     position = models.PositiveSmallIntegerField(_("position"))
-    text = models.TextField(_("texte"), help_text=_("La phrase exacte, commençant par « Je m’engage à »."))
+    text = models.TextField(
+        _("texte"), help_text=_("La phrase exacte, commençant par « Je m’engage à ».")
+    )
 
     class Meta:
         verbose_name = _("engagement")
@@ -116,7 +122,9 @@ class Commitment(models.Model):
             models.UniqueConstraint(
                 fields=["proposal", "position"],
                 name="unique_commitment_position",
-                violation_error_message=_("Cette proposition a déjà un engagement à cette position."),
+                violation_error_message=_(
+                    "Cette proposition a déjà un engagement à cette position."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(position__gte=1),

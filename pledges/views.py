@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -47,3 +48,22 @@ def proposal(request, number):
             "next": next(((n, t) for n, t in siblings if n > number), None),
         },
     )
+
+
+def _site_identity() -> dict:
+    return {
+        "publisher": settings.SITE_PUBLISHER,
+        "contact_email": settings.SITE_CONTACT_EMAIL,
+        "publication_director": settings.SITE_PUBLICATION_DIRECTOR,
+        "hosting_provider": settings.SITE_HOSTING_PROVIDER,
+    }
+
+
+@require_GET
+def legal_notice(request):
+    return render(request, "pages/legal_notice.html", _site_identity())
+
+
+@require_GET
+def privacy(request):
+    return render(request, "pages/privacy.html", _site_identity())

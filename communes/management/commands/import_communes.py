@@ -47,6 +47,8 @@ class Command(BaseCommand):
         except ImportFileError as error:
             raise CommandError(f"Import annulé, rien n’a été écrit. {error}") from None
         elapsed = time.perf_counter() - started
+        if self.verbosity == 0:
+            return
         for name, counts in report.counts.items():
             line = (
                 f"{name} : {counts.created} créé(s), {counts.updated} modifié(s), "

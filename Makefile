@@ -1,0 +1,54 @@
+# The README's commands. `make run` serves the site; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The PostgreSQL pass of `make test` (pytest-django creates and drops test_coorace).
+TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/coorace
+# The server must answer; the test database itself is created by pytest-django.
+PG_PROBE = import psycopg2; psycopg2.connect("$(TEST_POSTGRES_URL)", dbname="postgres", connect_timeout=3).close()
+
+.PHONY: run test lint format venv setup clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+setup: venv
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py import_communes
+	DJANGO_DEBUG=1 $(PY) manage.py load_charter
+
+run: setup
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+# SQLite first; then PostgreSQL when it answers on $(TEST_POSTGRES_URL), else its
+# tests are skipped with a message (.ci/run, with REQUIRE_NO_SKIP=1, fails on that).
+test: venv
+	@if $(PY) -c '$(PG_PROBE)' 2>/tmp/coorace-pg-probe.log; then \
+		echo "== Passe SQLite =="; \
+		$(PY) -m pytest -m "not postgresql" $(PYTEST_ARGS) || exit $$?; \
+		echo "== Passe PostgreSQL ($(TEST_POSTGRES_URL)) =="; \
+		DATABASE_URL=$(TEST_POSTGRES_URL) $(PY) -m pytest -m "not browser" $(PYTEST_ARGS); \
+	else \
+		echo "PostgreSQL ne répond pas sur $(TEST_POSTGRES_URL) : la passe PostgreSQL est sautée."; \
+		tail -n 1 /tmp/coorace-pg-probe.log; \
+		$(PY) -m pytest $(PYTEST_ARGS) || exit $$?; \
+		if [ "$$REQUIRE_NO_SKIP" = 1 ]; then echo "REQUIRE_NO_SKIP=1 : PostgreSQL est exigé."; exit 1; fi; \
+	fi
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,58 @@
+"""Shared test set-up.
+
+The reference data (35,051 communes) and the charter are loaded once per test run into
+the test database; each test then runs in a transaction that is rolled back.
+"""
+
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("import_communes", verbosity=0)
+        call_command("loaddata", "pledges_charter", verbosity=0)
+
+
+def pytest_report_header(config):
+    return f"database: {connection.vendor} ({connection.settings_dict['NAME']})"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgresql` skip, saying why, when the suite runs on SQLite."""
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(
+        reason="needs PostgreSQL: set DATABASE_URL=postgres://… (make test does when "
+        "PostgreSQL listens on 127.0.0.1:5432)"
+    )
+    for item in items:
+        if "postgresql" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """With REQUIRE_NO_SKIP=1 (set by .ci/run), a skipped test fails the run."""
+    if os.environ.get("REQUIRE_NO_SKIP") != "1" or exitstatus != 0:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if skipped:
+        reporter.write_line(
+            f"REQUIRE_NO_SKIP=1: {skipped} test(s) skipped, which CI does not allow.", red=True
+        )
+        session.exitstatus = 1
+
+
+@pytest.fixture
+def superuser_client(client):
+    user = get_user_model().objects.create_superuser(
+        "admin", "admin@coorace.test", "motdepasse-solide"
+    )
+    client.force_login(user)
+    return client
