@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
     "communes",
     "candidates",
     "pledges",
@@ -56,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -112,6 +115,37 @@ def _cache_from_url(url: str) -> dict:
 # A per-process memory cache unless CACHE_URL points at a shared one (Redis), which
 # several app servers need to share rate limits and cached pages.
 CACHES = {"default": _cache_from_url(env("CACHE_URL", default="locmem://default"))}
+
+# Accounts (django-allauth): e-mail and password, e-mail verified before anything is signed.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Coorace #Municipales2020] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# allauth's rate limits (its defaults, kept in the default cache so that several app
+# servers share them when CACHE_URL points at Redis).
+ACCOUNT_RATE_LIMITS = {
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reset_password": "20/m/ip,5/m/key",
+    "reauthenticate": "10/m/user",
+    "reset_password_from_key": "20/m/ip",
+    "signup": "20/m/ip",
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "confirm_email": "1/3m/key",
+}
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "pledges:space"
+ACCOUNT_LOGOUT_REDIRECT_URL = "pledges:home"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -191,3 +225,6 @@ SITE_PUBLISHER = env("SITE_PUBLISHER", default="Coorace")
 SITE_CONTACT_EMAIL = env("SITE_CONTACT_EMAIL", default="contact@coorace.org")
 SITE_PUBLICATION_DIRECTOR = env("SITE_PUBLICATION_DIRECTOR", default="")
 SITE_HOSTING_PROVIDER = env("SITE_HOSTING_PROVIDER", default="")
+
+# Who is told by e-mail when a candidate signs or asks for a correction.
+STAFF_NOTIFICATION_EMAILS = env_list("STAFF_NOTIFICATION_EMAILS", default=[])

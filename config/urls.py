@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 urlpatterns = [
     path("", include("pledges.urls")),
     path("", include("communes.urls")),
+    path("", include("candidates.urls")),
+    path("compte/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -56,3 +56,21 @@ def superuser_client(client):
     )
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def reference_data(django_db_blocker):
+    """For transactional tests: the flush after an earlier one empties every table."""
+    from communes.models import Commune
+
+    if not Commune.objects.exists():
+        call_command("import_communes", verbosity=0)
+    call_command("load_charter", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits and cached pages live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()

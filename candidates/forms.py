@@ -1,0 +1,166 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from candidates.models import STATEMENT_MAX_LENGTH, Candidate, website_validator
+from communes.models import Commune
+from communes.search import normalize_name
+
+COMMUNE_CHOICES_SHOWN = 8
+
+
+class CandidateForm(forms.Form):
+    """« Ma candidature ». Forms only validate: candidates.services.save_candidate writes.
+
+    The commune is chosen by its INSEE code (`commune`, filled by the autocomplete) or,
+    without JavaScript, typed as text (`commune_query`): an unambiguous name or postal
+    code is taken as is, otherwise the form comes back with the matching communes to
+    choose from, everything else kept.
+    """
+
+    first_name = forms.CharField(label=_("Prénom"), max_length=100)
+    last_name = forms.CharField(label=_("Nom"), max_length=100)
+    commune_query = forms.CharField(
+        label=_("Commune où vous êtes candidat·e"),
+        max_length=100,
+        required=False,
+        help_text=_("Tapez le nom ou le code postal, puis choisissez dans la liste."),
+    )
+    commune = forms.CharField(required=False, widget=forms.HiddenInput, max_length=5)
+    role = forms.ChoiceField(
+        label=_("Votre rôle"), choices=Candidate.Role.choices, widget=forms.RadioSelect
+    )
+    list_name = forms.CharField(
+        label=_("Nom de la liste"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Obligatoire pour une tête de liste dans une commune de 1 000 habitants ou plus."
+        ),
+    )
+    political_label = forms.CharField(
+        label=_("Étiquette politique (facultatif)"),
+        max_length=100,
+        required=False,
+        help_text=_("Par exemple « Divers gauche », « Sans étiquette »."),
+    )
+    website = forms.CharField(
+        label=_("Site web (facultatif)"),
+        max_length=300,
+        required=False,
+        validators=[website_validator],
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+    statement = forms.CharField(
+        label=_("Déclaration publique (facultatif)"),
+        required=False,
+        max_length=STATEMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Texte brut, 600 caractères au plus, publié avec votre signature."),
+        error_messages={
+            "max_length": _(
+                "La déclaration compte %(show_value)d caractères : 600 au plus, raccourcissez-la."
+            )
+        },
+    )
+    phone = forms.CharField(
+        label=_("Téléphone (facultatif, jamais publié)"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        help_text=_("L’équipe Coorace peut vous appeler pour vérifier votre candidature."),
+    )
+
+    locked_fields = ("first_name", "last_name", "commune", "role", "list_name")
+
+    def __init__(self, *args, candidate: Candidate | None = None, locked: bool = False, **kwargs):
+        if candidate is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "first_name": candidate.first_name,
+                "last_name": candidate.last_name,
+                "commune": candidate.commune.insee_code,
+                "commune_query": f"{candidate.commune.name} ({candidate.commune.departement_id})",
+                "role": candidate.role,
+                "list_name": candidate.list_name,
+                "political_label": candidate.political_label,
+                "website": candidate.website,
+                "statement": candidate.statement,
+                "phone": candidate.phone,
+            }
+        super().__init__(*args, **kwargs)
+        self.locked = locked
+        self.commune_choices: list[Commune] = []
+        if locked:
+            for name in (*self.locked_fields, "commune_query"):
+                self.fields[name].widget.attrs["readonly"] = True
+            self.fields["role"].widget = forms.Select(choices=Candidate.Role.choices)
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+        self.fields["website"].widget.attrs["autocomplete"] = "url"
+        self.fields["commune_query"].widget.attrs.update(
+            {"autocomplete": "off", "data-commune-autocomplete": "id_commune"}
+        )
+
+    def clean_statement(self):
+        # Plain text: normalise line endings so that 600 means 600 characters.
+        return self.cleaned_data["statement"].replace("\r\n", "\n").strip()
+
+    def clean_commune(self):
+        code = self.cleaned_data["commune"].strip().upper()
+        query = self.data.get(self.add_prefix("commune_query"), "").strip()
+        if code:
+            commune = Commune.objects.select_related("departement").filter(insee_code=code).first()
+            if commune is None:
+                raise forms.ValidationError(
+                    _("Cette commune n’existe pas : choisissez-la à nouveau.")
+                )
+            return commune
+        if not query:
+            raise forms.ValidationError(_("Indiquez la commune où vous êtes candidat·e."))
+        matches = list(
+            Commune.objects.search(query).select_related("departement")[: COMMUNE_CHOICES_SHOWN + 1]
+        )
+        exact = [c for c in matches if normalize_name(c.name) == normalize_name(query)]
+        if len(matches) == 1:
+            return matches[0]
+        if len(exact) == 1:
+            return exact[0]
+        if not matches:
+            raise forms.ValidationError(
+                _(
+                    "Aucune commune ne correspond à « %(query)s » : vérifiez l’orthographe "
+                    "ou tapez le code postal."
+                )
+                % {"query": query}
+            )
+        self.commune_choices = matches[:COMMUNE_CHOICES_SHOWN]
+        raise forms.ValidationError(
+            _("Plusieurs communes correspondent à « %(query)s » : choisissez la vôtre ci-dessous.")
+            % {"query": query}
+        )
+
+
+class CorrectionRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Que faut-il corriger ?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Par exemple : « Mon nom s’écrit Lefèvre, avec un accent. »"),
+        error_messages={"required": _("Dites-nous ce qu’il faut corriger.")},
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Votre mot de passe, pour confirmer"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Ce mot de passe n’est pas le bon."))
+        return password
