@@ -90,6 +90,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Take SQLite's write lock when a transaction starts, so that two requests deciding
+    # the same row are serialised as PostgreSQL's SELECT … FOR UPDATE serialises them.
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
@@ -229,3 +233,5 @@ SITE_HOSTING_PROVIDER = env("SITE_HOSTING_PROVIDER", default="")
 
 # Who is told by e-mail when a candidate signs or asks for a correction.
 STAFF_NOTIFICATION_EMAILS = env_list("STAFF_NOTIFICATION_EMAILS", default=[])
+# A pending signature is marked « en retard » in the moderation queue after this many days.
+MODERATION_OVERDUE_DAYS = env_int("MODERATION_OVERDUE_DAYS", default=3)

@@ -71,3 +71,28 @@ def notify_staff_of_correction(correction) -> None:
             "reply_to": correction.candidate.user.email,
         },
     )
+
+
+DECISION_TEMPLATES = {
+    "approved": "decision_approved",
+    "changes_requested": "decision_changes_requested",
+    "rejected": "decision_rejected",
+    "unpublished": "decision_unpublished",
+}
+
+
+def send_decision(pledge, action: str, *, note: str = "", reason=None) -> None:
+    """Tell the candidate what staff decided, and what they can do now."""
+    candidate = pledge.candidate
+    send(
+        DECISION_TEMPLATES[action],
+        to=[candidate.user.email],
+        context={
+            "candidate": candidate,
+            "pledge": pledge,
+            "note": note,
+            "reason": reason,
+            "public_url": absolute_url(pledge.get_absolute_url()),
+            "space_url": absolute_url(reverse("pledges:space")),
+        },
+    )

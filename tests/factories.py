@@ -4,12 +4,13 @@ import itertools
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
-from django.utils import timezone
+from django.contrib.auth.models import Group
 
 from candidates.models import Candidate
 from communes.models import Commune, Departement
 from communes.search import normalize_name
-from pledges.models import Campaign, Commitment, Pledge, PledgeEvent
+from pledges.models import Campaign, Commitment, Pledge
+from pledges.moderation import approve_pledge
 from pledges.services import submit_pledge
 
 PASSWORD = "un-mot-de-passe-solide-2020"
@@ -67,15 +68,24 @@ def make_pledge(candidate=None, *, codes=("1.1", "2.1"), status=None) -> Pledge:
     return pledge
 
 
-def approve(pledge: Pledge) -> Pledge:
-    """Stand-in for the moderation service of the next issue: approve and record it."""
-    now = timezone.now()
-    Pledge.objects.filter(pk=pledge.pk).update(status=Pledge.Status.APPROVED, approved_at=now)
-    pledge.refresh_from_db()
-    PledgeEvent.objects.create(
-        pledge=pledge, kind=PledgeEvent.Kind.APPROVED, at=now, is_public=True
+def make_moderator(username: str = "moderatrice", *, group: str = "Modération", **fields):
+    """A staff member in the « Modération » group (seeded by a migration)."""
+    user = get_user_model().objects.create_user(
+        username=username,
+        email=f"{username}@coorace.test",
+        password=PASSWORD,
+        is_staff=True,
+        **fields,
     )
-    return pledge
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def approve(pledge: Pledge, moderator=None) -> Pledge:
+    """Approve through the moderation service, as staff would."""
+    moderator = moderator or get_user_model().objects.filter(username="moderatrice").first()
+    return approve_pledge(pledge=pledge, moderator=moderator or make_moderator())
 
 
 def current_campaign() -> Campaign:
