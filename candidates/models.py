@@ -6,8 +6,12 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune
+from communes.search import normalize_name
 
 STATEMENT_MAX_LENGTH = 600
+SEARCH_KEY_MAX_LENGTH = 600
+# The fields the search key is made of: saving any of them refreshes it.
+SEARCH_KEY_SOURCES = {"first_name", "last_name", "list_name"}
 
 # Only web addresses a visitor can safely follow: no javascript:, data:, ftp: …
 website_validator = URLValidator(
@@ -52,6 +56,13 @@ class Candidate(models.Model):
         blank=True,
         help_text=_("Jamais publié : l’équipe Coorace s’en sert pour vérifier la candidature."),
     )
+    search_key = models.CharField(
+        _("clé de recherche"),
+        max_length=SEARCH_KEY_MAX_LENGTH,
+        db_index=True,
+        editable=False,
+        help_text=_("Prénom et nom (dans les deux ordres) et liste, sans accents ni espaces."),
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
@@ -75,9 +86,33 @@ class Candidate(models.Model):
     def __str__(self):
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        self.search_key = candidate_search_key(
+            first_name=self.first_name, last_name=self.last_name, list_name=self.list_name
+        )
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and SEARCH_KEY_SOURCES & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
+
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+def candidate_search_key(*, first_name: str, last_name: str, list_name: str) -> str:
+    """What a signatory search is matched against, space-separated parts of a-z0-9 text.
+
+    « Camille Martin », « Martin Camille » and the list name are each normalised like a
+    commune name (communes.search.normalize_name), so a query matches within one part:
+    « martin camille » finds her, « camille ensemble » finds nothing.
+    """
+    parts = [
+        normalize_name(f"{first_name} {last_name}"),
+        normalize_name(f"{last_name} {first_name}"),
+        normalize_name(list_name),
+    ]
+    return " ".join(part for part in parts if part)[:SEARCH_KEY_MAX_LENGTH]
 
 
 class CorrectionRequest(models.Model):

@@ -13,4 +13,6 @@ urlpatterns = [
         rf"^communes/{INSEE_CODE}-(?P<slug>[-\w]+)/$", views.detail_with_slug, name="detail_slug"
     ),
     path("api/communes/", views.api_search, name="api_search"),
+    re_path(r"^regions/(?P<code>[0-9]{2,3})/$", views.region, name="region"),
+    re_path(r"^departements/(?P<code>[0-9]{2,3}|2[AB])/$", views.departement, name="departement"),
 ]

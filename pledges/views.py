@@ -18,7 +18,8 @@ from candidates.decorators import (
 from candidates.models import Candidate
 from candidates.services import identity_is_locked
 from pledges.forms import SignatureForm
-from pledges.models import Campaign, Commitment, Pledge, PledgeEvent, Proposal
+from pledges.http import public_cache
+from pledges.models import Campaign, Commitment, Pledge, PledgeEvent
 from pledges.services import (
     add_commitment,
     candidacy_consent,
@@ -42,35 +43,6 @@ def _proposals_with_commitments(campaign: Campaign):
     )
 
 
-@require_GET
-def home(request):
-    campaign = _current_campaign()
-    return render(
-        request,
-        "pledges/home.html",
-        {"campaign": campaign, "proposals": list(_proposals_with_commitments(campaign))},
-    )
-
-
-@require_GET
-def proposal(request, number):
-    campaign = _current_campaign()
-    proposal = get_object_or_404(_proposals_with_commitments(campaign), number=number)
-    siblings = list(
-        Proposal.objects.filter(campaign=campaign).order_by("number").values_list("number", "title")
-    )
-    return render(
-        request,
-        "pledges/proposal.html",
-        {
-            "campaign": campaign,
-            "proposal": proposal,
-            "previous": next(((n, t) for n, t in reversed(siblings) if n < number), None),
-            "next": next(((n, t) for n, t in siblings if n > number), None),
-        },
-    )
-
-
 def _site_identity() -> dict:
     return {
         "publisher": settings.SITE_PUBLISHER,
@@ -80,11 +52,13 @@ def _site_identity() -> dict:
     }
 
 
+@public_cache
 @require_GET
 def legal_notice(request):
     return render(request, "pages/legal_notice.html", _site_identity())
 
 
+@public_cache
 @require_GET
 def privacy(request):
     return render(request, "pages/privacy.html", _site_identity())
