@@ -94,5 +94,10 @@ def send_decision(pledge, action: str, *, note: str = "", reason=None) -> None:
             "reason": reason,
             "public_url": absolute_url(pledge.get_absolute_url()),
             "space_url": absolute_url(reverse("pledges:space")),
+            "certificate_url": absolute_url(
+                reverse("pledges:certificate_download", kwargs={"pk": pledge.pk})
+            )
+            if action == "approved"
+            else "",
         },
     )

@@ -21,7 +21,9 @@ from django.utils.translation import gettext as _
 from candidates.models import Candidate
 from candidates.services import pseudonym_for
 from pledges import emails
-from pledges.models import AuditEntry, Pledge, PledgeEvent, RejectionReason
+from pledges.certificates import issue_certificate
+from pledges.models import AuditEntry, Certificate, Pledge, PledgeEvent, RejectionReason
+from pledges.queries import invalidate_public_caches
 
 Status = Pledge.Status
 
@@ -87,6 +89,10 @@ def _decide(
         if new_status == Status.APPROVED and locked.approved_at is None:
             locked.approved_at = now
         locked.save(update_fields=["status", "approved_at"])
+        if new_status == Status.APPROVED:
+            issue_certificate(pledge=locked)
+        # After the commit: a request in between must not cache the old data anew.
+        transaction.on_commit(invalidate_public_caches)
         PledgeEvent.objects.create(
             pledge=locked,
             kind=action,  # the event kinds share the actions' codes
@@ -180,6 +186,27 @@ def unpublish_pledge(
     )
 
 
+def reissue_certificate(
+    *, pledge: Pledge, moderator: AbstractBaseUser, ip_address: str | None = None
+) -> Certificate:
+    """Staff issue a new version of an approved pledge's certificate (e.g. a new layout)."""
+    with transaction.atomic():
+        certificate = issue_certificate(pledge=pledge, force=True)
+        if certificate is None:
+            raise ValidationError(
+                _("Seule une signature validée a une attestation : rien n’a été réémis.")
+            )
+        record_audit(
+            action=AuditEntry.Action.CERTIFICATE_REISSUED,
+            moderator=moderator,
+            pledge=pledge,
+            changes={"version": [certificate.version - 1, certificate.version]},
+            note=certificate.reference,
+            ip_address=ip_address,
+        )
+    return certificate
+
+
 @dataclass
 class BulkResult:
     done: list[Pledge] = field(default_factory=list)
@@ -252,7 +279,9 @@ def edit_candidate_identity(
         return candidate
     candidate.full_clean(exclude=["user"])
     candidate.save()
+    transaction.on_commit(invalidate_public_caches)
     for pledge in candidate.pledges.all():
+        issue_certificate(pledge=pledge)  # what the certificate says has changed
         record_audit(
             action=AuditEntry.Action.IDENTITY_EDITED,
             moderator=moderator,

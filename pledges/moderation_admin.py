@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from pledges.exports import staff_csv
 from pledges.models import (
     AuditEntry,
+    Certificate,
     Pledge,
     PledgeEvent,
     PledgeTrace,
@@ -44,6 +45,7 @@ from pledges.moderation import (
     approve_pledge,
     bulk_approve,
     bulk_reject,
+    reissue_certificate,
     reject_pledge,
     request_changes,
     unpublish_pledge,
@@ -152,6 +154,7 @@ class DecisionForm(forms.Form):
             ("changes", gettext_lazy("Demander des compléments")),
             ("reject", gettext_lazy("Refuser")),
             ("unpublish", gettext_lazy("Dépublier")),
+            ("reissue", gettext_lazy("Réémettre l’attestation")),
         ]
     )
     message = forms.CharField(required=False, max_length=2000, widget=forms.Textarea)
@@ -212,6 +215,21 @@ class PledgeEventInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("commitment__proposal", "reason")
 
 
+class CertificateInline(ReadOnlyInline):
+    model = Certificate
+    fields = ["reference", "version", "issued_at", "superseded_at", "fingerprint", "download"]
+    readonly_fields = fields
+    verbose_name_plural = gettext_lazy("Attestations (toutes les versions)")
+
+    @admin.display(description=gettext_lazy("vérification"))
+    def download(self, obj):
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            obj.get_absolute_url(),
+            _("page de vérification"),
+        )
+
+
 class AuditEntryInline(ReadOnlyInline):
     model = AuditEntry
     fields = ["at", "actor_name", "action", "changes", "note", "ip_address"]
@@ -247,7 +265,7 @@ class PledgeAdmin(admin.ModelAdmin):
     search_help_text = gettext_lazy("Nom, prénom, liste, commune, code INSEE ou adresse e-mail.")
     list_per_page = 50
     actions = ["approve_selected", "reject_selected"]
-    inlines = [SignatureInline, PledgeEventInline, AuditEntryInline]
+    inlines = [SignatureInline, PledgeEventInline, CertificateInline, AuditEntryInline]
     readonly_fields = [
         "candidate_details",
         "campaign",
@@ -528,11 +546,19 @@ class PledgeAdmin(admin.ModelAdmin):
                     ip_address=ip,
                 )
                 done = _("Signature refusée : le candidat est prévenu par e-mail.")
-            else:
+            elif data["decision"] == "unpublish":
                 unpublish_pledge(
                     pledge=pledge, moderator=request.user, reason=data["message"], ip_address=ip
                 )
                 done = _("Signature dépubliée : le candidat est prévenu par e-mail.")
+            else:
+                certificate = reissue_certificate(
+                    pledge=pledge, moderator=request.user, ip_address=ip
+                )
+                done = _("Attestation réémise : %(reference)s, version %(version)d.") % {
+                    "reference": certificate.reference,
+                    "version": certificate.version,
+                }
         except ValidationError as error:
             for message in error.messages:
                 self.message_user(request, message, messages.ERROR)

@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 
 from candidates.models import Candidate
 from pledges import emails
+from pledges.certificates import issue_certificate
 from pledges.models import Campaign, Commitment, Pledge, PledgeEvent, Signature
+from pledges.queries import invalidate_public_caches
 
 PUBLICATION_CONSENT = (
     "J’accepte que mon nom, ma liste, ma commune, mon rôle et les engagements que je signe "
@@ -181,6 +183,8 @@ def add_commitment(*, pledge: Pledge, commitment: Commitment) -> Pledge:
         raise ValidationError(_("Vous avez déjà signé cet engagement."))
     _set_commitments(pledge, active | {commitment.pk}, now)
     _event(pledge, PledgeEvent.Kind.COMMITMENT_ADDED, at=now, commitment=commitment)
+    issue_certificate(pledge=pledge)
+    transaction.on_commit(invalidate_public_caches)
     return pledge
 
 
@@ -203,6 +207,8 @@ def withdraw_commitment(*, pledge: Pledge, commitment: Commitment) -> Pledge:
         )
     _set_commitments(pledge, active - {commitment.pk}, now)
     _event(pledge, PledgeEvent.Kind.COMMITMENT_WITHDRAWN, at=now, commitment=commitment)
+    issue_certificate(pledge=pledge)
+    transaction.on_commit(invalidate_public_caches)
     return pledge
 
 
@@ -219,4 +225,5 @@ def withdraw_pledge(*, pledge: Pledge) -> Pledge:
     pledge.withdrawn_at = now
     pledge.save(update_fields=["status", "withdrawn_at"])
     _event(pledge, PledgeEvent.Kind.WITHDRAWN, at=now)
+    transaction.on_commit(invalidate_public_caches)
     return pledge

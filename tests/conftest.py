@@ -60,12 +60,30 @@ def superuser_client(client):
 
 @pytest.fixture
 def reference_data(django_db_blocker):
-    """For transactional tests: the flush after an earlier one empties every table."""
+    """For transactional tests: the flush after an earlier one empties every table,
+    including what the data migrations seeded (the « Modération » group, the reasons)."""
+    from importlib import import_module
+
+    from django.contrib.auth.models import Group, Permission
+
     from communes.models import Commune
+    from pledges.models import RejectionReason
 
     if not Commune.objects.exists():
         call_command("import_communes", verbosity=0)
     call_command("load_charter", verbosity=0)
+    seed = import_module("pledges.migrations.0004_seed_reasons_and_moderation_group")
+    for position, (code, label, text, free) in enumerate(seed.REASONS, start=1):
+        RejectionReason.objects.get_or_create(
+            code=code,
+            defaults={"label": label, "candidate_text": text, "requires_free_text": free,
+                      "position": position},
+        )  # fmt: skip
+    group, _ = Group.objects.get_or_create(name="Modération")
+    for app_label, codename in [*seed.MODERATION_PERMISSIONS, ("pledges", "view_certificate")]:
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -74,3 +92,9 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    """Certificates rendered by a test go to a folder of its own."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -68,8 +68,9 @@ def make_pledge(candidate=None, *, codes=("1.1", "2.1"), status=None) -> Pledge:
     return pledge
 
 
-def make_moderator(username: str = "moderatrice", *, group: str = "Modération", **fields):
+def make_moderator(username: str | None = None, *, group: str = "Modération", **fields):
     """A staff member in the « Modération » group (seeded by a migration)."""
+    username = username or f"moderatrice{next(_numbers)}"
     user = get_user_model().objects.create_user(
         username=username,
         email=f"{username}@coorace.test",
@@ -84,7 +85,7 @@ def make_moderator(username: str = "moderatrice", *, group: str = "Modération",
 
 def approve(pledge: Pledge, moderator=None) -> Pledge:
     """Approve through the moderation service, as staff would."""
-    moderator = moderator or get_user_model().objects.filter(username="moderatrice").first()
+    moderator = moderator or get_user_model().objects.filter(groups__name="Modération").first()
     return approve_pledge(pledge=pledge, moderator=moderator or make_moderator())
 
 
