@@ -6,6 +6,7 @@ rule says no; e-mails after the transaction.
 
 import hashlib
 import hmac
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -18,6 +19,7 @@ from candidates.models import Candidate, CorrectionRequest
 from communes.models import Commune
 from pledges import emails
 from pledges.models import Pledge, PledgeTrace
+from pledges.queries import invalidate_public_caches
 
 # Once staff have approved a signature, these are what the public record is about:
 # the candidate asks staff to correct them.
@@ -208,3 +210,34 @@ def delete_account(*, user: AbstractBaseUser) -> None:
             )
     # The profile, its pledges, signatures, history and correction requests go with it.
     user.delete()
+    # The public counters may have counted them: recount once the erasure is committed.
+    transaction.on_commit(invalidate_public_caches)
+
+
+@dataclass
+class ErasureCounts:
+    phones: int = 0
+    correction_messages: int = 0
+    ip_addresses: int = 0
+
+
+def erase_private_data(*, before, dry_run: bool = False) -> ErasureCounts:
+    """Erase private contact data older than `before` (a timezone-aware datetime).
+
+    Phones of candidates whose profile was last changed before that date, the messages of
+    correction requests sent before it, and the IP addresses of audit entries written
+    before it. The published record and the audit trail's pseudonymous entries stay.
+    """
+    from pledges.models import AuditEntry
+
+    phones = Candidate.objects.filter(updated_at__lt=before).exclude(phone="")
+    messages = CorrectionRequest.objects.filter(created_at__lt=before).exclude(message="")
+    addresses = AuditEntry.objects.filter(at__lt=before, ip_address__isnull=False)
+    counts = ErasureCounts(phones.count(), messages.count(), addresses.count())
+    if not dry_run:
+        with transaction.atomic():
+            # update() leaves updated_at alone: the profile itself did not change.
+            phones.update(phone="")
+            messages.update(message="")
+            addresses.update(ip_address=None)
+    return counts
