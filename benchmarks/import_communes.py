@@ -9,6 +9,7 @@ of medians. PostgreSQL is skipped, with a message, if the server does not answer
 
 import argparse
 import os
+import platform
 import statistics
 import subprocess
 import sys
@@ -70,13 +71,19 @@ def main() -> None:
     try:
         psycopg2.connect(options.postgres, dbname="postgres", connect_timeout=3).close()
         backends["PostgreSQL"] = lambda: postgres_run(options.postgres)
-    except psycopg2.OperationalError:
-        pass
+    except psycopg2.OperationalError as error:
+        print(f"PostgreSQL skipped: {str(error).strip()}")
 
-    for _name, run in backends.items():
+    machine = f"{platform.machine()}, {os.cpu_count()} CPUs"
+    print(f"Machine: {machine}, Python {platform.python_version()}")
+    print(f"Median of {options.runs} runs, each in a new process (includes Django start-up).\n")
+    print("| Database   | First import (35,051 communes) | Second run (no change) |")
+    print("|------------|-------------------------------:|-----------------------:|")
+    for name, run in backends.items():
         results = [run() for _ in range(options.runs)]
-        statistics.median(result[0] for result in results)
-        statistics.median(result[1] for result in results)
+        first = statistics.median(result[0] for result in results)
+        second = statistics.median(result[1] for result in results)
+        print(f"| {name:<10} | {first:>28.2f} s | {second:>20.2f} s |")
 
 
 if __name__ == "__main__":

@@ -98,3 +98,9 @@ def _empty_cache():
 def _media_in_a_temporary_folder(settings, tmp_path):
     """Certificates rendered by a test go to a folder of its own."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2's deliberate slowness protects real accounts, not test ones."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

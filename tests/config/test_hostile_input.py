@@ -1,0 +1,222 @@
+"""Hostile input everywhere: no URL and no form answers with a server error.
+
+Hypothesis generates the values: long and odd Unicode, control characters, HTML and SQL
+fragments, wrong ids and wrong query parameters. Every URL pattern of the site (but the
+Django admin's, which staff alone reach) is visited with values its regex accepts, and
+every form is posted, anonymously and as a signed-in candidate.
+"""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.factories import approve, make_candidate, make_pledge
+
+pytestmark = pytest.mark.django_db
+
+FRAGMENTS = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "' OR 1=1 --",
+    "'; DROP TABLE communes_commune; --",
+    "%00",
+    "\x00",
+    "../../etc/passwd",
+    "{{ 7*7 }}",
+    "${jndi:ldap://x}",
+    "\u202e\u200b\ufeff",
+    "🏳️‍🌈" * 20,
+    "A" * 5000,
+    "é" * 700,
+    "-1",
+    "0",
+    "99999999999999999999999",
+    "1e309",
+    "NaN",
+    "true",
+    "[]",
+    "{}",
+    "CRC-0000-0000",
+    "2A004",
+    "75056",
+]
+
+hostile_text = st.one_of(
+    st.sampled_from(FRAGMENTS),
+    st.text(min_size=0, max_size=300),
+    st.text(alphabet=st.characters(max_codepoint=0x1F), max_size=20),  # control characters
+    st.text(alphabet=st.characters(min_codepoint=0x10000), max_size=30),  # astral planes
+)
+query_names = st.sampled_from(
+    ["q", "limit", "tri", "page", "reference", "region", "departement", "o", "next", "format",
+     "_changelist_filters", "commune", "x" * 300]
+)  # fmt: skip
+hostile_query = st.dictionaries(query_names, hostile_text, max_size=4)
+
+SETTINGS = settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    derandomize=True,
+)
+
+
+def public_patterns():
+    """(regex, name) of every URL pattern outside the admin."""
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            regex = prefix + pattern.pattern.regex.pattern.lstrip("^")
+            if isinstance(pattern, URLResolver):
+                if pattern.pattern.describe().startswith("'admin/'"):
+                    continue
+                yield from walk(pattern.url_patterns, regex.rstrip("$").replace("\\Z", ""))
+            elif isinstance(pattern, URLPattern):
+                yield "^" + regex, pattern.name or pattern.lookup_str
+
+    return list(walk(get_resolver().url_patterns, ""))
+
+
+PATTERNS = public_patterns()
+
+
+def test_the_site_has_many_public_patterns():
+    names = {name for _, name in PATTERNS}
+    assert {"home", "detail", "signatory", "verify", "sign", "account_login"} <= names
+    assert not any("admin" in regex for regex, _ in PATTERNS)
+
+
+def path_for(regex: str):
+    """Paths that the pattern accepts, with hostile values where it accepts anything."""
+    cleaned = regex.replace("\\Z", "$").replace("(?s)", "")
+    if not cleaned.endswith("$"):
+        cleaned += "$"
+    return st.from_regex(re.compile(cleaned), fullmatch=True).map(lambda path: "/" + path)
+
+
+@pytest.fixture
+def data(db):
+    """A public signatory (so that ids and references exist to be mangled)."""
+    return approve(make_pledge(make_candidate(phone="06 99 88 77 66")))
+
+
+@pytest.mark.parametrize(("regex", "name"), PATTERNS, ids=[name for _, name in PATTERNS])
+def test_no_url_pattern_answers_with_a_server_error(client, data, regex, name):
+    @SETTINGS
+    @given(path=path_for(regex), query=hostile_query)
+    def visit(path, query):
+        try:
+            response = client.get(path, query)
+        except UnicodeEncodeError:
+            return  # the test client can't even send it: no server would receive it
+        assert response.status_code < 500, (path, query, response.status_code)
+
+    visit()
+
+
+CANDIDATE_PAGES = [
+    "/mon-espace/",
+    "/ma-candidature/",
+    "/signer/",
+    "/mon-espace/demander-une-correction/",
+    "/mon-espace/supprimer-mon-compte/",
+    "/mon-espace/retirer-ma-signature/",
+    "/mon-espace/mes-donnees.json",
+    "/mon-espace/attestation.pdf",
+]
+
+
+@pytest.mark.parametrize("url", CANDIDATE_PAGES)
+def test_a_signed_in_candidate_reaches_their_pages_with_hostile_queries(client, data, url):
+    client.force_login(data.candidate.user)
+
+    @SETTINGS
+    @given(query=hostile_query)
+    def visit(query):
+        try:
+            response = client.get(url, query)
+        except UnicodeEncodeError:
+            return
+        assert response.status_code < 500, (url, query, response.status_code)
+
+    visit()
+
+
+FORMS = {
+    "/compte/signup/": ["email", "password1", "password2"],
+    "/compte/login/": ["login", "password", "remember"],
+    "/compte/password/reset/": ["email"],
+    "/verifier/": ["reference"],
+    "/recherche/": ["q"],
+    "/communes/": ["q"],
+    "/api/communes/": ["q", "limit"],
+}
+CANDIDATE_FORMS = {
+    "/ma-candidature/": [
+        "first_name", "last_name", "commune_query", "commune", "role", "list_name",
+        "political_label", "website", "statement", "phone",
+    ],
+    "/signer/": ["commitments", "consent_candidacy", "consent_publication"],
+    "/mon-espace/demander-une-correction/": ["message"],
+    "/mon-espace/supprimer-mon-compte/": ["password"],
+    "/mon-espace/retirer-ma-signature/": [],
+}  # fmt: skip
+
+
+def form_data(fields):
+    return st.fixed_dictionaries(
+        {field: st.one_of(hostile_text, st.lists(hostile_text, max_size=3)) for field in fields}
+    )
+
+
+@pytest.mark.parametrize("url", list(FORMS))
+def test_anonymous_forms_never_fail_on_hostile_input(client, data, url):
+    @SETTINGS
+    @given(values=form_data(FORMS[url]))
+    def submit(values):
+        for method in (client.post, client.get):
+            try:
+                response = method(url, values)
+            except UnicodeEncodeError:
+                continue
+            assert response.status_code < 500, (url, values, response.status_code)
+
+    submit()
+
+
+@pytest.mark.parametrize("url", list(CANDIDATE_FORMS))
+def test_a_candidates_forms_never_fail_on_hostile_input(client, url):
+    candidate = make_candidate(phone="06 11 11 11 11")
+    make_pledge(candidate)
+    client.force_login(candidate.user)
+
+    @SETTINGS
+    @given(values=form_data(CANDIDATE_FORMS[url]))
+    def submit(values):
+        try:
+            response = client.post(url, values)
+        except UnicodeEncodeError:
+            return
+        assert response.status_code < 500, (url, values, response.status_code)
+
+    submit()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/mon-espace/engagements/999999/ajouter/",
+        "/mon-espace/engagements/0/retirer/",
+        "/mon-espace/engagements/99999999999999999999/ajouter/",
+        "/signataires/99999999999999999999/",
+        "/signataires/0/attestation.pdf",
+        "/propositions/99999999999999999999/",
+    ],
+)
+def test_wrong_ids_are_404_not_500(client, data, path):
+    client.force_login(data.candidate.user)
+    assert client.post(path).status_code in (404, 405)
+    assert client.get(path).status_code in (404, 405)

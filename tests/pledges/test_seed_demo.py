@@ -1,0 +1,300 @@
+"""manage.py seed_demo and pledges.demo: realistic demo signatories, and their exact removal."""
+
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+
+from candidates.models import Candidate, candidate_search_key
+from candidates.services import check_candidacy
+from communes.models import Commune
+from pledges.certificates import certified_content, fingerprint_of
+from pledges.demo import DEMO_EMAIL_DOMAIN, PUBLIC_KINDS, demo_users, seed_demo
+from pledges.models import AuditEntry, Campaign, Certificate, Pledge, PledgeEvent, Signature
+from pledges.queries import directory_stats, search_signatories
+from tests.factories import current_campaign, make_pledge
+
+pytestmark = pytest.mark.django_db
+
+Status = Pledge.Status
+
+
+def demo_pledges():
+    return Pledge.objects.filter(candidate__user__in=demo_users())
+
+
+def seed(signatories=60, seed=1, **options) -> str:
+    out = StringIO()
+    call_command("seed_demo", signatories=signatories, seed=seed, stdout=out, **options)
+    return out.getvalue()
+
+
+def purge(*args) -> str:
+    out = StringIO()
+    call_command("seed_demo", "--purge", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_statuses_follow_a_real_campaigns_mix():
+    output = seed(60)
+
+    counts = dict(demo_pledges().values_list("status").annotate(n=Count("pk")))
+    # 70 / 12 / 5 / 5 / 3 / 5 %, rounded to the largest remainders.
+    assert counts == {
+        Status.APPROVED: 42,
+        Status.PENDING: 7,
+        Status.CHANGES_REQUESTED: 3,
+        Status.REJECTED: 3,
+        Status.UNPUBLISHED: 2,
+        Status.WITHDRAWN: 3,
+    }
+    assert "60 / 60" in output
+    assert "60 signataires de démonstration créés" in output
+    assert "validée : 42" in output
+
+
+def test_each_pledge_signs_one_to_twenty_commitments_and_keeps_one_active():
+    seed(60)
+
+    for pledge in demo_pledges():
+        assert 1 <= pledge.signatures.count() <= 20
+        assert pledge.active_signatures().exists()
+        assert pledge.signatures.filter(signed_at__lt=pledge.submitted_at).count() == 0
+
+
+def test_every_demo_account_is_at_the_demo_domain_with_a_verified_address():
+    accounts_before = get_user_model().objects.count()
+    seed(60)
+
+    users = get_user_model().objects.order_by("-pk")[:60]
+    assert get_user_model().objects.count() == accounts_before + 60
+    for user in users:
+        assert user.email.endswith(f"@{DEMO_EMAIL_DOMAIN}")
+        assert not user.has_usable_password()
+        assert user.candidate.pledges.count() == 1
+    addresses = EmailAddress.objects.filter(user__in=users)
+    assert addresses.filter(verified=True, primary=True).count() == 60
+
+
+def test_seeding_sends_no_email(mailoutbox):
+    seed(60)
+
+    assert mailoutbox == []
+
+
+def test_approved_pledges_have_a_certificate_whose_fingerprint_holds():
+    seed(60)
+
+    for pledge in demo_pledges().select_related("candidate__commune__departement", "campaign"):
+        certificates = list(pledge.certificates.all())
+        if pledge.approved_at is None:
+            assert certificates == []
+            continue
+        (certificate,) = certificates
+        assert certificate.fingerprint == fingerprint_of(
+            reference=certificate.reference,
+            version=certificate.version,
+            issued_at=certificate.issued_at,
+            content=certificate.content,
+        )
+        assert certificate.issued_at >= pledge.approved_at
+        if pledge.status == Status.APPROVED:
+            # What the certificate says is what the pledge says now: issue_certificate
+            # would see nothing new to certify.
+            assert certificate.content == certified_content(pledge)
+    ever_approved = demo_pledges().filter(approved_at__isnull=False)
+    assert ever_approved.count() >= 42 + 2  # approved, unpublished, most of the withdrawn
+    assert Certificate.objects.filter(pledge__in=demo_pledges()).count() == ever_approved.count()
+
+
+def test_events_are_public_exactly_when_the_services_make_them_so():
+    seed(200)
+
+    events = PledgeEvent.objects.filter(pledge__in=demo_pledges()).select_related("pledge")
+    assert events.filter(kind=PledgeEvent.Kind.SUBMITTED).count() == 200
+    for event in events:
+        approved_at = event.pledge.approved_at
+        expected = (
+            approved_at is not None and event.at >= approved_at and event.kind in PUBLIC_KINDS
+        )
+        assert event.is_public is expected, (event.kind, event.pledge.status)
+    rejections = events.filter(kind=PledgeEvent.Kind.REJECTED)
+    assert rejections.count() == 10
+    assert not rejections.filter(reason__isnull=True).exists()
+    withdrawn = demo_pledges().filter(status=Status.WITHDRAWN)
+    for pledge in withdrawn:
+        assert pledge.events.filter(kind=PledgeEvent.Kind.WITHDRAWN, at=pledge.withdrawn_at)
+    # Mostly after approval (on the public record), sometimes before (never public).
+    after_approval = withdrawn.filter(approved_at__isnull=False).count()
+    assert 5 <= after_approval < withdrawn.count() == 10
+
+
+def test_dates_fall_between_new_year_and_the_second_round():
+    seed(60)
+    campaign = current_campaign()
+
+    for pledge in demo_pledges():
+        assert pledge.submitted_at.year == 2020
+        assert pledge.submitted_at.date() < campaign.first_round_date
+    last = PledgeEvent.objects.filter(pledge__in=demo_pledges()).latest("at").at
+    assert last.date() <= campaign.second_round_date
+
+
+def test_candidates_pass_the_profile_rules_and_are_searchable():
+    seed(60)
+
+    candidates = Candidate.objects.filter(user__in=demo_users()).select_related("commune")
+    for candidate in candidates:
+        candidate.full_clean(exclude=["user"])
+        check_candidacy(
+            commune=candidate.commune, role=candidate.role, list_name=candidate.list_name
+        )
+        assert candidate.search_key == candidate_search_key(
+            first_name=candidate.first_name,
+            last_name=candidate.last_name,
+            list_name=candidate.list_name,
+        )
+    public = demo_pledges().public().select_related("candidate").first()
+    found = search_signatories(current_campaign(), public.candidate.full_name)
+    assert public in found
+
+
+def test_candidates_spread_over_communes_in_proportion_to_population():
+    seed(300, seed=2020)
+
+    per_commune = dict(
+        Candidate.objects.filter(user__in=demo_users())
+        .values_list("commune__insee_code")
+        .annotate(n=Count("pk"))
+    )
+    small = Commune.objects.filter(population__lt=1000).values_list("insee_code", flat=True)
+    most_in_a_small_commune = max(per_commune.get(code, 0) for code in small)
+    assert per_commune["75056"] > most_in_a_small_commune
+    assert per_commune["75056"] >= 5  # Paris: 3 % of the population
+    assert not Commune.objects.filter(insee_code__in=per_commune, elects_council=False).exists()
+    roles = Candidate.objects.filter(user__in=demo_users()).values_list("role", flat=True)
+    heads = sum(role == Candidate.Role.HEAD_OF_LIST for role in roles)
+    assert 0.15 < heads / 300 < 0.35
+
+
+def test_the_same_seed_gives_the_same_signatories():
+    def drawn():
+        return list(
+            demo_pledges()
+            .order_by("pk")
+            .values_list(
+                "candidate__first_name",
+                "candidate__last_name",
+                "candidate__commune_id",
+                "status",
+                "submitted_at",
+            )
+        )
+
+    seed(20, seed=5)
+    first = drawn()
+    seed(20, seed=5)
+
+    assert drawn() == first + first
+
+
+def test_a_second_seed_adds_more_with_fresh_addresses():
+    seed(20, seed=1)
+    seed(30, seed=1)
+
+    assert demo_users().count() == 50
+    assert demo_users().values("email").distinct().count() == 50
+
+
+def test_seeding_refreshes_the_public_counters():
+    campaign = current_campaign()
+    before = directory_stats(campaign).signatories  # now cached
+
+    seed(60)
+
+    assert directory_stats(campaign).signatories == before + 42
+
+
+def test_purge_removes_exactly_the_demo_data(django_capture_on_commit_callbacks):
+    real = make_pledge(status=Status.APPROVED)
+    counts_before = {
+        model: model.objects.count()
+        for model in (Pledge, Signature, PledgeEvent, Certificate, AuditEntry, Candidate)
+    }
+    users_before = get_user_model().objects.count()
+    seed(60)
+    demo_pledge = demo_pledges().filter(status=Status.APPROVED).first()
+    certificate = demo_pledge.certificates.get()
+    certificate.pdf.save(f"{certificate.reference}.pdf", ContentFile(b"%PDF-1.7"))
+    pdf_name = certificate.pdf.name
+    AuditEntry.objects.create(
+        at=demo_pledge.approved_at,
+        actor_name="Modération",
+        action=AuditEntry.Action.CERTIFICATE_REISSUED,
+        pledge=demo_pledge,
+        pledge_pseudonym="demo",
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        output = purge()
+
+    assert "60 comptes de démonstration supprimés." in output
+    assert "fichiers PDF d’attestation : 1" in output
+    assert not demo_users().exists()
+    assert get_user_model().objects.count() == users_before
+    assert {model: model.objects.count() for model in counts_before} == counts_before
+    assert not default_storage.exists(pdf_name)
+    real.refresh_from_db()
+    assert real.status == Status.APPROVED
+    assert real.certificates.count() == 1
+    assert real.candidate.user.email.endswith("@exemple.test")
+
+
+def test_a_dry_run_purge_counts_and_deletes_nothing():
+    seed(60)
+    signatures = Signature.objects.count()
+
+    output = purge("--dry-run")
+
+    assert "seraient supprimés" in output
+    assert "rien n’a été supprimé" in output
+    assert "utilisateurs : 60" in output
+    assert demo_users().count() == 60
+    assert Signature.objects.count() == signatures
+
+
+def test_purging_with_no_demo_data_says_so():
+    assert "aucune." in purge()
+
+
+@pytest.mark.parametrize("signatories", [0, -5, 200_001])
+def test_a_number_out_of_range_is_refused_in_french(signatories):
+    with pytest.raises(CommandError, match="compris entre 1 et 200\u202f000"):
+        call_command("seed_demo", signatories=signatories)
+    assert not demo_users().exists()
+
+
+def test_options_that_do_not_go_together_are_refused():
+    with pytest.raises(CommandError, match="--dry-run ne s’emploie qu’avec --purge"):
+        call_command("seed_demo", "--dry-run")
+    with pytest.raises(CommandError, match="--purge ne se combine"):
+        call_command("seed_demo", "--purge", "--signatories", "10")
+
+
+def test_without_a_current_campaign_the_command_says_what_to_do():
+    Campaign.objects.update(is_current=False)
+
+    with pytest.raises(CommandError, match="Aucune campagne en cours"):
+        call_command("seed_demo", signatories=5)
+
+
+def test_the_service_refuses_a_number_out_of_range():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        seed_demo(signatories=0)
