@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from candidates.admin_login import AdminLoginForm
+
 urlpatterns = [
     path("", include("pledges.urls")),
     path("", include("communes.urls")),
@@ -13,3 +15,5 @@ urlpatterns = [
 admin.site.site_header = _("Coorace #Municipales2020 — administration")
 admin.site.site_title = _("Coorace #Municipales2020")
 admin.site.index_title = _("Charte, communes et modération")
+# Failed admin logins are counted and limited as allauth limits its own.
+admin.site.login_form = AdminLoginForm
