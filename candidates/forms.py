@@ -100,6 +100,20 @@ class CandidateForm(forms.Form):
             {"autocomplete": "off", "data-commune-autocomplete": "id_commune"}
         )
 
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.has_error("commune"):
+            # The commune is typed and chosen in the visible box: announce its error there,
+            # not on the hidden input that carries the INSEE code.
+            self.fields["commune_query"].widget.attrs.update(
+                {
+                    "aria-invalid": "true",
+                    "aria-describedby": f"{self['commune_query'].auto_id}_helptext "
+                    f"{self['commune'].auto_id}_error",
+                }
+            )
+        return cleaned_data
+
     def clean_statement(self):
         # Plain text: normalise line endings so that 600 means 600 characters.
         return self.cleaned_data["statement"].replace("\r\n", "\n").strip()

@@ -9,6 +9,7 @@ class SignatureForm(forms.Form):
     """The commitments ticked and the two consents, each its own checkbox."""
 
     commitments = forms.ModelMultipleChoiceField(
+        label=_("Engagements"),  # named in the error summary
         queryset=Commitment.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={

@@ -10,6 +10,7 @@ urlpatterns = [
     path("propositions/<int:number>/", directory.proposal, name="proposal"),
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("donnees-personnelles/", views.privacy, name="privacy"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
     path("signer/", views.sign, name="sign"),
     path("mon-espace/", views.space, name="space"),
     path(

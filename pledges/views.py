@@ -64,6 +64,12 @@ def privacy(request):
     return render(request, "pages/privacy.html", _site_identity())
 
 
+@public_cache
+@require_GET
+def accessibility(request):
+    return render(request, "pages/accessibility.html", _site_identity())
+
+
 # ---------------------------------------------------------------- candidates' side
 
 PENDING_SIGNATURE_KEY = "pending_signature"

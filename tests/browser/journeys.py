@@ -42,3 +42,12 @@ def consent_and_submit(page) -> None:
     page.get_by_label(re.compile("^J’accepte que mon nom")).check()
     page.get_by_role("button", name="Signer et envoyer").click()
     page.get_by_text("Votre signature est enregistrée").wait_for()
+
+
+def log_in(page, email: str) -> None:
+    """Through allauth's login form, with the factories' password; lands on « Mon espace »."""
+    page.goto(page.base_url + "/compte/login/")
+    page.get_by_label("Courriel").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+    page.get_by_role("heading", name="Mon espace", level=1).wait_for()
