@@ -105,7 +105,8 @@ def _cache_from_url(url: str) -> dict:
     """Turn CACHE_URL into a CACHES entry: redis://, rediss://, locmem:// or dummy://."""
     parts = urlsplit(url)
     if parts.scheme in {"redis", "rediss"}:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        # config.cache.RedisCache: Django's, with its redis-py clients reused (see there).
+        return {"BACKEND": "config.cache.RedisCache", "LOCATION": url}
     if parts.scheme == "locmem":
         return {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

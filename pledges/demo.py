@@ -5,10 +5,11 @@ Contract:
 - `seed_demo(signatories=N, seed=S, progress=callback)` adds N demo candidates, each with
   an account (verified e-mail address, no usable password), a profile and one pledge of
   the current campaign. Communes that elect a council are drawn in proportion to their
-  population; statuses follow STATUS_MIX; each pledge signs 1 to 20 commitments and has
-  a dated history between 1 January and the second round; every pledge staff approved
-  has a certificate. The same seed on the same database gives the same people, communes,
-  statuses, commitments and dates (certificate references are random, as always).
+  population; statuses follow STATUS_MIX; each pledge signs 1 to 20 commitments (about 7
+  on average, or `commitments_mean`) and has a dated history between 1 January and the
+  second round; every pledge staff approved has a certificate. The same seed on the same
+  database gives the same people, communes, statuses, commitments and dates (certificate
+  references are random, as always).
 - Demo data is marked by its accounts' e-mail domain, DEMO_EMAIL_DOMAIN: a `.invalid`
   name, reserved so that nothing is ever delivered there (RFC 2606). `purge_demo()`
   deletes those accounts and everything that hangs off them, and nothing else.
@@ -25,6 +26,7 @@ Contract:
 import io
 import itertools
 import json
+import math
 import random
 import re
 from collections import Counter
@@ -79,9 +81,8 @@ STATUS_MIX = {
 WITHDRAWN_AFTER_APPROVAL = 0.8
 # Any number of commitments from 1 to 20, most often 3 to 8; a few sign the whole charter.
 COMMITMENT_COUNTS = range(1, 21)
-COMMITMENT_COUNT_CUM_WEIGHTS = list(
-    itertools.accumulate([3, 5, 10, 12, 13, 12, 10, 8, 5, 4, 3, 2, 2, 1, 1, 1, 1, 1, 1, 3])
-)
+COMMITMENT_COUNT_WEIGHTS = [3, 5, 10, 12, 13, 12, 10, 8, 5, 4, 3, 2, 2, 1, 1, 1, 1, 1, 1, 3]
+COMMITMENT_COUNT_CUM_WEIGHTS = list(itertools.accumulate(COMMITMENT_COUNT_WEIGHTS))
 HEAD_OF_LIST_SHARE = 0.25
 # The kinds that pledges.services._event makes public once a pledge has been approved.
 PUBLIC_KINDS = {Kind.APPROVED, Kind.COMMITMENT_ADDED, Kind.COMMITMENT_WITHDRAWN, Kind.WITHDRAWN}
@@ -140,6 +141,42 @@ UNPUBLISH_NOTES = (
     "Doublon d’une autre signature, découvert après validation.",
 )
 _SERIAL = re.compile(r"\.(\d+)@")
+
+
+def commitment_count_cum_weights(mean: float | None = None) -> list[float]:
+    """Cumulative weights of signing 1 to 20 commitments at the first submission.
+
+    Without `mean`, COMMITMENT_COUNT_WEIGHTS (a mean of about 7). With one, the same shape
+    exponentially tilted (weight * exp(theta * count)) so that the mean is `mean`: the benchmarks
+    ask for 10, i.e. about 500,000 signed commitments for 50,000 signatories.
+    """
+    if mean is None:
+        return COMMITMENT_COUNT_CUM_WEIGHTS
+    low, high = COMMITMENT_COUNTS[0], COMMITMENT_COUNTS[-1]
+    if not low < mean < high:
+        raise ValidationError(
+            _("Le nombre moyen d’engagements doit être compris entre %(low)s et %(high)s, exclus.")
+            % {"low": low, "high": high}
+        )
+
+    def tilted(theta: float) -> list[float]:
+        return [
+            w * math.exp(theta * n)
+            for n, w in zip(COMMITMENT_COUNTS, COMMITMENT_COUNT_WEIGHTS, strict=True)
+        ]
+
+    def mean_of(weights: list[float]) -> float:
+        return sum(n * w for n, w in zip(COMMITMENT_COUNTS, weights, strict=True)) / sum(weights)
+
+    # The mean grows with theta: bisect.
+    theta_low, theta_high = -10.0, 10.0
+    for _step in range(100):
+        theta = (theta_low + theta_high) / 2
+        if mean_of(tilted(theta)) < mean:
+            theta_low = theta
+        else:
+            theta_high = theta
+    return list(itertools.accumulate(tilted((theta_low + theta_high) / 2)))
 
 
 def demo_users():
@@ -244,7 +281,8 @@ def _insert_rows(model: type[Model], fields: tuple[str, ...], rows: list[tuple])
 
 
 class _Seeder:
-    def __init__(self, *, seed: int | None):
+    def __init__(self, *, seed: int | None, commitments_mean: float | None = None):
+        self.count_cum_weights = commitment_count_cum_weights(commitments_mean)
         self.rng = random.Random(seed)
         self.fake = Faker("fr_FR")
         if seed is not None:
@@ -390,7 +428,7 @@ class _Seeder:
         )
         now = self.moment(day)
         h = _History(status=status, submitted_at=now, consent_at=now)
-        count = rng.choices(COMMITMENT_COUNTS, cum_weights=COMMITMENT_COUNT_CUM_WEIGHTS)[0]
+        count = rng.choices(COMMITMENT_COUNTS, cum_weights=self.count_cum_weights)[0]
         for pk in rng.sample(self.commitment_ids, count):
             h.sign(pk, now)
         h.record(Kind.SUBMITTED, now)
@@ -609,15 +647,20 @@ def seed_demo(
     *,
     signatories: int,
     seed: int | None = None,
+    commitments_mean: float | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> SeedSummary:
-    """Add `signatories` demo candidates with their pledges; `progress(done, total)` per batch."""
+    """Add `signatories` demo candidates with their pledges; `progress(done, total)` per batch.
+
+    `commitments_mean`: how many commitments a pledge signs on average when submitted
+    (default: about 7; a few more are added later).
+    """
     if not 1 <= signatories <= MAX_SIGNATORIES:
         raise ValidationError(
             _("Le nombre de signataires doit être compris entre 1 et %(max)s.")
             % {"max": f"{MAX_SIGNATORIES:,}".replace(",", "\u202f")}
         )
-    seeder = _Seeder(seed=seed)
+    seeder = _Seeder(seed=seed, commitments_mean=commitments_mean)
     statuses = _statuses(signatories, seeder.rng)
     first = _last_serial() + 1
     summary = SeedSummary()

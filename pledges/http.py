@@ -1,4 +1,4 @@
-"""HTTP caching of the public pages.
+"""HTTP caching of the public pages: by shared caches, and by the app servers themselves.
 
 A public page is the same for every visitor who is not signed in, so a reverse proxy or a
 CDN may keep it for a minute: `public_cache` marks such responses
@@ -7,18 +7,65 @@ a request carrying a session or messages cookie (a signed-in user, a pending fla
 message) gets `private`, and so does anything but a successful GET. `Vary: Cookie` tells
 caches to keep those apart. The decorator itself touches neither the session nor the
 cookies, so an anonymous visit still sets no cookie.
+
+The app servers keep the same responses, so that an anonymous GET of a public page runs
+no view and no SQL:
+
+- A page is stored in Django's default cache (CACHE_URL: Redis in production, shared by
+  every worker) for PAGE_CACHE_TIMEOUT seconds under its full path, query string included,
+  together with the public version of pledges.queries. A stored page counts only while
+  that version is current, so `invalidate_public_caches()`, which the services call on
+  commit after every change of public data, makes every stored page stale at once.
+- Only what `public_cache` would let a shared cache keep is stored, and only if rendering
+  it left nothing personal behind (a session, a CSRF token, a message): a signed-in user,
+  a flash message or a POST always reaches the view.
+- One request at a time renders a stale page (a lock in the cache). Meanwhile the others
+  get the previous page (`max-age=0`) if their process still has it, or wait for the new
+  one: a busy commune or the exports take seconds to render, and a version change must
+  not make every worker render them at once.
+- Large text pages are also stored gzipped, once, and served so to clients that accept it
+  (`Vary: Accept-Encoding`): a busy commune's grid is 60 times smaller compressed.
+- Each process keeps the pages it served lately (PROCESS_PAGES_BYTES at most), checked
+  against the shared version on every request: fetching a 10 MB export from Redis and
+  unpickling it costs tens of milliseconds, reading the version a fraction of one.
 """
 
+import gzip
+import hashlib
+import re
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from pledges.queries import public_version
+
 PUBLIC_MAX_AGE = 60
+PAGE_CACHE_TIMEOUT = 60
+# One render at a time per page; a render slower than this lets another request try.
+RENDER_LOCK_TIMEOUT = 30
+# How long a request waits for another's render before rendering itself, and how often
+# it looks.
+RENDER_WAIT = 15.0
+RENDER_WAIT_STEP = 0.05
+# A previous page is served during another's render only if it expired less than this ago.
+STALE_GRACE = 120
+PROCESS_PAGES_BYTES = 64 * 2**20
+# Smaller pages gain little from compression; these types gain much.
+GZIP_MIN_BYTES = 1024
+GZIP_TYPES = ("text/", "application/json", "application/xml")
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # The cookies through which a response could carry something personal.
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, getattr(settings, "MESSAGE_COOKIE", "messages"))
+
+# A stored page: (public version, expiry as a Unix time, headers, body, gzipped body or None).
+StoredPage = tuple[str, float, dict[str, str], bytes, bytes | None]
 
 
 def is_shareable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -31,21 +78,170 @@ def is_shareable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def public_cache(view: Callable) -> Callable:
-    """Let shared caches keep anonymous GETs of a public page for PUBLIC_MAX_AGE seconds.
+def page_cache_key(request: HttpRequest) -> str:
+    # Hashed: a query string may be long, or hold characters a cache key may not.
+    return "page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
 
-    A view that set its own Cache-Control (a preview only its owner may see) keeps it.
+
+def _is_fresh(page: StoredPage | None, version: str) -> bool:
+    return page is not None and page[0] == version and page[1] > time.time()
+
+
+class _ProcessPages:
+    """The stored pages this process served lately, least recently used dropped first.
+
+    A page stays here after it went stale: it may be served while another request renders
+    the new one.
+    """
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self._pages: OrderedDict[str, StoredPage] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()  # gunicorn's gthread workers serve in threads
+
+    @staticmethod
+    def _size(page: StoredPage) -> int:
+        return len(page[3]) + len(page[4] or b"")
+
+    def get(self, key: str) -> StoredPage | None:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: str, page: StoredPage) -> None:
+        size = self._size(page)
+        with self._lock:
+            if key in self._pages:
+                self._bytes -= self._size(self._pages.pop(key))
+            if size > self.budget:
+                return
+            self._pages[key] = page
+            self._bytes += size
+            while self._bytes > self.budget:
+                _key, dropped = self._pages.popitem(last=False)
+                self._bytes -= self._size(dropped)
+
+
+_process_pages = _ProcessPages(PROCESS_PAGES_BYTES)
+
+
+def _may_be_served_from_cache(request: HttpRequest) -> bool:
+    return request.method == "GET" and not any(name in request.COOKIES for name in PERSONAL_COOKIES)
+
+
+def _left_something_personal(request: HttpRequest) -> bool:
+    """Whether rendering wrote to the session, used a CSRF token or queued a message.
+
+    The middleware turns each of those into a cookie only after the view has returned,
+    so the response alone does not tell.
+    """
+    session = getattr(request, "session", None)
+    return bool(
+        request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        or (session is not None and session.modified)
+        or getattr(getattr(request, "_messages", None), "added_new", False)
+    )
+
+
+def _stored_page(response: HttpResponse, version: str) -> StoredPage:
+    content = response.content
+    gzipped = None
+    if len(content) >= GZIP_MIN_BYTES and response.get("Content-Type", "").startswith(GZIP_TYPES):
+        # mtime=0: the same page always compresses to the same bytes.
+        gzipped = gzip.compress(content, compresslevel=6, mtime=0)
+        if len(gzipped) < len(content):
+            patch_vary_headers(response, ("Accept-Encoding",))
+        else:
+            gzipped = None
+    expires_at = time.time() + PAGE_CACHE_TIMEOUT
+    return (version, expires_at, dict(response.items()), content, gzipped)
+
+
+def _response(request: HttpRequest, page: StoredPage, *, stale: bool = False) -> HttpResponse:
+    _version, _expires_at, headers, content, gzipped = page
+    if gzipped is not None and _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        response = HttpResponse(gzipped, headers=headers)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(content, headers=headers)
+    if stale:
+        # Shared caches must not keep a page that is already out of date.
+        patch_cache_control(response, max_age=0)
+    return response
+
+
+def _wait_for_render(key: str, lock: str, version: str) -> StoredPage | None:
+    """The page another request is rendering, once stored; None if it gave up or failed."""
+    deadline = time.monotonic() + RENDER_WAIT
+    while time.monotonic() < deadline:
+        time.sleep(RENDER_WAIT_STEP)
+        found = cache.get_many([key, lock])
+        if _is_fresh(found.get(key), version):
+            return found[key]
+        if lock not in found:  # done, but nothing stored (an error, a 404…)
+            return None
+    return None
+
+
+def public_cache(view: Callable) -> Callable:
+    """Serve and store anonymous GETs of a public page; let shared caches keep them too.
+
+    A view that set its own Cache-Control (a preview only its owner may see) keeps it, and
+    its response is never stored.
     """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        if not response.has_header("Cache-Control"):
-            if is_shareable(request, response):
-                patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
-            else:
-                patch_cache_control(response, private=True)
-        patch_vary_headers(response, ("Cookie",))
-        return response
+        if not _may_be_served_from_cache(request):
+            return _mark(request, view(request, *args, **kwargs))
+        key, lock = page_cache_key(request), None
+        # Read before the view runs: data committed meanwhile brings a new version,
+        # which makes the page stored below stale at once rather than a minute later.
+        version = public_version()
+        local = _process_pages.get(key)
+        if _is_fresh(local, version):
+            return _response(request, local)
+        shared = cache.get(key)
+        if _is_fresh(shared, version):
+            _process_pages.put(key, shared)
+            return _response(request, shared)
+        if cache.add(f"{key}:lock", 1, RENDER_LOCK_TIMEOUT):
+            lock = f"{key}:lock"
+        else:
+            # Another request is rendering this page: the previous one meanwhile, if recent.
+            previous = max((local, shared), key=lambda page: page[1] if page else 0)
+            if previous is not None and previous[1] > time.time() - STALE_GRACE:
+                return _response(request, previous, stale=True)
+            page = _wait_for_render(key, f"{key}:lock", version)
+            if page is not None:
+                _process_pages.put(key, page)
+                return _response(request, page)
+        try:
+            response = _mark(request, view(request, *args, **kwargs))
+            if response.get("Cache-Control") != f"public, max-age={PUBLIC_MAX_AGE}" or (
+                response.streaming or _left_something_personal(request)
+            ):
+                return response
+            page = _stored_page(response, version)
+            cache.set(key, page, PAGE_CACHE_TIMEOUT)
+            _process_pages.put(key, page)
+            return _response(request, page)
+        finally:
+            if lock is not None:
+                cache.delete(lock)
 
     return wrapper
+
+
+def _mark(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Public or private, unless the view decided; and Vary: Cookie in any case."""
+    if not response.has_header("Cache-Control"):
+        if is_shareable(request, response):
+            patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        else:
+            patch_cache_control(response, private=True)
+    patch_vary_headers(response, ("Cookie",))
+    return response

@@ -9,6 +9,7 @@ public and private lives in `Pledge.objects.public()` and in `counted_pledges()`
 The counters are computed over all signatures, so they are kept in Django's default cache
 for PUBLIC_CACHE_TIMEOUT seconds under a version key: `invalidate_public_caches()` starts
 a new version, and the services that change public data (signing, moderation) call it.
+The public pages themselves are cached under the same version (pledges.http).
 With the per-process memory cache, another process sees the change when its entries
 expire; with a shared cache (CACHE_URL=redis://…) every process sees it at once.
 """
@@ -48,7 +49,8 @@ def invalidate_public_caches() -> None:
     cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
-def _version() -> str:
+def public_version() -> str:
+    """The current version of the public data: it changes at each invalidate_public_caches()."""
     version = cache.get(_VERSION_KEY)
     if version is None:
         cache.add(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
@@ -57,7 +59,7 @@ def _version() -> str:
 
 
 def _cached(name: str, campaign: Campaign, compute: Callable[[], T]) -> T:
-    key = f"directory:{_version()}:{campaign.pk}:{name}"
+    key = f"directory:{public_version()}:{campaign.pk}:{name}"
     value = cache.get(key)
     if value is None:
         value = compute()

@@ -128,7 +128,11 @@ def test_the_home_runs_the_same_queries_whatever_the_number_of_signatories(
     # campaign, proposals, commitments; then, once per minute: counters, départements, latest
     with django_assert_num_queries(6):
         client.get("/")
+    # Another query string misses the stored page, not the cached counters.
     with django_assert_num_queries(3):
+        client.get("/", {"source": "affiche"})
+    # The page itself is stored.
+    with django_assert_num_queries(0):
         client.get("/")
 
 

@@ -1,12 +1,26 @@
-"""Anonymous GETs of public pages: cacheable for a minute, no cookie (pledges/http.py)."""
+"""Anonymous GETs of public pages: cacheable for a minute, stored, no cookie (pledges/http.py)."""
+
+import gzip
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import cache
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.test import RequestFactory
 
-from pledges.http import public_cache
-from tests.directory.factories import make_signatory
+from pledges.http import (
+    PAGE_CACHE_TIMEOUT,
+    PUBLIC_MAX_AGE,
+    RENDER_WAIT_STEP,
+    _ProcessPages,
+    page_cache_key,
+    public_cache,
+)
+from pledges.queries import invalidate_public_caches
+from tests.directory.factories import make_signatories, make_signatory
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +100,304 @@ def test_a_cookie_set_by_the_view_makes_the_response_private():
         return response
 
     assert view(RequestFactory().get("/"))["Cache-Control"] == "private"
+
+
+# ------------------------------------------------------------------ the page cache
+
+
+def counting_view(response_factory=HttpResponse):
+    """A public_cache view that counts the times it really runs."""
+    calls = []
+
+    @public_cache
+    def view(request):
+        calls.append(request.method)
+        return response_factory()
+
+    return view, calls
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_a_second_anonymous_visit_runs_no_sql(client, signatory, django_assert_num_queries, path):
+    first = client.get(path)
+    with django_assert_num_queries(0):
+        second = client.get(path)
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+    assert second["Cache-Control"] == "public, max-age=60"
+    assert "Cookie" in second["Vary"]
+    assert not second.cookies
+
+
+def test_a_stored_signatory_page_runs_no_sql(client, signatory, django_assert_num_queries):
+    first = client.get(signatory.get_absolute_url())
+    with django_assert_num_queries(0):
+        assert client.get(signatory.get_absolute_url()).content == first.content
+
+
+def test_the_csv_export_keeps_its_file_name_when_stored(client, signatory):
+    client.get("/donnees/signataires.csv")
+    response = client.get("/donnees/signataires.csv")
+    assert response["Content-Disposition"] == 'attachment; filename="signataires.csv"'
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_the_query_string_is_part_of_the_key(client, signatory):
+    make_signatory(commune="42095", last_name="Villars")  # Villars, Loire
+    assert "Villars" not in client.get("/recherche/?q=saint").content.decode()
+    assert "Villars" in client.get("/recherche/?q=villars").content.decode()
+
+
+def test_a_signed_in_visit_is_never_served_from_the_cache(client, signatory):
+    anonymous = client.get("/").content.decode()  # stored
+    assert "Mon espace" not in anonymous
+    client.force_login(get_user_model().objects.create(username="connectee", password="!"))
+    response = client.get("/")
+    assert "Mon espace" in response.content.decode()
+    assert response["Cache-Control"] == "private"
+
+
+def test_a_signed_in_visit_is_never_stored(client, signatory, django_assert_num_queries):
+    client.force_login(get_user_model().objects.create(username="connectee", password="!"))
+    assert "Mon espace" in client.get("/").content.decode()
+    client.logout()
+    response = client.get("/")
+    assert "Mon espace" not in response.content.decode()
+    with django_assert_num_queries(0):  # the anonymous page, stored by that visit
+        assert client.get("/").content == response.content
+
+
+def test_a_visit_carrying_a_flash_message_neither_reads_nor_writes_the_cache():
+    view, calls = counting_view()
+    rf = RequestFactory()
+    view(rf.get("/"))  # stored
+    flashed = rf.get("/")
+    flashed.COOKIES["messages"] = "quelque-chose"
+    view(flashed)
+    assert len(calls) == 2
+    view(rf.get("/", {"suite": 1}, headers={"cookie": "messages=quelque-chose"}))
+    view(rf.get("/", {"suite": 1}))
+    assert len(calls) == 4
+
+
+def test_invalidating_the_public_caches_makes_every_stored_page_stale(client, signatory):
+    assert "Arrivante" not in client.get("/").content.decode()
+    make_signatory(commune="69123", last_name="Arrivante")  # no service: no invalidation
+    assert "Arrivante" not in client.get("/").content.decode()  # the stored page
+    invalidate_public_caches()  # what the services call on commit after every change
+    assert "Arrivante" in client.get("/").content.decode()
+
+
+def test_a_moderation_decision_makes_the_stored_pages_stale(
+    client, signatory, django_capture_on_commit_callbacks
+):
+    from pledges.moderation import unpublish_pledge
+
+    name = signatory.candidate.last_name
+    assert name in client.get("/communes/42218/").content.decode()  # stored
+    moderator = get_user_model().objects.create(username="moderatrice", is_staff=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        unpublish_pledge(pledge=signatory, moderator=moderator, reason="Doublon.")
+    assert name not in client.get("/communes/42218/").content.decode()
+
+
+def test_a_post_always_reaches_the_view():
+    view, calls = counting_view()
+    rf = RequestFactory()
+    view(rf.get("/"))
+    view(rf.get("/"))
+    view(rf.post("/"))
+    view(rf.post("/"))
+    assert calls == ["GET", "POST", "POST"]
+
+
+def test_a_post_to_a_public_page_is_refused_not_served_from_the_cache(client, signatory):
+    client.get("/")
+    assert client.post("/").status_code == 405
+
+
+def test_errors_are_not_stored():
+    view, calls = counting_view(lambda: HttpResponse(status=404))
+    view(RequestFactory().get("/"))
+    view(RequestFactory().get("/"))
+    assert len(calls) == 2
+
+
+def test_a_response_that_sets_a_cookie_is_not_stored():
+    def with_cookie():
+        response = HttpResponse()
+        response.set_cookie("choix", "1")
+        return response
+
+    view, calls = counting_view(with_cookie)
+    view(RequestFactory().get("/"))
+    assert view(RequestFactory().get("/")).cookies
+    assert len(calls) == 2
+
+
+def test_a_page_that_used_a_csrf_token_or_the_session_is_not_stored():
+    rf = RequestFactory()
+
+    @public_cache
+    def with_token(request):
+        return HttpResponse(get_token(request))
+
+    first, second = with_token(rf.get("/")), with_token(rf.get("/"))
+    assert first.content != second.content
+
+    calls = []
+
+    @public_cache
+    def with_session(request):
+        calls.append(1)
+        request.session["vu"] = True
+        return HttpResponse()
+
+    for _ in range(2):
+        request = rf.get("/")
+        request.session = SessionStore()
+        with_session(request)
+    assert len(calls) == 2
+
+
+def test_a_view_that_chose_its_own_cache_control_is_not_stored():
+    def private():
+        response = HttpResponse()
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+    view, calls = counting_view(private)
+    view(RequestFactory().get("/"))
+    assert view(RequestFactory().get("/"))["Cache-Control"] == "private, no-cache"
+    assert len(calls) == 2
+
+
+def test_stored_pages_expire_with_the_shared_caches(client, signatory, monkeypatch):
+    timeouts = []
+    real_set = cache.set
+
+    def spy(key, value, timeout):
+        if key.startswith("page:"):
+            timeouts.append(timeout)
+        real_set(key, value, timeout)
+
+    monkeypatch.setattr(cache, "set", spy)
+    client.get("/")
+    assert timeouts == [PAGE_CACHE_TIMEOUT] == [PUBLIC_MAX_AGE]
+
+
+def test_a_large_page_is_served_gzipped_to_clients_that_accept_it(client, signatory):
+    plain = client.get("/")
+    gzipped = client.get("/", headers={"accept-encoding": "gzip, deflate, br"})
+    assert gzipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(gzipped.content) == plain.content
+    assert len(gzipped.content) < len(plain.content) / 3
+    for response in (plain, gzipped):
+        assert {"Cookie", "Accept-Encoding"} <= {v.strip() for v in response["Vary"].split(",")}
+        assert response["Cache-Control"] == "public, max-age=60"
+    assert not plain.has_header("Content-Encoding")
+
+
+def test_the_first_visit_is_gzipped_too(client):
+    make_signatories(20)  # over a kilobyte of CSV
+    response = client.get("/donnees/signataires.csv", headers={"accept-encoding": "gzip"})
+    assert response["Content-Encoding"] == "gzip"
+    assert gzip.decompress(response.content).decode().startswith("id,prenom,nom,")
+
+
+def test_a_signed_in_visit_is_not_compressed(client, signatory):
+    client.force_login(get_user_model().objects.create(username="connectee", password="!"))
+    response = client.get("/", headers={"accept-encoding": "gzip"})
+    assert not response.has_header("Content-Encoding")
+
+
+def test_each_process_keeps_at_most_its_budget_of_pages():
+    pages = _ProcessPages(budget=100)
+
+    def page(size=40):
+        return ("v1", time.time() + 60, {}, b"x" * size, None)
+
+    pages.put("a", page())
+    pages.put("b", page())
+    assert pages.get("a") is not None  # now the most recently used
+    pages.put("c", page())  # 120 bytes: the least recently used goes
+    assert pages.get("b") is None
+    assert pages.get("a") is not None
+    assert pages.get("c") is not None
+    pages.put("d", page(size=101))
+    assert pages.get("d") is None  # larger than the whole budget: not kept
+
+
+# ------------------------------------------------------------------ one render at a time
+
+
+def lock_of(path: str) -> str:
+    return page_cache_key(RequestFactory().get(path)) + ":lock"
+
+
+@pytest.fixture
+def process_pages(monkeypatch):
+    """This process's pages, emptied: none left over by an earlier test."""
+    pages = _ProcessPages(budget=2**24)
+    monkeypatch.setattr("pledges.http._process_pages", pages)
+    return pages
+
+
+def test_while_another_request_renders_a_stale_page_the_previous_one_is_served(
+    client, signatory, process_pages, django_assert_num_queries
+):
+    before = client.get("/communes/42218/")  # stored, in this process too
+    make_signatory(last_name="Arrivante")
+    invalidate_public_caches()
+    cache.add(lock_of("/communes/42218/"), 1)  # another worker is rendering it
+    with django_assert_num_queries(0):
+        response = client.get("/communes/42218/")
+    assert response.content == before.content
+    assert response["Cache-Control"] == "public, max-age=0"  # not to be kept downstream
+    cache.delete(lock_of("/communes/42218/"))  # that render failed: this request renders
+    assert "Arrivante" in client.get("/communes/42218/").content.decode()
+
+
+def test_without_a_previous_page_a_request_waits_for_the_render_under_way(
+    client, signatory, process_pages, monkeypatch, django_assert_num_queries
+):
+    rendered = client.get("/communes/42218/")  # what the other worker will have stored
+    key = page_cache_key(RequestFactory().get("/communes/42218/"))
+    page = cache.get(key)
+    cache.delete(key)
+    monkeypatch.setattr("pledges.http._process_pages", _ProcessPages(budget=2**24))
+    cache.add(lock_of("/communes/42218/"), 1)
+    waits = []
+
+    def other_worker_stores_it(seconds):
+        waits.append(seconds)
+        cache.set(key, page)
+        cache.delete(lock_of("/communes/42218/"))
+
+    monkeypatch.setattr("pledges.http.time.sleep", other_worker_stores_it)
+    with django_assert_num_queries(0):
+        response = client.get("/communes/42218/")
+    assert waits == [RENDER_WAIT_STEP]
+    assert response.content == rendered.content
+    assert response["Cache-Control"] == "public, max-age=60"
+
+
+def test_a_render_that_fails_elsewhere_is_done_here(client, signatory, process_pages, monkeypatch):
+    cache.add(lock_of("/communes/42218/"), 1)
+    monkeypatch.setattr(
+        "pledges.http.time.sleep", lambda seconds: cache.delete(lock_of("/communes/42218/"))
+    )
+    response = client.get("/communes/42218/")
+    assert signatory.candidate.last_name in response.content.decode()
+    assert response["Cache-Control"] == "public, max-age=60"
+
+
+def test_the_render_lock_is_released_even_after_an_error():
+    @public_cache
+    def broken(request):
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        broken(RequestFactory().get("/en-panne/"))
+    assert cache.get(lock_of("/en-panne/")) is None

@@ -65,5 +65,8 @@ def test_the_proposal_page_runs_the_same_queries_at_1_and_50_signatories(
     # campaign, proposals, commitments; once a minute: commitment counts, counters, départements
     with django_assert_num_queries(6):
         client.get("/propositions/2/")
+    # Another query string misses the stored page, not the cached counts.
     with django_assert_num_queries(3):
+        client.get("/propositions/2/", {"source": "affiche"})
+    with django_assert_num_queries(0):
         client.get("/propositions/2/")

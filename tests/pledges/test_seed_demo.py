@@ -298,3 +298,31 @@ def test_the_service_refuses_a_number_out_of_range():
 
     with pytest.raises(ValidationError):
         seed_demo(signatories=0)
+
+
+def test_the_mean_number_of_commitments_can_be_raised():
+    from pledges.demo import COMMITMENT_COUNTS, commitment_count_cum_weights
+
+    cumulative = commitment_count_cum_weights(10)
+    weights = [b - a for a, b in zip([0, *cumulative], cumulative, strict=False)]
+    assert sum(n * w for n, w in zip(COMMITMENT_COUNTS, weights, strict=True)) / sum(
+        weights
+    ) == pytest.approx(10)
+    assert commitment_count_cum_weights(None) == commitment_count_cum_weights()
+
+    seed(200, commitments_mean=10)
+    signed = Signature.objects.filter(pledge__in=demo_pledges()).count()
+    assert 9.5 <= signed / 200 <= 11  # a few are added after the first submission
+
+
+def test_by_default_a_pledge_signs_about_seven_commitments():
+    seed(200)
+    signed = Signature.objects.filter(pledge__in=demo_pledges()).count()
+    assert 6.5 <= signed / 200 <= 8
+
+
+@pytest.mark.parametrize("mean", ["1", "20", "0.5"])
+def test_a_mean_out_of_range_is_refused_in_french(mean):
+    with pytest.raises(CommandError, match="Le nombre moyen d’engagements doit être compris"):
+        call_command("seed_demo", "--signatories", "5", "--commitments-mean", mean)
+    assert not demo_users().exists()

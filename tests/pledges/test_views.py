@@ -29,10 +29,13 @@ def test_home_has_landmarks_and_a_skip_link(client):
 
 
 def test_home_runs_a_constant_number_of_queries(client, django_assert_num_queries):
-    # The counters, the map's départements and the latest signatories are cached.
+    # The counters, the map's départements and the latest signatories are cached...
     with django_assert_num_queries(6):
         client.get("/")
     with django_assert_num_queries(3):
+        client.get("/", {"source": "affiche"})
+    # ...and so is the page itself.
+    with django_assert_num_queries(0):
         client.get("/")
 
 
@@ -53,10 +56,12 @@ def test_a_proposal_with_one_commitment_says_so_in_the_singular(client):
 
 
 def test_every_proposal_page_runs_the_same_number_of_queries(client, django_assert_num_queries):
-    client.get("/propositions/1/")  # the signatory counts are then cached
-    for number in range(1, 11):
+    client.get("/propositions/1/")  # the signatory counts are then cached, and this page
+    for number in range(2, 11):
         with django_assert_num_queries(3):
             assert client.get(f"/propositions/{number}/").status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get("/propositions/1/").status_code == 200
 
 
 @pytest.mark.parametrize("number", ["0", "11", "99999999999999999999999"])

@@ -1,0 +1,425 @@
+"""Throughput and latency of the public pages under load, against a minimal « hello » view.
+
+Usage: .venv/bin/python benchmarks/load.py [--signatories 50000] [--duration 10]
+       [--connections 16] [--rounds 2] [--connection-close] [--postgres URL] [--redis-db 13]
+
+1. Creates a scratch PostgreSQL database (coorace_load_bench), migrates it, imports the
+   communes, loads the charter, seeds the demo signatories (`seed_demo --commitments-mean
+   10`: about 500,000 signed commitments for 50,000 signatories) and collects the static
+   files into a temporary folder.
+2. Starts gunicorn with config/deploy/gunicorn.conf.py (two workers per core, plus one) on
+   a free port of 127.0.0.1, with production settings (DJANGO_DEBUG=0, the Redis cache on
+   database --redis-db, flushed first) and DJANGO_ROOT_URLCONF=benchmarks.hello_urls, which
+   adds /hello/ (the smallest Django page) to the site for this run only.
+3. Measures, in --rounds rounds (the second in reverse order, so that slow drifts of the
+   machine's load even out): /hello/, the home page, the commune with the most approved
+   signatories, its département, one of its signatories' pages, the commune search API,
+   the CSV export, and /hello/<size>/ with a body as large as the CSV export as served.
+   For each: the cache is flushed and one request timed (« cold »: nothing cached), then
+   a warm-up and `wrk -t2 -c16 -d10s --latency`, with `Accept-Encoding: gzip` as every
+   browser sends. Prints a markdown table: mean requests per second over the rounds, the
+   ratio to /hello/, and the worst p50, p90 and p99 seen.
+4. Stops gunicorn, flushes the Redis database and drops the scratch database, even after a
+   failure. Exits with status 1 if a target is missed (every page at least half of
+   /hello/'s throughput, p99 under 100 ms, no error).
+
+--connection-close sends `Connection: close`, as nginx does to gunicorn with the
+deployment's configuration (one upstream connection per request); by default wrk keeps
+its 16 connections open, each served by the worker that accepted it.
+
+Only 127.0.0.1 is contacted. Needs Debian's wrk (`apt-get install wrk`); says so and exits
+with status 1 without it. About five minutes on two cores.
+"""
+
+import argparse
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg2
+import redis
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRATCH = "coorace_load_bench"
+VENV_BIN = Path(sys.executable).parent
+WARM_UP_SECONDS = 2
+START_TIMEOUT = 60
+TARGET_RATIO = 0.5
+TARGET_P99_MS = 100.0
+UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+@dataclass
+class Page:
+    name: str
+    path: str
+    size: int = 0  # bytes as served (gzipped when the page is)
+    cold_ms: list[float] = field(default_factory=list)
+    runs: list[dict] = field(default_factory=list)
+
+    @property
+    def requests_per_second(self) -> float:
+        return statistics.mean(run["rps"] for run in self.runs)
+
+    def worst(self, name: str) -> float:
+        return max(run[name] for run in self.runs)
+
+    @property
+    def errors(self) -> int:
+        return sum(run["errors"] for run in self.runs)
+
+
+# ------------------------------------------------------------------ set-up
+
+
+def free_port() -> int:
+    with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def server_env(database_url: str, cache_url: str, static_root: str) -> dict[str, str]:
+    """Production settings, reachable over plain HTTP on 127.0.0.1."""
+    return {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_ROOT_URLCONF": "benchmarks.hello_urls",
+        "DJANGO_STATIC_ROOT": static_root,
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "DATABASE_URL": database_url,
+        "CACHE_URL": cache_url,
+        "SITE_URL": "http://127.0.0.1",
+    }
+
+
+def manage(*args: str, env: dict[str, str]) -> str:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def prepare_database(env: dict[str, str], signatories: int) -> None:
+    started = time.perf_counter()
+    manage("migrate", "--noinput", env=env)
+    manage("import_communes", env=env)
+    manage("load_charter", env=env)
+    print(f"Seeding {signatories:,} demo signatories…", flush=True)
+    seeded = manage(
+        "seed_demo",
+        *("--signatories", str(signatories), "--seed", "2020", "--commitments-mean", "10"),
+        env=env,
+    )
+    print(*seeded.strip().splitlines()[-3:], sep="\n")
+    manage("collectstatic", "--noinput", env=env)
+    print(f"Database and static files ready in {time.perf_counter() - started:.0f} s.")
+
+
+def pick_pages(url: str) -> tuple[list[Page], dict[str, int]]:
+    """The busiest commune (most approved signatories), its département, one of its signatories."""
+    with closing(psycopg2.connect(url)) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT commune.insee_code, commune.name, commune.departement_id, count(*)
+            FROM pledges_pledge pledge
+            JOIN candidates_candidate candidate ON candidate.id = pledge.candidate_id
+            JOIN communes_commune commune ON commune.id = candidate.commune_id
+            WHERE pledge.status = 'approved'
+            GROUP BY commune.id ORDER BY count(*) DESC, commune.insee_code LIMIT 1
+            """
+        )
+        insee_code, commune_name, departement, busiest = cursor.fetchone()
+        cursor.execute(
+            """
+            SELECT pledge.id FROM pledges_pledge pledge
+            JOIN candidates_candidate candidate ON candidate.id = pledge.candidate_id
+            JOIN communes_commune commune ON commune.id = candidate.commune_id
+            WHERE pledge.status = 'approved' AND commune.insee_code = %s
+            ORDER BY pledge.id LIMIT 1
+            """,
+            [insee_code],
+        )
+        (signatory,) = cursor.fetchone()
+        counts = {}
+        for name, sql in {
+            "pledges": "SELECT count(*) FROM pledges_pledge",
+            "approved": "SELECT count(*) FROM pledges_pledge WHERE status = 'approved'",
+            "signatures": "SELECT count(*) FROM pledges_signature",
+        }.items():
+            cursor.execute(sql)
+            counts[name] = cursor.fetchone()[0]
+    pages = [
+        Page("« hello » (the ceiling)", "/hello/"),
+        Page("Home", "/"),
+        Page(f"Commune: {commune_name}, {busiest:,} signatories", f"/communes/{insee_code}/"),
+        Page(f"Département {departement}", f"/departements/{departement}/"),
+        Page("Candidate (signatory page)", f"/signataires/{signatory}/"),
+        Page("Commune search API", "/api/communes/?q=saint"),
+        Page("Open data CSV export", "/donnees/signataires.csv"),
+    ]
+    return pages, counts
+
+
+# ------------------------------------------------------------------ the server
+
+
+def start_server(env: dict[str, str], port: int, log) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [str(VENV_BIN / "gunicorn"), "-c", "config/deploy/gunicorn.conf.py", "config.wsgi"],
+        cwd=ROOT,
+        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with status {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/hello/", timeout=2) as reply:
+                if reply.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("gunicorn did not answer within a minute")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.send_signal(signal.SIGTERM)  # gunicorn's graceful shutdown of its workers
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+# ------------------------------------------------------------------ measuring
+
+
+def fetch(url: str) -> tuple[float, int]:
+    """One request as a browser makes it: (milliseconds, bytes received); a 200 or fail."""
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=60) as reply:
+        body = reply.read()
+        if reply.status != 200:
+            raise RuntimeError(f"{url}: HTTP {reply.status}")
+    return (time.perf_counter() - started) * 1000, len(body)
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * UNITS_MS[unit]
+
+
+def run_wrk(url: str, *, seconds: int, connections: int, close: bool) -> dict:
+    headers = ["-H", "Accept-Encoding: gzip"] + (["-H", "Connection: close"] if close else [])
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    output = subprocess.run(
+        [*command, *headers, url],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 30,
+    ).stdout
+    percentiles = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)$", output, re.MULTILINE))
+    errors = re.findall(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors += re.findall(r"(?:connect|read|write|timeout) (\d+)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
+        "p50": _ms(percentiles["50"]),
+        "p90": _ms(percentiles["90"]),
+        "p99": _ms(percentiles["99"]),
+        "errors": sum(map(int, errors)),
+    }
+
+
+def measure(page: Page, base: str, cache: redis.Redis, options) -> None:
+    cache.flushdb()  # nothing cached: no page, no counter, a new public version
+    cold_ms, size = fetch(base + page.path)
+    page.cold_ms.append(cold_ms)
+    page.size = size
+    arguments = {"connections": options.connections, "close": options.connection_close}
+    run_wrk(base + page.path, seconds=WARM_UP_SECONDS, **arguments)
+    page.runs.append(run_wrk(base + page.path, seconds=options.duration, **arguments))
+
+
+# ------------------------------------------------------------------ report
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    with open("/proc/cpuinfo") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{platform.machine()}, {os.cpu_count()} CPUs ({model}), {memory:.0f} GiB, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def load_average() -> str:
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def size_text(size: int) -> str:
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.2f} MB"
+    if size >= 1_000:
+        return f"{size / 1_000:.0f} kB"
+    return f"{size} B"
+
+
+def print_table(pages: list[Page], options) -> None:
+    hello = pages[0].requests_per_second
+    keep = "one connection per request" if options.connection_close else "keep-alive"
+    print(
+        f"\n`wrk -t2 -c{options.connections} -d{options.duration}s --latency`, "
+        f"`Accept-Encoding: gzip`, {keep}; {options.rounds} round(s) after a "
+        f"{WARM_UP_SECONDS} s warm-up each: mean req/s, worst latency percentiles. "
+        "Cold: the first request after the cache was flushed (fastest of the rounds).\n"
+    )
+    print("| Page | Size | Cold | Req/s | Ratio to hello | p50 | p90 | p99 |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for page in pages:
+        errors = f" ({page.errors} errors)" if page.errors else ""
+        print(
+            f"| {page.name} `{page.path}`{errors} | {size_text(page.size)} "
+            f"| {min(page.cold_ms):,.0f} ms | {page.requests_per_second:,.0f} "
+            f"| {page.requests_per_second / hello:.2f} | {page.worst('p50'):.1f} ms "
+            f"| {page.worst('p90'):.1f} ms | {page.worst('p99'):.1f} ms |"
+        )
+    runs = ", ".join(f"{run['rps']:,.0f}" for run in pages[0].runs)
+    print(f"\n/hello/ runs: {runs} req/s.")
+
+
+def missed_targets(pages: list[Page], *, same_size: Page) -> list[str]:
+    hello = pages[0].requests_per_second
+    missed = []
+    for page in pages:
+        ratio = page.requests_per_second / hello
+        if page is not same_size and ratio < TARGET_RATIO:
+            missed.append(f"{page.path}: {ratio:.2f} of /hello/'s throughput (target 0.5)")
+        if page.worst("p99") >= TARGET_P99_MS:
+            missed.append(f"{page.path}: p99 {page.worst('p99'):.1f} ms (target < 100 ms)")
+        if page.errors:
+            missed.append(f"{page.path}: {page.errors} errors")
+    return missed
+
+
+# ------------------------------------------------------------------ main
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--signatories", type=int, default=50_000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--connection-close", action="store_true")
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--redis-db", type=int, default=13, help="flushed before and after")
+    options = parser.parse_args()
+    if not (1 <= options.duration <= 60 and 1 <= options.connections <= 256):
+        parser.error("--duration must be 1..60 seconds and --connections 1..256")
+    if not 1 <= options.rounds <= 5:
+        parser.error("--rounds must be 1..5")
+    if shutil.which("wrk") is None:
+        print("wrk is not installed: `apt-get install wrk` (Debian), then run this again.")
+        return 1
+
+    print(f"Machine: {machine()}; load average before: {load_average()}")
+    cache = redis.Redis(host="127.0.0.1", port=6379, db=options.redis_db)
+    cache.flushdb()
+    admin = psycopg2.connect(options.postgres, dbname="postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        print(f"PostgreSQL {cursor.fetchone()[0]}")
+        cursor.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
+        cursor.execute(f"CREATE DATABASE {SCRATCH}")
+    url = options.postgres.rsplit("/", 1)[0] + f"/{SCRATCH}"
+    static_root = tempfile.mkdtemp(prefix="coorace-load-static-")
+    log_path = Path(static_root).with_suffix(".gunicorn.log")
+    env = server_env(url, f"redis://127.0.0.1:6379/{options.redis_db}", static_root)
+    server = None
+    try:
+        prepare_database(env, options.signatories)
+        pages, counts = pick_pages(url)
+        print(
+            f"{counts['pledges']:,} signatories ({counts['approved']:,} approved), "
+            f"{counts['signatures']:,} signed commitments."
+        )
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        with open(log_path, "w") as log:
+            server = start_server(env, port, log)
+            workers = subprocess.run(
+                ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
+            ).stdout.split()
+            print(f"gunicorn: {len(workers)} workers on {base}; measuring…", flush=True)
+            # The ceiling for a response as large as the CSV export as served: measured
+            # after it, once its size is known.
+            csv = pages[-1]
+            same_size = Page("« hello », as large as the CSV", "")
+            pages.append(same_size)
+            for round_number in range(options.rounds):
+                for page in pages if round_number % 2 == 0 else pages[::-1]:
+                    if page is same_size:
+                        page.path = f"/hello/{csv.size}/"
+                    measure(page, base, cache, options)
+                    print(
+                        f"  {page.path}: {page.runs[-1]['rps']:,.0f} req/s "
+                        f"(load average {load_average()})",
+                        flush=True,
+                    )
+    except BaseException:
+        print(f"Failed; gunicorn's log: {log_path}", file=sys.stderr)
+        raise
+    finally:
+        if server is not None:
+            stop_server(server)
+        cache.flushdb()
+        with admin.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
+        admin.close()
+        shutil.rmtree(static_root, ignore_errors=True)
+
+    boots = log_path.read_text().count("Booting worker")
+    log_path.unlink()
+    print_table(pages, options)
+    print(f"gunicorn workers started: {boots} (the first {len(workers)}, then recycled ones).")
+    print(f"Load average after: {load_average()}")
+    missed = missed_targets(pages, same_size=same_size)
+    for target in missed:
+        print(f"Target missed: {target}")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
