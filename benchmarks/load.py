@@ -1,12 +1,13 @@
 """Throughput and latency of the public pages under load, against a minimal « hello » view.
 
 Usage: .venv/bin/python benchmarks/load.py [--signatories 50000] [--duration 10]
-       [--connections 16] [--rounds 2] [--connection-close] [--postgres URL] [--redis-db 13]
+       [--connections 16] [--rounds 2] [--connection-close] [--worker-recycling]
+       [--postgres URL] [--redis-db 13]
 
 1. Creates a scratch PostgreSQL database (coorace_load_bench), migrates it, imports the
    communes, loads the charter, seeds the demo signatories (`seed_demo --commitments-mean
-   10`: about 500,000 signed commitments for 50,000 signatories) and collects the static
-   files into a temporary folder.
+   10`: about 500,000 signed commitments for 50,000 signatories), vacuums and analyses it,
+   and collects the static files into a temporary folder.
 2. Starts gunicorn with config/deploy/gunicorn.conf.py (two workers per core, plus one) on
    a free port of 127.0.0.1, with production settings (DJANGO_DEBUG=0, the Redis cache on
    database --redis-db, flushed first) and DJANGO_ROOT_URLCONF=benchmarks.hello_urls, which
@@ -23,6 +24,8 @@ Usage: .venv/bin/python benchmarks/load.py [--signatories 50000] [--duration 10]
    failure. Exits with status 1 if a target is missed (every page at least half of
    /hello/'s throughput, p99 under 100 ms, no error).
 
+gunicorn's worker recycling (max_requests) is off unless --worker-recycling: at this
+benchmark's rate it would restart every worker every half-minute.
 --connection-close sends `Connection: close`, as nginx does to gunicorn with the
 deployment's configuration (one upstream connection per request); by default wrk keeps
 its 16 connections open, each served by the worker that accepted it.
@@ -91,10 +94,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def server_env(database_url: str, cache_url: str, static_root: str) -> dict[str, str]:
+def server_env(
+    database_url: str, cache_url: str, static_root: str, *, recycle: bool
+) -> dict[str, str]:
     """Production settings, reachable over plain HTTP on 127.0.0.1."""
     return {
         **os.environ,
+        # The production setting recycles a worker every 20,000 requests or so: every
+        # half-minute at this benchmark's rate, a hundred times as often as the site's
+        # traffic would. Off unless asked, so that the figures are those of serving.
+        **({} if recycle else {"GUNICORN_MAX_REQUESTS": "0"}),
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
@@ -119,7 +128,7 @@ def manage(*args: str, env: dict[str, str]) -> str:
     ).stdout
 
 
-def prepare_database(env: dict[str, str], signatories: int) -> None:
+def prepare_database(url: str, env: dict[str, str], signatories: int) -> None:
     started = time.perf_counter()
     manage("migrate", "--noinput", env=env)
     manage("import_communes", env=env)
@@ -132,6 +141,13 @@ def prepare_database(env: dict[str, str], signatories: int) -> None:
     )
     print(*seeded.strip().splitlines()[-3:], sep="\n")
     manage("collectstatic", "--noinput", env=env)
+    # Otherwise autovacuum analyses the new rows, and a checkpoint writes them, while the
+    # first pages are measured.
+    with closing(psycopg2.connect(url)) as connection:
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE)")
+            cursor.execute("CHECKPOINT")
     print(f"Database and static files ready in {time.perf_counter() - started:.0f} s.")
 
 
@@ -256,6 +272,38 @@ def run_wrk(url: str, *, seconds: int, connections: int, close: bool) -> dict:
     }
 
 
+def _is_ours(pid: str, name: str) -> bool:
+    """Whether a process is part of the benchmark: gunicorn, wrk, Redis, our PostgreSQL."""
+    if pid == str(os.getpid()) or name in {"wrk", "redis-server"}:
+        return True
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            command = cmdline.read()
+    except OSError:
+        return False
+    if name == "postgres":  # the server's own processes, or a backend of our database
+        return SCRATCH.encode() in command or b"(" not in command
+    return b"gunicorn" in command
+
+
+def cpu_seconds_of_others() -> float:
+    """CPU time used so far by the processes that are not part of the benchmark."""
+    ticks = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as stat:
+                data = stat.read()
+        except OSError:  # gone meanwhile
+            continue
+        name = data[data.index("(") + 1 : data.rindex(")")]
+        if not _is_ours(entry.name, name):
+            fields = data[data.rindex(")") + 2 :].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime + stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def measure(page: Page, base: str, cache: redis.Redis, options) -> None:
     cache.flushdb()  # nothing cached: no page, no counter, a new public version
     cold_ms, size = fetch(base + page.path)
@@ -263,7 +311,11 @@ def measure(page: Page, base: str, cache: redis.Redis, options) -> None:
     page.size = size
     arguments = {"connections": options.connections, "close": options.connection_close}
     run_wrk(base + page.path, seconds=WARM_UP_SECONDS, **arguments)
-    page.runs.append(run_wrk(base + page.path, seconds=options.duration, **arguments))
+    others = cpu_seconds_of_others()
+    run = run_wrk(base + page.path, seconds=options.duration, **arguments)
+    # Share of one CPU the other processes took during the run.
+    run["others"] = (cpu_seconds_of_others() - others) / options.duration
+    page.runs.append(run)
 
 
 # ------------------------------------------------------------------ report
@@ -298,21 +350,24 @@ def size_text(size: int) -> str:
 def print_table(pages: list[Page], options) -> None:
     hello = pages[0].requests_per_second
     keep = "one connection per request" if options.connection_close else "keep-alive"
+    keep += ", worker recycling " + ("on" if options.worker_recycling else "off")
     print(
         f"\n`wrk -t2 -c{options.connections} -d{options.duration}s --latency`, "
         f"`Accept-Encoding: gzip`, {keep}; {options.rounds} round(s) after a "
         f"{WARM_UP_SECONDS} s warm-up each: mean req/s, worst latency percentiles. "
-        "Cold: the first request after the cache was flushed (fastest of the rounds).\n"
+        "Cold: the first request after the cache was flushed (fastest of the rounds). "
+        "Others' CPU: the most any run saw other processes take, in share of one CPU.\n"
     )
-    print("| Page | Size | Cold | Req/s | Ratio to hello | p50 | p90 | p99 |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| Page | Size | Cold | Req/s | Ratio to hello | p50 | p90 | p99 | Others' CPU |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for page in pages:
         errors = f" ({page.errors} errors)" if page.errors else ""
         print(
             f"| {page.name} `{page.path}`{errors} | {size_text(page.size)} "
             f"| {min(page.cold_ms):,.0f} ms | {page.requests_per_second:,.0f} "
             f"| {page.requests_per_second / hello:.2f} | {page.worst('p50'):.1f} ms "
-            f"| {page.worst('p90'):.1f} ms | {page.worst('p99'):.1f} ms |"
+            f"| {page.worst('p90'):.1f} ms | {page.worst('p99'):.1f} ms "
+            f"| {page.worst('others'):.0%} |"
         )
     runs = ", ".join(f"{run['rps']:,.0f}" for run in pages[0].runs)
     print(f"\n/hello/ runs: {runs} req/s.")
@@ -342,6 +397,11 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--connection-close", action="store_true")
+    parser.add_argument(
+        "--worker-recycling",
+        action="store_true",
+        help="keep gunicorn's max_requests (config/deploy/gunicorn.conf.py)",
+    )
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--redis-db", type=int, default=13, help="flushed before and after")
     options = parser.parse_args()
@@ -366,10 +426,15 @@ def main() -> int:
     url = options.postgres.rsplit("/", 1)[0] + f"/{SCRATCH}"
     static_root = tempfile.mkdtemp(prefix="coorace-load-static-")
     log_path = Path(static_root).with_suffix(".gunicorn.log")
-    env = server_env(url, f"redis://127.0.0.1:6379/{options.redis_db}", static_root)
+    env = server_env(
+        url,
+        f"redis://127.0.0.1:6379/{options.redis_db}",
+        static_root,
+        recycle=options.worker_recycling,
+    )
     server = None
     try:
-        prepare_database(env, options.signatories)
+        prepare_database(url, env, options.signatories)
         pages, counts = pick_pages(url)
         print(
             f"{counts['pledges']:,} signatories ({counts['approved']:,} approved), "
@@ -394,8 +459,8 @@ def main() -> int:
                         page.path = f"/hello/{csv.size}/"
                     measure(page, base, cache, options)
                     print(
-                        f"  {page.path}: {page.runs[-1]['rps']:,.0f} req/s "
-                        f"(load average {load_average()})",
+                        f"  {page.path}: {page.runs[-1]['rps']:,.0f} req/s; other processes "
+                        f"used {page.runs[-1]['others']:.0%} of a CPU meanwhile",
                         flush=True,
                     )
     except BaseException:

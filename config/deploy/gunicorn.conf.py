@@ -11,9 +11,9 @@ timeout = 30
 graceful_timeout = 30
 # Recycle each worker now and then (a guard against slow leaks), not every few seconds: at
 # 2,000 requests, benchmarks/load.py saw every worker restart every few seconds, each boot
-# costing half a second of CPU and the process's cached pages.
-max_requests = 20000
-max_requests_jitter = 2000
+# costing half a second of CPU and the process's cached pages. 0 turns recycling off.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 20000))
+max_requests_jitter = max_requests // 10
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
