@@ -3,6 +3,7 @@
 import gzip
 import time
 
+import brotli
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
@@ -287,28 +288,54 @@ def test_stored_pages_expire_with_the_shared_caches(client, signatory, monkeypat
     assert timeouts == [PAGE_CACHE_TIMEOUT] == [PUBLIC_MAX_AGE]
 
 
-def test_a_large_page_is_served_gzipped_to_clients_that_accept_it(client, signatory):
+BROWSER = "gzip, deflate, br, zstd"  # what Firefox and Chrome send
+
+
+@pytest.mark.parametrize(
+    ("accept_encoding", "coding", "decompress"),
+    [
+        (BROWSER, "br", brotli.decompress),
+        ("gzip, deflate", "gzip", gzip.decompress),
+        ("br;q=0, gzip;q=0.5", "gzip", gzip.decompress),
+    ],
+)
+def test_a_large_page_is_served_compressed_to_clients_that_accept_it(
+    client, signatory, accept_encoding, coding, decompress
+):
     plain = client.get("/")
-    gzipped = client.get("/", headers={"accept-encoding": "gzip, deflate, br"})
-    assert gzipped["Content-Encoding"] == "gzip"
-    assert gzip.decompress(gzipped.content) == plain.content
-    assert len(gzipped.content) < len(plain.content) / 3
-    for response in (plain, gzipped):
+    compressed = client.get("/", headers={"accept-encoding": accept_encoding})
+    assert compressed["Content-Encoding"] == coding
+    assert decompress(compressed.content) == plain.content
+    assert len(compressed.content) < len(plain.content) / 3
+    for response in (plain, compressed):
         assert {"Cookie", "Accept-Encoding"} <= {v.strip() for v in response["Vary"].split(",")}
         assert response["Cache-Control"] == "public, max-age=60"
     assert not plain.has_header("Content-Encoding")
 
 
-def test_the_first_visit_is_gzipped_too(client):
+@pytest.mark.parametrize("accept_encoding", ["", "identity", "br;q=0, gzip;q=0", "deflate"])
+def test_a_client_that_accepts_neither_gets_the_page_as_it_is(client, signatory, accept_encoding):
+    response = client.get("/", headers={"accept-encoding": accept_encoding})
+    assert not response.has_header("Content-Encoding")
+    assert response.content.startswith(b"<!DOCTYPE html>")
+
+
+def test_the_first_visit_is_compressed_too(client):
     make_signatories(20)  # over a kilobyte of CSV
-    response = client.get("/donnees/signataires.csv", headers={"accept-encoding": "gzip"})
-    assert response["Content-Encoding"] == "gzip"
-    assert gzip.decompress(response.content).decode().startswith("id,prenom,nom,")
+    response = client.get("/donnees/signataires.csv", headers={"accept-encoding": BROWSER})
+    assert response["Content-Encoding"] == "br"
+    assert brotli.decompress(response.content).decode().startswith("id,prenom,nom,")
+
+
+def test_a_small_page_is_not_compressed(client):
+    response = client.get("/api/communes/?q=x", headers={"accept-encoding": BROWSER})
+    assert response.content == b'{"results": []}'
+    assert not response.has_header("Content-Encoding")
 
 
 def test_a_signed_in_visit_is_not_compressed(client, signatory):
     client.force_login(get_user_model().objects.create(username="connectee", password="!"))
-    response = client.get("/", headers={"accept-encoding": "gzip"})
+    response = client.get("/", headers={"accept-encoding": BROWSER})
     assert not response.has_header("Content-Encoding")
 
 
@@ -316,16 +343,16 @@ def test_each_process_keeps_at_most_its_budget_of_pages():
     pages = _ProcessPages(budget=100)
 
     def page(size=40):
-        return ("v1", time.time() + 60, {}, b"x" * size, None)
+        return ("v1", time.time() + 60, {}, b"x" * size, {"gzip": b"y" * 10})
 
     pages.put("a", page())
     pages.put("b", page())
     assert pages.get("a") is not None  # now the most recently used
-    pages.put("c", page())  # 120 bytes: the least recently used goes
+    pages.put("c", page())  # 150 bytes: the least recently used goes
     assert pages.get("b") is None
     assert pages.get("a") is not None
     assert pages.get("c") is not None
-    pages.put("d", page(size=101))
+    pages.put("d", page(size=91))
     assert pages.get("d") is None  # larger than the whole budget: not kept
 
 
