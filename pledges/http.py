@@ -26,9 +26,15 @@ no view and no SQL:
 - Large text pages are also stored compressed, once, with Brotli and with gzip, and served
   so to clients that accept it (`Vary: Accept-Encoding`): a busy commune's grid is 140
   times smaller in Brotli, the CSV export 7 times.
-- Each process keeps the pages it served lately (PROCESS_PAGES_BYTES at most), checked
-  against the shared version on every request: fetching a 10 MB export from Redis and
-  unpickling it costs tens of milliseconds, reading the version a fraction of one.
+- Each process keeps the pages it served lately (PROCESS_PAGES_BYTES at most), as they
+  left the middleware, and `PageCacheMiddleware`, placed right after the security and
+  static-file middleware, serves them before the rest of the stack runs: no session, no
+  URL resolution, no CSP header built anew. It checks them against the public version as
+  this process read it less than VERSION_MAX_AGE (a second) ago, rather than on every
+  request: a Redis round trip costs more than the rest of serving such a page. A change
+  committed through this process is seen at once; through another, within that second
+  (shared caches may keep a page for a minute anyway). Fetching a 10 MB export from Redis
+  and unpickling it costs tens of milliseconds; the whole stack, a few tenths of one.
 """
 
 import gzip
@@ -45,7 +51,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from pledges.queries import public_version
+from pledges.queries import public_version, recent_public_version
 
 PUBLIC_MAX_AGE = 60
 PAGE_CACHE_TIMEOUT = 60
@@ -58,6 +64,9 @@ RENDER_WAIT_STEP = 0.05
 # A previous page is served during another's render only if it expired less than this ago.
 STALE_GRACE = 120
 PROCESS_PAGES_BYTES = 64 * 2**20
+# A page this process keeps is served if it matches the public version read at most this
+# many seconds ago: a change made through another process shows here within that time.
+VERSION_MAX_AGE = 1.0
 # Smaller pages gain little from compression; these types gain much. Brotli's quality 9
 # is the best before its slow levels: 0.3 s for the 7 MB CSV export, once per version.
 COMPRESS_MIN_BYTES = 1024
@@ -107,6 +116,11 @@ class _ProcessPages:
     @staticmethod
     def _size(page: StoredPage) -> int:
         return len(page[3]) + sum(map(len, page[4].values()))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self._bytes = 0
 
     def get(self, key: str) -> StoredPage | None:
         with self._lock:
@@ -191,11 +205,12 @@ def _response(request: HttpRequest, page: StoredPage, *, stale: bool = False) ->
     _version, _expires_at, headers, content, encoded = page
     accepted = accepted_encodings(request.headers.get("Accept-Encoding", "")) if encoded else ()
     coding = next((name for name in encoded if name in accepted), None)
-    if coding is None:
-        response = HttpResponse(content, headers=headers)
-    else:
-        response = HttpResponse(encoded[coding], headers=headers)
+    body = content if coding is None else encoded[coding]
+    response = HttpResponse(body, headers=headers)
+    if coding is not None:
         response["Content-Encoding"] = coding
+    # Set here, so that CommonMiddleware does not join the body to measure it.
+    response["Content-Length"] = str(len(body))
     if stale:
         # Shared caches must not keep a page that is already out of date.
         patch_cache_control(response, max_age=0)
@@ -230,24 +245,21 @@ def public_cache(view: Callable) -> Callable:
         # Read before the view runs: data committed meanwhile brings a new version,
         # which makes the page stored below stale at once rather than a minute later.
         version = public_version()
-        local = _process_pages.get(key)
-        if _is_fresh(local, version):
-            return _response(request, local)
         shared = cache.get(key)
         if _is_fresh(shared, version):
-            _process_pages.put(key, shared)
-            return _response(request, shared)
+            return _served(request, shared)
         if cache.add(f"{key}:lock", 1, RENDER_LOCK_TIMEOUT):
             lock = f"{key}:lock"
         else:
-            # Another request is rendering this page: the previous one meanwhile, if recent.
+            # Another request is rendering this page: the previous one meanwhile, if recent
+            # (this process's copy, which PageCacheMiddleware handed over, or the shared one).
+            local = getattr(request, "_previous_page", None)
             previous = max((local, shared), key=lambda page: page[1] if page else 0)
             if previous is not None and previous[1] > time.time() - STALE_GRACE:
                 return _response(request, previous, stale=True)
             page = _wait_for_render(key, f"{key}:lock", version)
             if page is not None:
-                _process_pages.put(key, page)
-                return _response(request, page)
+                return _served(request, page)
         try:
             response = view(request, *args, **kwargs)
             storable = (
@@ -261,13 +273,54 @@ def public_cache(view: Callable) -> Callable:
                 return response
             page = _stored_page(response, version)
             cache.set(key, page, PAGE_CACHE_TIMEOUT)
-            _process_pages.put(key, page)
-            return _response(request, page)
+            return _served(request, page)
         finally:
             if lock is not None:
                 cache.delete(lock)
 
     return wrapper
+
+
+def _served(request: HttpRequest, page: StoredPage) -> HttpResponse:
+    """A current page, which PageCacheMiddleware may keep in this process."""
+    response = _response(request, page)
+    response.stored_page = page
+    return response
+
+
+class PageCacheMiddleware:
+    """Serves the public pages this process keeps, before the rest of the middleware.
+
+    Place it after SecurityMiddleware (HTTPS redirect, security headers on every response)
+    and WhiteNoiseMiddleware (static files), before everything else. A page is kept here
+    with the headers the middleware below it added (Content-Security-Policy, X-Frame-Options,
+    Content-Language, Vary), all the same for every anonymous visitor, so that serving it
+    again needs none of them.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _may_be_served_from_cache(request):
+            return self.get_response(request)
+        request.get_host()  # a Host outside ALLOWED_HOSTS is refused, as further down
+        key = page_cache_key(request)
+        local = _process_pages.get(key)
+        if local is not None:
+            if _is_fresh(local, recent_public_version(VERSION_MAX_AGE)):
+                return _response(request, local)
+            request._previous_page = local  # for public_cache, while another renders
+        response = self.get_response(request)
+        page = getattr(response, "stored_page", None)
+        if page is not None and response.status_code == 200 and not response.cookies:
+            headers = {
+                name: value
+                for name, value in response.items()
+                if name.lower() not in ("content-encoding", "content-length")
+            }
+            _process_pages.put(key, (*page[:2], headers, *page[3:]))
+        return response
 
 
 def _mark(request: HttpRequest, response: HttpResponse) -> HttpResponse:

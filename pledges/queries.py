@@ -11,9 +11,11 @@ for PUBLIC_CACHE_TIMEOUT seconds under a version key: `invalidate_public_caches(
 a new version, and the services that change public data (signing, moderation) call it.
 The public pages themselves are cached under the same version (pledges.http).
 With the per-process memory cache, another process sees the change when its entries
-expire; with a shared cache (CACHE_URL=redis://…) every process sees it at once.
+expire; with a shared cache (CACHE_URL=redis://…) every process sees it at once, or, where
+`recent_public_version()` is used (serving a stored page), within a second.
 """
 
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -46,7 +48,9 @@ def invalidate_public_caches() -> None:
     The signing and moderation services call it after approving, unpublishing, withdrawing,
     adding or withdrawing a commitment, and after a staff edit of a candidate's identity.
     """
-    cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    version = uuid.uuid4().hex
+    cache.set(_VERSION_KEY, version, timeout=None)
+    _remember(version)
 
 
 def public_version() -> str:
@@ -55,7 +59,36 @@ def public_version() -> str:
     if version is None:
         cache.add(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
         version = cache.get(_VERSION_KEY, "")
+    _remember(version)
     return version
+
+
+# The version this process last read or wrote, and when (time.monotonic()).
+_last_seen: tuple[str, float] = ("", float("-inf"))
+
+
+def _remember(version: str) -> None:
+    global _last_seen
+    _last_seen = (version, time.monotonic())  # one assignment: safe between threads
+
+
+def recent_public_version(max_age: float = 1.0) -> str:
+    """public_version() as this process saw it less than max_age seconds ago.
+
+    For serving a stored page, where a round trip to the shared cache would cost more than
+    the rest: a change made by another process shows here within max_age; one made by this
+    process, at once.
+    """
+    version, seen_at = _last_seen
+    if time.monotonic() - seen_at < max_age:
+        return version
+    return public_version()
+
+
+def forget_recent_public_version() -> None:
+    """The next recent_public_version() reads the shared cache (after a cache.clear())."""
+    global _last_seen
+    _last_seen = ("", float("-inf"))
 
 
 def _cached(name: str, campaign: Campaign, compute: Callable[[], T]) -> T:

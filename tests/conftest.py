@@ -91,7 +91,12 @@ def _empty_cache():
     """Rate limits and cached pages live in the cache: each test starts with none."""
     from django.core.cache import cache
 
+    from pledges import http
+    from pledges.queries import forget_recent_public_version
+
     cache.clear()
+    forget_recent_public_version()
+    http._process_pages.clear()
 
 
 @pytest.fixture(autouse=True)

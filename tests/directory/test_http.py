@@ -10,17 +10,19 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
+from django.urls.resolvers import URLResolver
 
 from pledges.http import (
     PAGE_CACHE_TIMEOUT,
     PUBLIC_MAX_AGE,
     RENDER_WAIT_STEP,
+    VERSION_MAX_AGE,
     _ProcessPages,
     page_cache_key,
     public_cache,
 )
-from pledges.queries import invalidate_public_caches
+from pledges.queries import _VERSION_KEY, invalidate_public_caches
 from tests.directory.factories import make_signatories, make_signatory
 
 pytestmark = pytest.mark.django_db
@@ -354,6 +356,58 @@ def test_each_process_keeps_at_most_its_budget_of_pages():
     assert pages.get("c") is not None
     pages.put("d", page(size=91))
     assert pages.get("d") is None  # larger than the whole budget: not kept
+
+
+# ------------------------------------------------------------------ this process's pages
+
+
+def test_a_kept_page_is_served_before_the_rest_of_the_middleware(client, signatory, monkeypatch):
+    first = client.get("/communes/42218/")
+
+    def no_resolving(*args):
+        raise AssertionError("URL resolved: the page went through the whole stack")
+
+    monkeypatch.setattr(URLResolver, "resolve", no_resolving)
+    second = client.get("/communes/42218/")
+    assert second.status_code == 200
+    assert second.content == first.content
+    with pytest.raises(AssertionError, match="URL resolved"):
+        client.get("/communes/42218/?autre=1")  # not kept: the whole stack
+
+
+@pytest.mark.parametrize("accept_encoding", ["", BROWSER, "gzip"])
+def test_a_kept_page_carries_the_headers_of_the_first_visit(client, signatory, accept_encoding):
+    headers = {"accept-encoding": accept_encoding}
+    first, second = (client.get("/donnees/signataires.csv", headers=headers) for _ in "12")
+    assert dict(second.headers) == dict(first.headers)
+    assert int(second["Content-Length"]) == len(second.content)
+    assert second.content == first.content
+
+
+def test_a_kept_page_is_not_served_to_a_host_outside_the_allowed_ones(client, signatory):
+    client.get("/")
+    assert client.get("/", headers={"host": "ailleurs.example"}).status_code == 400
+
+
+def test_https_is_still_enforced_before_a_kept_page_is_served(signatory, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client()  # its middleware is built with these settings
+    assert client.get("/", secure=True).status_code == 200  # kept
+    response = client.get("/")
+    assert response.status_code == 301
+    assert response["Location"] == "https://testserver/"
+
+
+def test_a_change_made_through_another_process_shows_within_a_second(
+    client, signatory, monkeypatch
+):
+    assert "Arrivante" not in client.get("/").content.decode()  # kept
+    make_signatory(commune="69123", last_name="Arrivante")
+    cache.set(_VERSION_KEY, "another-process-invalidated")  # as another app server would
+    assert "Arrivante" not in client.get("/").content.decode()  # checked < 1 s ago
+    now = time.monotonic()
+    monkeypatch.setattr("pledges.queries.time.monotonic", lambda: now + VERSION_MAX_AGE)
+    assert "Arrivante" in client.get("/").content.decode()
 
 
 # ------------------------------------------------------------------ one render at a time
