@@ -54,7 +54,11 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from pledges.queries import public_version, recent_public_version
 
 PUBLIC_MAX_AGE = 60
-PAGE_CACHE_TIMEOUT = 60
+# A stored page goes stale with the public version, which every change of public data
+# renews (the services, pledges.signals); this expiry is only a bound. Short, it would
+# have the busiest pages, which take seconds to render, rendered again every minute
+# for nothing.
+PAGE_CACHE_TIMEOUT = 15 * 60
 # One render at a time per page; a render slower than this lets another request try.
 RENDER_LOCK_TIMEOUT = 30
 # How long a request waits for another's render before rendering itself, and how often

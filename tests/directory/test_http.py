@@ -276,7 +276,8 @@ def test_a_view_that_chose_its_own_cache_control_is_not_stored():
     assert len(calls) == 2
 
 
-def test_stored_pages_expire_with_the_shared_caches(client, signatory, monkeypatch):
+def test_stored_pages_expire_after_a_quarter_of_an_hour_at_most(client, signatory, monkeypatch):
+    """The version makes them stale; the expiry only bounds how long an unchanged page lives."""
     timeouts = []
     real_set = cache.set
 
@@ -287,7 +288,48 @@ def test_stored_pages_expire_with_the_shared_caches(client, signatory, monkeypat
 
     monkeypatch.setattr(cache, "set", spy)
     client.get("/")
-    assert timeouts == [PAGE_CACHE_TIMEOUT] == [PUBLIC_MAX_AGE]
+    assert timeouts == [PAGE_CACHE_TIMEOUT] == [15 * 60]
+    assert PUBLIC_MAX_AGE == 60  # what shared caches may keep: unchanged
+
+
+def test_editing_the_charter_makes_the_stored_pages_stale(
+    client, signatory, django_capture_on_commit_callbacks
+):
+    from pledges.models import Proposal
+
+    assert "Nouvel intitulé" not in client.get("/propositions/3/").content.decode()  # stored
+    proposal = Proposal.objects.get(number=3)
+    proposal.title = "Nouvel intitulé"
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal.save()  # as the admin does
+    assert "Nouvel intitulé" in client.get("/propositions/3/").content.decode()
+
+
+def test_a_published_signatorys_profile_edit_makes_the_stored_pages_stale(
+    client, signatory, django_capture_on_commit_callbacks
+):
+    path = signatory.get_absolute_url()
+    assert "Liste renommée" not in client.get(path).content.decode()  # stored
+    candidate = signatory.candidate
+    candidate.list_name = "Liste renommée"
+    with django_capture_on_commit_callbacks(execute=True):
+        candidate.save()
+    assert "Liste renommée" in client.get(path).content.decode()
+
+
+def test_an_unpublished_candidates_profile_edit_leaves_the_stored_pages_current(
+    django_capture_on_commit_callbacks,
+):
+    from pledges.models import Pledge
+    from pledges.queries import public_version
+
+    pending = make_signatory(status=Pledge.Status.PENDING)
+    version = public_version()
+    pending.candidate.list_name = "Liste en attente"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        pending.candidate.save()
+    assert callbacks == []
+    assert public_version() == version
 
 
 BROWSER = "gzip, deflate, br, zstd"  # what Firefox and Chrome send
