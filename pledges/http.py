@@ -13,9 +13,10 @@ no view and no SQL:
 
 - A page is stored in Django's default cache (CACHE_URL: Redis in production, shared by
   every worker) for PAGE_CACHE_TIMEOUT seconds under its full path, query string included,
-  together with the public version of pledges.queries. A stored page counts only while
-  that version is current, so `invalidate_public_caches()`, which the services call on
-  commit after every change of public data, makes every stored page stale at once.
+  together with the public version of pledges.queries, also stored apart as the page's
+  small stamp. A stored page counts only while that version is current, so
+  `invalidate_public_caches()`, which the services call on commit after every change of
+  public data, makes every stored page stale at once.
 - Only what `public_cache` would let a shared cache keep is stored, and only if rendering
   it left nothing personal behind (a session, a CSRF token, a message): a signed-in user,
   a flash message or a POST always reaches the view.
@@ -221,14 +222,31 @@ def _response(request: HttpRequest, page: StoredPage, *, stale: bool = False) ->
     return response
 
 
+def _shared_page(key: str, version: str) -> StoredPage | None:
+    """The stored page if it is of this version; its small stamp is read first.
+
+    A busy commune's stored page weighs megabytes: fetched and unpickled by every request
+    while the version has moved on and another request renders the new one, it would cost
+    more than serving.
+    """
+    if cache.get(f"{key}:version") != version:
+        return None
+    page = cache.get(key)
+    return page if _is_fresh(page, version) else None
+
+
+def _store(key: str, page: StoredPage) -> None:
+    cache.set_many({key: page, f"{key}:version": page[0]}, PAGE_CACHE_TIMEOUT)
+
+
 def _wait_for_render(key: str, lock: str, version: str) -> StoredPage | None:
     """The page another request is rendering, once stored; None if it gave up or failed."""
     deadline = time.monotonic() + RENDER_WAIT
     while time.monotonic() < deadline:
         time.sleep(RENDER_WAIT_STEP)
-        found = cache.get_many([key, lock])
-        if _is_fresh(found.get(key), version):
-            return found[key]
+        found = cache.get_many([f"{key}:version", lock])
+        if found.get(f"{key}:version") == version:
+            return _shared_page(key, version)
         if lock not in found:  # done, but nothing stored (an error, a 404…)
             return None
     return None
@@ -249,16 +267,15 @@ def public_cache(view: Callable) -> Callable:
         # Read before the view runs: data committed meanwhile brings a new version,
         # which makes the page stored below stale at once rather than a minute later.
         version = public_version()
-        shared = cache.get(key)
-        if _is_fresh(shared, version):
+        shared = _shared_page(key, version)
+        if shared is not None:
             return _served(request, shared)
         if cache.add(f"{key}:lock", 1, RENDER_LOCK_TIMEOUT):
             lock = f"{key}:lock"
         else:
-            # Another request is rendering this page: the previous one meanwhile, if recent
-            # (this process's copy, which PageCacheMiddleware handed over, or the shared one).
-            local = getattr(request, "_previous_page", None)
-            previous = max((local, shared), key=lambda page: page[1] if page else 0)
+            # Another request is rendering this page: meanwhile, the previous one this
+            # process kept (PageCacheMiddleware hands it over), if recent.
+            previous = getattr(request, "_previous_page", None)
             if previous is not None and previous[1] > time.time() - STALE_GRACE:
                 return _response(request, previous, stale=True)
             page = _wait_for_render(key, f"{key}:lock", version)
@@ -276,7 +293,7 @@ def public_cache(view: Callable) -> Callable:
             if not storable:
                 return response
             page = _stored_page(response, version)
-            cache.set(key, page, PAGE_CACHE_TIMEOUT)
+            _store(key, page)
             return _served(request, page)
         finally:
             if lock is not None:

@@ -279,16 +279,15 @@ def test_a_view_that_chose_its_own_cache_control_is_not_stored():
 def test_stored_pages_expire_after_a_quarter_of_an_hour_at_most(client, signatory, monkeypatch):
     """The version makes them stale; the expiry only bounds how long an unchanged page lives."""
     timeouts = []
-    real_set = cache.set
+    real_set_many = cache.set_many
 
-    def spy(key, value, timeout):
-        if key.startswith("page:"):
-            timeouts.append(timeout)
-        real_set(key, value, timeout)
+    def spy(data, timeout):
+        timeouts.extend(timeout for key in data if key.startswith("page:"))
+        return real_set_many(data, timeout)
 
-    monkeypatch.setattr(cache, "set", spy)
+    monkeypatch.setattr(cache, "set_many", spy)
     client.get("/")
-    assert timeouts == [PAGE_CACHE_TIMEOUT] == [15 * 60]
+    assert timeouts == [PAGE_CACHE_TIMEOUT] * 2 == [15 * 60] * 2  # the page and its stamp
     assert PUBLIC_MAX_AGE == 60  # what shared caches may keep: unchanged
 
 
@@ -488,14 +487,14 @@ def test_without_a_previous_page_a_request_waits_for_the_render_under_way(
     rendered = client.get("/communes/42218/")  # what the other worker will have stored
     key = page_cache_key(RequestFactory().get("/communes/42218/"))
     page = cache.get(key)
-    cache.delete(key)
+    cache.delete_many([key, f"{key}:version"])
     monkeypatch.setattr("pledges.http._process_pages", _ProcessPages(budget=2**24))
     cache.add(lock_of("/communes/42218/"), 1)
     waits = []
 
     def other_worker_stores_it(seconds):
         waits.append(seconds)
-        cache.set(key, page)
+        cache.set_many({key: page, f"{key}:version": page[0]})
         cache.delete(lock_of("/communes/42218/"))
 
     monkeypatch.setattr("pledges.http.time.sleep", other_worker_stores_it)
@@ -504,6 +503,27 @@ def test_without_a_previous_page_a_request_waits_for_the_render_under_way(
     assert waits == [RENDER_WAIT_STEP]
     assert response.content == rendered.content
     assert response["Cache-Control"] == "public, max-age=60"
+
+
+def test_while_another_request_renders_the_stale_stored_page_is_not_fetched(
+    client, signatory, monkeypatch
+):
+    client.get("/communes/42218/")  # stored, with its stamp
+    key = page_cache_key(RequestFactory().get("/communes/42218/"))
+    invalidate_public_caches()
+    cache.add(lock_of("/communes/42218/"), 1)  # another worker is rendering it
+    fetched = []
+    real_get = cache.get
+
+    def spy(name, *args, **kwargs):
+        fetched.append(name)
+        return real_get(name, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", spy)
+    response = client.get("/communes/42218/")
+    assert response["Cache-Control"] == "public, max-age=0"  # the previous page
+    assert f"{key}:version" in fetched  # the stamp, a few bytes
+    assert key not in fetched  # not the page, megabytes for a busy commune
 
 
 def test_a_render_that_fails_elsewhere_is_done_here(client, signatory, process_pages, monkeypatch):
