@@ -24,6 +24,10 @@ no view and no SQL:
   get the previous page (`max-age=0`) if their process still has it, or wait for the new
   one: a busy commune or the exports take seconds to render, and a version change must
   not make every worker render them at once.
+- A page that took seconds to render (a busy commune, the exports) stays quiet for ten
+  times that: a change of version meanwhile leaves it served as the previous page, so
+  that decisions every few seconds on the eve of the deadline do not keep a worker
+  rendering it without pause. The quiet period ends; the next request renders it anew.
 - Large text pages are also stored compressed, once, with Brotli and with gzip, and served
   so to clients that accept it (`Vary: Accept-Encoding`): a busy commune's grid is 140
   times smaller in Brotli, the CSV export 7 times.
@@ -68,6 +72,14 @@ RENDER_WAIT = 15.0
 RENDER_WAIT_STEP = 0.05
 # A previous page is served during another's render only if it expired less than this ago.
 STALE_GRACE = 120
+# A page that takes seconds to render (a busy commune's grid, the exports) is rendered
+# again at most once per QUIET_FACTOR times its render time: until then, a change of the
+# public version leaves it served as a previous page (max-age=0). Otherwise moderation
+# decisions every few seconds would keep a worker rendering it without pause, and the
+# requests that worker holds waiting. A page rendered faster than SLOW_RENDER seconds goes
+# stale at once.
+SLOW_RENDER = 0.5
+QUIET_FACTOR = 10
 PROCESS_PAGES_BYTES = 64 * 2**20
 # A page this process keeps is served if it matches the public version read at most this
 # many seconds ago: a change made through another process shows here within that time.
@@ -80,9 +92,10 @@ BROTLI_QUALITY = 9
 # The cookies through which a response could carry something personal.
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, getattr(settings, "MESSAGE_COOKIE", "messages"))
 
-# A stored page: (public version, expiry as a Unix time, headers, body, {encoding: body}),
-# the encodings in order of preference ("br", then "gzip").
-StoredPage = tuple[str, float, dict[str, str], bytes, dict[str, bytes]]
+# A stored page: (public version, expiry as a Unix time, headers, body, {encoding: body},
+# end of its quiet period as a Unix time), the encodings in order of preference ("br",
+# then "gzip"). Beside it, its stamp: (public version, end of its quiet period).
+StoredPage = tuple[str, float, dict[str, str], bytes, dict[str, bytes], float]
 
 
 def is_shareable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -98,11 +111,16 @@ def is_shareable(request: HttpRequest, response: HttpResponse) -> bool:
 def page_cache_key(request: HttpRequest) -> str:
     # Hashed: a query string may be long, or hold characters a cache key may not. The
     # prefix names StoredPage's shape: change it with the shape.
-    return "page:2:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return "page:3:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
 
 
 def _is_fresh(page: StoredPage | None, version: str) -> bool:
     return page is not None and page[0] == version and page[1] > time.time()
+
+
+def _is_quiet(page: StoredPage | None) -> bool:
+    """Whether a slow page, even of a previous version, is still served as it is."""
+    return page is not None and min(page[1], page[5]) > time.time()
 
 
 class _ProcessPages:
@@ -169,7 +187,7 @@ def _left_something_personal(request: HttpRequest) -> bool:
     )
 
 
-def _stored_page(response: HttpResponse, version: str) -> StoredPage:
+def _stored_page(response: HttpResponse, version: str, render_seconds: float) -> StoredPage:
     content = response.content
     encoded = {}
     if len(content) >= COMPRESS_MIN_BYTES and response.get("Content-Type", "").startswith(
@@ -183,8 +201,16 @@ def _stored_page(response: HttpResponse, version: str) -> StoredPage:
         encoded = {name: body for name, body in encoded.items() if len(body) < len(content)}
         if encoded:
             patch_vary_headers(response, ("Accept-Encoding",))
-    expires_at = time.time() + PAGE_CACHE_TIMEOUT
-    return (version, expires_at, dict(response.items()), content, encoded)
+    now = time.time()
+    quiet_until = now + QUIET_FACTOR * render_seconds if render_seconds >= SLOW_RENDER else 0.0
+    return (
+        version,
+        now + PAGE_CACHE_TIMEOUT,
+        dict(response.items()),
+        content,
+        encoded,
+        quiet_until,
+    )
 
 
 def accepted_encodings(header: str) -> set[str]:
@@ -207,7 +233,7 @@ def _is_zero_weight(parameter: str) -> bool:
 
 
 def _response(request: HttpRequest, page: StoredPage, *, stale: bool = False) -> HttpResponse:
-    _version, _expires_at, headers, content, encoded = page
+    _version, _expires_at, headers, content, encoded, _quiet_until = page
     accepted = accepted_encodings(request.headers.get("Accept-Encoding", "")) if encoded else ()
     coding = next((name for name in encoded if name in accepted), None)
     body = content if coding is None else encoded[coding]
@@ -223,20 +249,23 @@ def _response(request: HttpRequest, page: StoredPage, *, stale: bool = False) ->
 
 
 def _shared_page(key: str, version: str) -> StoredPage | None:
-    """The stored page if it is of this version; its small stamp is read first.
+    """The stored page if it is of this version, or of another but quiet; else None.
 
-    A busy commune's stored page weighs megabytes: fetched and unpickled by every request
-    while the version has moved on and another request renders the new one, it would cost
-    more than serving.
+    Its small stamp is read first: a busy commune's stored page weighs megabytes, and
+    fetched and unpickled by every request while the version has moved on and another
+    request renders the new one, it would cost more than serving.
     """
-    if cache.get(f"{key}:version") != version:
+    stamp = cache.get(f"{key}:version")
+    if stamp is None or (stamp[0] != version and stamp[1] <= time.time()):
         return None
     page = cache.get(key)
-    return page if _is_fresh(page, version) else None
+    if page is None or page[0] != stamp[0]:
+        return None
+    return page if _is_fresh(page, version) or _is_quiet(page) else None
 
 
 def _store(key: str, page: StoredPage) -> None:
-    cache.set_many({key: page, f"{key}:version": page[0]}, PAGE_CACHE_TIMEOUT)
+    cache.set_many({key: page, f"{key}:version": (page[0], page[5])}, PAGE_CACHE_TIMEOUT)
 
 
 def _wait_for_render(key: str, lock: str, version: str) -> StoredPage | None:
@@ -245,7 +274,8 @@ def _wait_for_render(key: str, lock: str, version: str) -> StoredPage | None:
     while time.monotonic() < deadline:
         time.sleep(RENDER_WAIT_STEP)
         found = cache.get_many([f"{key}:version", lock])
-        if found.get(f"{key}:version") == version:
+        stamp = found.get(f"{key}:version")
+        if stamp is not None and stamp[0] == version:
             return _shared_page(key, version)
         if lock not in found:  # done, but nothing stored (an error, a 404…)
             return None
@@ -269,7 +299,7 @@ def public_cache(view: Callable) -> Callable:
         version = public_version()
         shared = _shared_page(key, version)
         if shared is not None:
-            return _served(request, shared)
+            return _served(request, shared, stale=shared[0] != version)
         if cache.add(f"{key}:lock", 1, RENDER_LOCK_TIMEOUT):
             lock = f"{key}:lock"
         else:
@@ -282,6 +312,7 @@ def public_cache(view: Callable) -> Callable:
             if page is not None:
                 return _served(request, page)
         try:
+            started = time.monotonic()
             response = view(request, *args, **kwargs)
             storable = (
                 not response.has_header("Cache-Control")  # the view did not decide
@@ -292,7 +323,7 @@ def public_cache(view: Callable) -> Callable:
             _mark(request, response)
             if not storable:
                 return response
-            page = _stored_page(response, version)
+            page = _stored_page(response, version, time.monotonic() - started)
             _store(key, page)
             return _served(request, page)
         finally:
@@ -302,9 +333,9 @@ def public_cache(view: Callable) -> Callable:
     return wrapper
 
 
-def _served(request: HttpRequest, page: StoredPage) -> HttpResponse:
-    """A current page, which PageCacheMiddleware may keep in this process."""
-    response = _response(request, page)
+def _served(request: HttpRequest, page: StoredPage, *, stale: bool = False) -> HttpResponse:
+    """A current or quiet page, which PageCacheMiddleware may keep in this process."""
+    response = _response(request, page, stale=stale)
     response.stored_page = page
     return response
 
@@ -331,6 +362,8 @@ class PageCacheMiddleware:
         if local is not None:
             if _is_fresh(local, recent_public_version(VERSION_MAX_AGE)):
                 return _response(request, local)
+            if _is_quiet(local):
+                return _response(request, local, stale=True)
             request._previous_page = local  # for public_cache, while another renders
         response = self.get_response(request)
         page = getattr(response, "stored_page", None)

@@ -16,6 +16,7 @@ from django.urls.resolvers import URLResolver
 from pledges.http import (
     PAGE_CACHE_TIMEOUT,
     PUBLIC_MAX_AGE,
+    QUIET_FACTOR,
     RENDER_WAIT_STEP,
     VERSION_MAX_AGE,
     _ProcessPages,
@@ -494,7 +495,7 @@ def test_without_a_previous_page_a_request_waits_for_the_render_under_way(
 
     def other_worker_stores_it(seconds):
         waits.append(seconds)
-        cache.set_many({key: page, f"{key}:version": page[0]})
+        cache.set_many({key: page, f"{key}:version": (page[0], page[5])})
         cache.delete(lock_of("/communes/42218/"))
 
     monkeypatch.setattr("pledges.http.time.sleep", other_worker_stores_it)
@@ -524,6 +525,74 @@ def test_while_another_request_renders_the_stale_stored_page_is_not_fetched(
     assert response["Cache-Control"] == "public, max-age=0"  # the previous page
     assert f"{key}:version" in fetched  # the stamp, a few bytes
     assert key not in fetched  # not the page, megabytes for a busy commune
+
+
+# ------------------------------------------------------------------ slow pages
+
+
+def slow_view(seconds: float):
+    """A public_cache view that takes `seconds` to render, and counts its renders."""
+    calls = []
+
+    @public_cache
+    def view(request):
+        calls.append(request.method)
+        time.sleep(seconds)
+        return HttpResponse(f"rendu n° {len(calls)}")
+
+    return view, calls
+
+
+def test_a_slow_page_is_rendered_again_at_most_once_per_ten_times_its_render_time():
+    view, calls = slow_view(0.6)
+    started = time.time()
+    assert view(RequestFactory().get("/lent/")).content == b"rendu n\xc2\xb0 1"
+    stored = cache.get(page_cache_key(RequestFactory().get("/lent/")))
+    # Ten times the render, 0.6 s and a little more for the rest of the view.
+    assert started + QUIET_FACTOR * 0.6 <= stored[5] <= time.time() + QUIET_FACTOR * 0.7
+    invalidate_public_caches()  # a moderation decision
+    response = view(RequestFactory().get("/lent/"))
+    assert response.content == b"rendu n\xc2\xb0 1"  # not rendered again yet
+    assert response["Cache-Control"] == "public, max-age=0"  # not to be kept downstream
+    assert len(calls) == 1
+
+
+def test_after_its_quiet_period_a_slow_page_is_rendered_again(monkeypatch):
+    monkeypatch.setattr("pledges.http.QUIET_FACTOR", 0.5)
+    view, _calls = slow_view(0.6)
+    view(RequestFactory().get("/lent/"))
+    invalidate_public_caches()
+    assert view(RequestFactory().get("/lent/")).content == b"rendu n\xc2\xb0 1"  # quiet
+    time.sleep(0.35)  # the quiet period, 0.3 s, is over
+    response = view(RequestFactory().get("/lent/"))
+    assert response.content == b"rendu n\xc2\xb0 2"
+    assert response["Cache-Control"] == "public, max-age=60"
+
+
+def test_a_fast_page_goes_stale_at_once():
+    view, _calls = slow_view(0)
+    view(RequestFactory().get("/rapide/"))
+    assert cache.get(page_cache_key(RequestFactory().get("/rapide/")))[5] == 0
+    invalidate_public_caches()
+    assert view(RequestFactory().get("/rapide/")).content == b"rendu n\xc2\xb0 2"
+
+
+def test_each_process_serves_a_quiet_page_before_the_rest_of_the_middleware(
+    client, signatory, monkeypatch
+):
+    monkeypatch.setattr("pledges.http.SLOW_RENDER", 0)  # every page counts as slow here
+    monkeypatch.setattr("pledges.http.QUIET_FACTOR", 10_000)
+    before = client.get("/communes/42218/")
+    make_signatory(last_name="Arrivante")
+    invalidate_public_caches()
+
+    def no_resolving(*args):
+        raise AssertionError("URL resolved: the page went through the whole stack")
+
+    monkeypatch.setattr(URLResolver, "resolve", no_resolving)
+    response = client.get("/communes/42218/")
+    assert response.content == before.content
+    assert response["Cache-Control"] == "public, max-age=0"
 
 
 def test_a_render_that_fails_elsewhere_is_done_here(client, signatory, process_pages, monkeypatch):
