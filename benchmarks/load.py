@@ -278,14 +278,19 @@ def run_wrk(url: str, *, seconds: int, connections: int, close: bool) -> dict:
     percentiles = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)\s*$", output, re.MULTILINE))
     if set(percentiles) != {"50", "75", "90", "99"}:
         raise RuntimeError(f"wrk printed no latency distribution:\n{output}")
-    errors = re.findall(r"Non-2xx or 3xx responses: (\d+)", output)
-    errors += re.findall(r"(?:connect|read|write|timeout) (\d+)", output)
+    # « Socket errors: connect 0, read 1, write 0, timeout 0 » and non-2xx responses.
+    kinds = dict(re.findall(r"\b(connect|read|write|timeout) (\d+)", output))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if non_2xx:
+        kinds["non-2xx"] = non_2xx[1]
+    error_kinds = {kind: int(count) for kind, count in kinds.items() if int(count)}
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
         "p50": _ms(percentiles["50"]),
         "p90": _ms(percentiles["90"]),
         "p99": _ms(percentiles["99"]),
-        "errors": sum(map(int, errors)),
+        "errors": sum(error_kinds.values()),
+        "error_kinds": error_kinds,
     }
 
 
@@ -413,7 +418,10 @@ def print_table(pages: list[Page], options) -> None:
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for page in pages:
-        errors = f" ({page.errors} errors)" if page.errors else ""
+        kinds = ", ".join(
+            f"{count} {kind}" for run in page.runs for kind, count in run["error_kinds"].items()
+        )
+        errors = f" (errors: {kinds})" if page.errors else ""
         print(
             f"| {page.name} `{page.path}`{errors} | {size_text(page.size)} "
             f"| {min(page.cold_ms):,.0f} ms | {page.requests_per_second:,.0f} "
@@ -540,8 +548,13 @@ def main() -> int:
         admin.close()
         shutil.rmtree(static_root, ignore_errors=True)
 
-    boots = log_path.read_text().count("Booting worker")
-    log_path.unlink()
+    log = log_path.read_text()
+    boots = log.count("Booting worker")
+    if any(page.errors for page in pages):
+        server_errors = len(re.findall(r'" 5\d\d ', log))
+        print(f"gunicorn's log, kept: {log_path} ({server_errors} responses 5xx in it).")
+    else:
+        log_path.unlink()
     print_table(pages, options)
     print(f"gunicorn workers started: {boots} (the first {len(workers)}, then recycled ones).")
     print(f"Load average after: {load_average()}")
