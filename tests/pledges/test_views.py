@@ -28,17 +28,6 @@ def test_home_has_landmarks_and_a_skip_link(client):
         assert landmark in content
 
 
-def test_home_runs_a_constant_number_of_queries(client, django_assert_num_queries):
-    # The counters, the map's départements and the latest signatories are cached...
-    with django_assert_num_queries(6):
-        client.get("/")
-    with django_assert_num_queries(3):
-        client.get("/", {"source": "affiche"})
-    # ...and so is the page itself.
-    with django_assert_num_queries(0):
-        client.get("/")
-
-
 def test_a_proposal_page_shows_its_context_and_commitments(client):
     response = client.get(reverse("pledges:proposal", kwargs={"number": 9}))
     assert response.status_code == 200
