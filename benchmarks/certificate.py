@@ -51,11 +51,11 @@ def main() -> None:
 
     from candidates.models import Candidate
     from communes.models import Commune, Departement, Region
-    from pledges.certificates import certificate_pdf
+    from pledges.certificates.pdf import render_certificate_pdf, render_pdf
+    from pledges.certificates.services import certificate_pdf
     from pledges.models import Certificate, Commitment
-    from pledges.moderation import approve_pledge
-    from pledges.pdf import render_certificate_pdf, render_pdf
-    from pledges.services import submit_pledge
+    from pledges.moderation.services import approve_pledge
+    from pledges.signing.services import submit_pledge
 
     call_command("migrate", verbosity=0)
     call_command("load_charter", verbosity=0)

@@ -70,7 +70,8 @@ START_TIMEOUT = 60
 TARGET_RATIO = 0.5
 TARGET_P99_MS = 100.0
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
-# pledges.queries' version key as Django's Redis cache stores it (KEY_PREFIX "", version 1).
+# pledges.directory.queries' version key as Django's Redis cache stores it
+# (KEY_PREFIX "", version 1).
 VERSION_KEY = ":1:directory:version"
 # What Firefox and Chrome send.
 ACCEPT_ENCODING = "gzip, deflate, br, zstd"

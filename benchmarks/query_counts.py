@@ -8,7 +8,8 @@ the charter and seeds --small demo signatories; counts the queries of each publi
 django.test.Client and CaptureQueriesContext; seeds up to --large signatories and counts
 again. The cache is emptied before every request, so each count is the whole uncached
 work: the view, its counters, and no stored page; the last column counts a second visit at
-the large size, served from the page cache (pledges.http). The commune, its département and région,
+the large size, served from the page cache (pledges.directory.http). The commune, its
+département and région,
 and the signatory measured are picked at the small size, so they have signatories at both.
 Prints a markdown table; exits with status 1 if a count differs between the two sizes or a
 page does not answer 200. Drops the scratch database at the end, even after a failure.

@@ -27,6 +27,11 @@ class Candidate(models.Model):
         HEAD_OF_LIST = "head_of_list", _("Tête de liste")
         CANDIDATE = "candidate", _("Candidat·e")
 
+    # What the public record and the certificate say of the person: locked once staff have
+    # decided on a signature (the candidate then asks for a correction), edited by staff
+    # through pledges.moderation.services.edit_candidate_identity, audited.
+    IDENTITY_FIELDS = ("first_name", "last_name", "commune", "role", "list_name")
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("compte"),

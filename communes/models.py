@@ -132,7 +132,7 @@ class Commune(models.Model):
         return f"{self.name} ({self.departement_id})"
 
     def get_absolute_url(self):
-        return reverse("communes:detail", kwargs={"insee_code": self.insee_code})
+        return reverse("pledges:commune", kwargs={"insee_code": self.insee_code})
 
     @property
     def postal_code_list(self) -> list[str]:

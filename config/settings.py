@@ -52,8 +52,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Serves the public pages this process keeps, before the rest (pledges/http.py).
-    "pledges.http.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -65,8 +63,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
 ]
 
-# benchmarks/load.py points it at benchmarks.hello_urls (the site plus a minimal view).
-ROOT_URLCONF = env("DJANGO_ROOT_URLCONF", default="config.urls")
+ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
@@ -107,8 +104,7 @@ def _cache_from_url(url: str) -> dict:
     """Turn CACHE_URL into a CACHES entry: redis://, rediss://, locmem:// or dummy://."""
     parts = urlsplit(url)
     if parts.scheme in {"redis", "rediss"}:
-        # config.cache.RedisCache: Django's, with its redis-py clients reused (see there).
-        return {"BACKEND": "config.cache.RedisCache", "LOCATION": url}
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     if parts.scheme == "locmem":
         return {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -123,7 +119,7 @@ def _cache_from_url(url: str) -> dict:
 
 
 # A per-process memory cache unless CACHE_URL points at a shared one (Redis), which
-# several app servers need to share rate limits and cached pages.
+# several app servers need to share rate limits and counters.
 CACHES = {"default": _cache_from_url(env("CACHE_URL", default="locmem://default"))}
 
 # Accounts (django-allauth): e-mail and password, e-mail verified before anything is signed.

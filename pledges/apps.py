@@ -6,8 +6,3 @@ class PledgesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "pledges"
     verbose_name = _("Charte et engagements")
-
-    def ready(self):
-        from pledges import signals
-
-        signals.connect()

@@ -14,13 +14,13 @@ Contract:
   name, reserved so that nothing is ever delivered there (RFC 2606). `purge_demo()`
   deletes those accounts and everything that hangs off them, and nothing else.
 - Rows are written directly, in batches of BATCH_SIZE signatories (one transaction
-  each), not through pledges.services: bulk_create for accounts, profiles and pledges,
+  each), not through pledges.signing.services: bulk_create for accounts, profiles and pledges,
   and for the rows nothing points to (signatures, events, certificates, addresses) COPY
   on PostgreSQL, bulk_create elsewhere. 50,000 signatories take well under a minute on
   PostgreSQL (benchmarks/seed_demo.py), and no e-mail is sent. The rows are those the
-  services would have written: the consent texts of pledges.services, public events as
-  pledges.services._event decides, and certificates saying exactly what
-  pledges.certificates.certified_content says, fingerprinted with fingerprint_of.
+  services would have written: the consent texts of pledges.signing.services, public events as
+  pledges.signing.services._event decides, and certificates saying exactly what
+  pledges.certificates.services.certified_content says, fingerprinted with fingerprint_of.
 """
 
 import io
@@ -49,7 +49,7 @@ from faker import Faker
 from candidates.models import Candidate, candidate_search_key
 from candidates.services import LIST_NAME_THRESHOLD
 from communes.models import Commune
-from pledges.certificates import fingerprint_of, new_reference
+from pledges.certificates.services import fingerprint_of, new_reference
 from pledges.models import (
     AuditEntry,
     Campaign,
@@ -60,7 +60,7 @@ from pledges.models import (
     RejectionReason,
     Signature,
 )
-from pledges.services import PUBLICATION_CONSENT, candidacy_consent
+from pledges.signing.services import PUBLICATION_CONSENT, candidacy_consent
 
 DEMO_EMAIL_DOMAIN = "demo.coorace.invalid"
 MAX_SIGNATORIES = 200_000
@@ -84,7 +84,7 @@ COMMITMENT_COUNTS = range(1, 21)
 COMMITMENT_COUNT_WEIGHTS = [3, 5, 10, 12, 13, 12, 10, 8, 5, 4, 3, 2, 2, 1, 1, 1, 1, 1, 1, 3]
 COMMITMENT_COUNT_CUM_WEIGHTS = list(itertools.accumulate(COMMITMENT_COUNT_WEIGHTS))
 HEAD_OF_LIST_SHARE = 0.25
-# The kinds that pledges.services._event makes public once a pledge has been approved.
+# The kinds that pledges.signing.services._event makes public once a pledge has been approved.
 PUBLIC_KINDS = {Kind.APPROVED, Kind.COMMITMENT_ADDED, Kind.COMMITMENT_WITHDRAWN, Kind.WITHDRAWN}
 
 LIST_NAMES = (
@@ -637,7 +637,7 @@ def _last_serial() -> int:
 
 def _invalidate_public_caches() -> None:
     try:
-        from pledges.queries import invalidate_public_caches
+        from pledges.directory.queries import invalidate_public_caches
     except ImportError:
         return
     invalidate_public_caches()

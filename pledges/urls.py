@@ -1,33 +1,24 @@
 from django.urls import path, re_path
 
 from communes.urls import INSEE_CODE
-from pledges import directory, verification, views
+from pledges.certificates import views as certificates
+from pledges.directory import areas
+from pledges.directory import views as directory
+from pledges.signing import views as signing
 
 app_name = "pledges"
 
 urlpatterns = [
+    # The public directory (pledges/directory/).
     path("", directory.home, name="home"),
     path("propositions/<int:number>/", directory.proposal, name="proposal"),
-    path("mentions-legales/", views.legal_notice, name="legal_notice"),
-    path("donnees-personnelles/", views.privacy, name="privacy"),
-    path("accessibilite/", views.accessibility, name="accessibility"),
-    path("signer/", views.sign, name="sign"),
-    path("mon-espace/", views.space, name="space"),
-    path(
-        "mon-espace/engagements/<int:commitment_id>/ajouter/",
-        views.change_commitment,
-        {"action": "ajouter"},
-        name="add_commitment",
+    re_path(rf"^communes/{INSEE_CODE}/$", areas.commune, name="commune"),
+    re_path(
+        rf"^communes/{INSEE_CODE}-(?P<slug>[-\w]+)/$", areas.commune_with_slug, name="commune_slug"
     ),
-    path(
-        "mon-espace/engagements/<int:commitment_id>/retirer/",
-        views.change_commitment,
-        {"action": "retirer"},
-        name="withdraw_commitment",
-    ),
-    path("mon-espace/retirer-ma-signature/", views.withdraw, name="withdraw"),
+    re_path(r"^regions/(?P<code>[0-9]{2,3})/$", areas.region, name="region"),
+    re_path(r"^departements/(?P<code>[0-9]{2,3}|2[AB])/$", areas.departement, name="departement"),
     path("signataires/<int:pk>/", directory.signatory, name="signatory"),
-    # The public directory (pledges/directory.py).
     path("recherche/", directory.search, name="search"),
     path("donnees/", directory.open_data_page, name="open_data"),
     path("donnees/signataires.csv", directory.open_data_csv, name="open_data_csv"),
@@ -38,12 +29,35 @@ urlpatterns = [
         name="api_commune_signatories",
     ),
     path("sitemap.xml", directory.sitemap, name="sitemap"),
-    path("verifier/", verification.verify_form, name="verify_form"),
-    path("verifier/<str:reference>/", verification.verify_page, name="verify"),
+    path("mentions-legales/", signing.legal_notice, name="legal_notice"),
+    path("donnees-personnelles/", signing.privacy, name="privacy"),
+    path("accessibilite/", signing.accessibility, name="accessibility"),
+    # The candidate's side (pledges/signing/).
+    path("ma-candidature/", signing.profile, name="profile"),
+    path("signer/", signing.sign, name="sign"),
+    path("mon-espace/", signing.space, name="space"),
+    path(
+        "mon-espace/engagements/<int:commitment_id>/ajouter/",
+        signing.change_commitment,
+        {"action": "ajouter"},
+        name="add_commitment",
+    ),
+    path(
+        "mon-espace/engagements/<int:commitment_id>/retirer/",
+        signing.change_commitment,
+        {"action": "retirer"},
+        name="withdraw_commitment",
+    ),
+    path("mon-espace/retirer-ma-signature/", signing.withdraw, name="withdraw"),
+    path("mon-espace/mes-donnees.json", signing.export_data, name="export_data"),
+    path("mon-espace/supprimer-mon-compte/", signing.delete_account_view, name="delete_account"),
+    # Certificates (pledges/certificates/).
+    path("verifier/", certificates.verify_form, name="verify_form"),
+    path("verifier/<str:reference>/", certificates.verify_page, name="verify"),
     path(
         "signataires/<int:pk>/attestation.pdf",
-        verification.public_download,
+        certificates.public_download,
         name="certificate_download",
     ),
-    path("mon-espace/attestation.pdf", verification.my_download, name="my_certificate"),
+    path("mon-espace/attestation.pdf", certificates.my_download, name="my_certificate"),
 ]

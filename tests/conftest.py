@@ -88,15 +88,10 @@ def reference_data(django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Rate limits and cached pages live in the cache: each test starts with none."""
+    """Rate limits and counters live in the cache: each test starts with none."""
     from django.core.cache import cache
 
-    from pledges import http
-    from pledges.queries import forget_recent_public_version
-
     cache.clear()
-    forget_recent_public_version()
-    http._process_pages.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -10,8 +10,8 @@ from candidates.models import Candidate
 from communes.models import Commune, Departement
 from communes.search import normalize_name
 from pledges.models import Campaign, Commitment, Pledge
-from pledges.moderation import approve_pledge
-from pledges.services import submit_pledge
+from pledges.moderation.services import approve_pledge
+from pledges.signing.services import submit_pledge
 
 PASSWORD = "un-mot-de-passe-solide-2020"
 _numbers = itertools.count(1)

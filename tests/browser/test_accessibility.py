@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from pledges.services import withdraw_commitment
+from pledges.signing.services import withdraw_commitment
 from tests.browser.journeys import log_in
 from tests.factories import approve, commitments, make_candidate, make_pledge, make_user
 

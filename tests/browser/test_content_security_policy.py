@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.directory.factories import make_signatory
+from tests.bulk import make_signatory
 from tests.factories import make_candidate, make_moderator, make_pledge, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)

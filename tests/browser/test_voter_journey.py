@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.browser.conftest import RESULTS
-from tests.directory.factories import make_signatory
+from tests.bulk import make_signatory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 expect = pytest.importorskip("playwright.sync_api").expect

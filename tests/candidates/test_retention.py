@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from candidates.models import Candidate, CorrectionRequest
 from pledges.models import AuditEntry, Pledge
-from pledges.moderation import approve_pledge
+from pledges.moderation.services import approve_pledge
 from tests.factories import make_candidate, make_moderator, make_pledge
 
 pytestmark = pytest.mark.django_db

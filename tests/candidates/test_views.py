@@ -8,7 +8,7 @@ from tests.factories import approve, make_candidate, make_pledge, make_user
 
 pytestmark = pytest.mark.django_db
 
-PROFILE = reverse("candidates:profile")
+PROFILE = reverse("pledges:profile")
 
 
 def profile_data(**overrides):
@@ -191,7 +191,7 @@ def test_a_correction_request_reaches_staff(user_client, settings, mailoutbox):
 def test_the_data_export_holds_everything_about_the_account(user_client):
     candidate = make_candidate(user=user_client.user, phone="07 00 00 00 01")
     make_pledge(candidate, codes=("1.1", "9.3"))
-    response = user_client.get(reverse("candidates:export"))
+    response = user_client.get(reverse("pledges:export_data"))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="mes-donnees-coorace-')
     data = response.json()
@@ -206,7 +206,7 @@ def test_the_data_export_holds_everything_about_the_account(user_client):
 def test_deleting_the_account_needs_the_password_then_erases_everything(user_client):
     candidate = make_candidate(user=user_client.user)
     approve(make_pledge(candidate))
-    url = reverse("candidates:delete")
+    url = reverse("pledges:delete_account")
     response = user_client.post(url, {"password": "pas le bon"})
     assert "Ce mot de passe n’est pas le bon." in content(response)
     assert Candidate.objects.exists()

@@ -85,7 +85,7 @@ PATTERNS = public_patterns()
 
 def test_the_site_has_many_public_patterns():
     names = {name for _, name in PATTERNS}
-    assert {"home", "detail", "signatory", "verify", "sign", "account_login"} <= names
+    assert {"home", "commune", "signatory", "verify", "sign", "account_login"} <= names
     assert not any("admin" in regex for regex, _ in PATTERNS)
 
 

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from pledges.models import Pledge
+from tests.bulk import make_signatory
 from tests.config.test_settings import PRODUCTION, run_python
-from tests.directory.factories import make_signatory
 from tests.factories import PASSWORD, make_candidate, make_moderator, make_pledge, make_user
 
 pytestmark = pytest.mark.django_db

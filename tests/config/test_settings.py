@@ -64,7 +64,7 @@ def test_production_values_come_from_the_environment():
     values = read_settings(**PRODUCTION)
     assert values["debug"] is False
     assert values["db"] == "django.db.backends.postgresql"
-    assert values["cache"] == "config.cache.RedisCache"
+    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert values["email"] == "django.core.mail.backends.smtp.EmailBackend"
     assert values["hosts"] == ["engagements.coorace.org"]
     assert values["origins"] == ["https://engagements.coorace.org"]

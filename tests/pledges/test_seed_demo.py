@@ -13,10 +13,10 @@ from django.db.models import Count
 from candidates.models import Candidate, candidate_search_key
 from candidates.services import check_candidacy
 from communes.models import Commune
-from pledges.certificates import certified_content, fingerprint_of
+from pledges.certificates.services import certified_content, fingerprint_of
 from pledges.demo import DEMO_EMAIL_DOMAIN, PUBLIC_KINDS, demo_users, seed_demo
+from pledges.directory.queries import directory_stats, search_signatories
 from pledges.models import AuditEntry, Campaign, Certificate, Pledge, PledgeEvent, Signature
-from pledges.queries import directory_stats, search_signatories
 from tests.factories import current_campaign, make_pledge
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,107 @@
+"""Certificates on the web: the verification page and the PDF downloads."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
+
+from pledges.certificates.services import (
+    certificate_pdf,
+    download_filename,
+    normalize_reference,
+    verify,
+)
+from pledges.models import Certificate, Pledge
+
+# Verification is public and references are short: cap how fast one address may try them.
+VERIFY_LIMIT = 30
+VERIFY_PERIOD = 60
+
+
+def _rate_limited(request) -> bool:
+    key = f"verify-rate:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, VERIFY_PERIOD)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, VERIFY_PERIOD)
+        count = 1
+    return count > VERIFY_LIMIT
+
+
+@require_safe
+def verify_form(request):
+    """« Vérifier une attestation »: type a reference, or arrive with ?reference=."""
+    typed = request.GET.get("reference", "")[:60]
+    if typed:
+        reference = normalize_reference(typed)
+        if reference:
+            return redirect("pledges:verify", reference=reference)
+        return render(
+            request,
+            "pledges/certificates/verify.html",
+            {"typed": typed, "malformed": True},
+            status=404,
+        )
+    return render(request, "pledges/certificates/verify.html", {})
+
+
+@require_safe
+def verify_page(request, reference):
+    if _rate_limited(request):
+        return render(request, "pledges/certificates/verify_rate_limited.html", status=429)
+    canonical = normalize_reference(reference)
+    if canonical is None:
+        return render(
+            request,
+            "pledges/certificates/verify.html",
+            {"typed": reference[:60], "malformed": True},
+            status=404,
+        )
+    if canonical != reference:
+        return redirect("pledges:verify", reference=canonical)
+    verification = verify(canonical)
+    if verification is None:
+        return render(
+            request,
+            "pledges/certificates/verify.html",
+            {"typed": canonical, "unknown": True},
+            status=404,
+        )
+    return render(request, "pledges/certificates/verify.html", {"verification": verification})
+
+
+def _serve(certificate: Certificate) -> FileResponse:
+    certificate = certificate_pdf(certificate)
+    response = FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=download_filename(certificate),
+        content_type="application/pdf",
+    )
+    return response
+
+
+@require_safe
+def public_download(request, pk):
+    """The current certificate of an approved pledge, for anyone."""
+    pledge = get_object_or_404(Pledge, pk=pk, status=Pledge.Status.APPROVED)
+    certificate = pledge.certificates.current().first()
+    if certificate is None:
+        raise Http404
+    return _serve(certificate)
+
+
+@login_required
+@require_safe
+def my_download(request):
+    """The signed-in candidate's current certificate (approved pledges only)."""
+    certificate = (
+        Certificate.objects.current()
+        .filter(pledge__candidate__user=request.user, pledge__status=Pledge.Status.APPROVED)
+        .first()
+    )
+    if certificate is None:
+        raise Http404
+    return _serve(certificate)

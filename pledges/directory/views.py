@@ -1,0 +1,380 @@
+"""The public directory: home, proposals, signatory pages, search, open data, sitemap.
+
+Everything here reads through pledges.directory.queries, whose querysets start from
+`Pledge.objects.public()`; each page runs a fixed number of queries whatever the number
+of signatories, and the counters come from the cache. Public pages are wrapped in
+`public_cache` (config/http.py): anonymous GETs set no cookie and may be cached
+for a minute.
+"""
+
+import itertools
+from dataclasses import dataclass
+
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from communes.maps import (
+    MAP_CREDIT,
+    MAP_LICENCE_URL,
+    Shape,
+    departement_outline,
+    shade,
+    shading_scale,
+)
+from communes.models import Commune, Departement, Region
+from config.http import public_cache
+from config.site import absolute_url
+from pledges.charter.queries import charter, current_campaign
+from pledges.directory import open_data
+from pledges.directory.queries import (
+    DepartementCount,
+    SignatoryRow,
+    commitment_counts,
+    commune_pledges,
+    departement_counts,
+    directory_stats,
+    export_rows,
+    latest_signatories,
+    load_signatories,
+    public_events,
+    public_pledges,
+    search_signatories,
+    signatory_counts_by_commune,
+)
+from pledges.models import Campaign, Pledge, Proposal
+
+MIN_QUERY_LENGTH = 2
+SEARCH_COMMUNES = 20
+SEARCH_SIGNATORIES = 50
+JSON_OPTIONS = {"ensure_ascii": False}
+
+
+def _page_url(request) -> str:
+    return absolute_url(request.path)
+
+
+# ------------------------------------------------------------------ home and map
+
+
+@dataclass(frozen=True)
+class MapArea:
+    shape: Shape
+    name: str  # INSEE's name, as everywhere else on the site
+    count: int
+    level: int
+    url: str
+
+
+def map_context(departements: list[DepartementCount]) -> dict:
+    """The shaded map, its legend, its table alternative and the overseas list."""
+    outline = departement_outline()
+    drawn = outline.codes
+    by_code = {departement.code: departement for departement in departements}
+    scale = shading_scale(max((d.signatories for d in departements), default=0))
+
+    def url(code: str) -> str:
+        return reverse("pledges:departement", kwargs={"code": code})
+
+    areas = []
+    for shape in outline.shapes:
+        departement = by_code.get(shape.code)
+        name = departement.name if departement else shape.name
+        count = departement.signatories if departement else 0
+        areas.append(MapArea(shape, name, count, shade(count, scale), url(shape.code)))
+    return {
+        "map_view_box": outline.view_box,
+        "map_areas": areas,
+        "map_legend": [
+            {"level": shade(low, scale), "low": low, "high": high} for low, high in scale
+        ],
+        "map_credit": MAP_CREDIT,
+        "map_licence_url": MAP_LICENCE_URL,
+        "map_table": [(d, url(d.code)) for d in departements],
+        "overseas": [
+            (d, shade(d.signatories, scale), url(d.code))
+            for d in departements
+            if d.code not in drawn
+        ],
+    }
+
+
+@public_cache
+def home(request):
+    campaign = current_campaign()
+    return render(
+        request,
+        "pledges/directory/home.html",
+        {
+            "campaign": campaign,
+            "proposals": charter(campaign),
+            "stats": directory_stats(campaign),
+            "latest": latest_signatories(campaign),
+            **map_context(departement_counts(campaign)),
+        },
+    )
+
+
+# ------------------------------------------------------------------ proposals
+
+
+@public_cache
+def proposal(request, number):
+    campaign = current_campaign()
+    proposals = charter(campaign)
+    current = next(((p, c) for p, c in proposals if p.number == number), None)
+    if current is None:
+        raise Http404("Proposition inconnue.")
+    proposal, commitments = current
+    numbers = [(p.number, p.title) for p, _commitments in proposals]
+    counts = commitment_counts(campaign)
+    region_names = {d.region_code: d.region_name for d in departement_counts(campaign)}
+    regions = sorted(
+        {code for c in commitments for code in counts.get(c.pk, {})},
+        key=lambda code: region_names.get(code, code),
+    )
+    return render(
+        request,
+        "pledges/directory/proposal.html",
+        {
+            "campaign": campaign,
+            "proposal": proposal,
+            "commitments": commitments,
+            "totals": [(c, sum(counts.get(c.pk, {}).values())) for c in commitments],
+            "region_rows": [
+                (
+                    region_names.get(code, code),
+                    [counts.get(c.pk, {}).get(code, 0) for c in commitments],
+                )
+                for code in regions
+            ],
+            "previous": next(((n, t) for n, t in reversed(numbers) if n < number), None),
+            "next": next(((n, t) for n, t in numbers if n > number), None),
+            "page_url": _page_url(request),
+        },
+    )
+
+
+# ------------------------------------------------------------------ signatory page
+
+
+def _may_preview(user, pledge: Pledge) -> bool:
+    """Staff and the candidate may see a page that is not (or no longer) public."""
+    return user.is_authenticated and (user.is_staff or pledge.candidate.user_id == user.pk)
+
+
+def _by_proposal(row: SignatoryRow) -> list[tuple[Proposal, list[tuple]]]:
+    """The signed commitments grouped by proposal: (signature, withdrawn on or None)."""
+    groups = []
+    for _id, group in itertools.groupby(row.signatures, key=lambda s: s.commitment.proposal_id):
+        signatures = list(group)
+        proposal = signatures[0].commitment.proposal
+        groups.append((proposal, [(s, row.withdrawn_on(s)) for s in signatures]))
+    return groups
+
+
+@public_cache
+def signatory(request, pk):
+    """A signatory's page: public pledges only, except for their owner and staff."""
+    rows = load_signatories(
+        Pledge.objects.filter(pk=pk).select_related(
+            "campaign", "candidate__commune__departement__region"
+        )
+    )
+    if not rows:
+        raise Http404("Signataire inconnu.")
+    row = rows[0]
+    pledge = row.pledge
+    if not pledge.is_public and not _may_preview(request.user, pledge):
+        raise Http404("Signataire inconnu.")
+    candidate, commune = pledge.candidate, pledge.candidate.commune
+    response = render(
+        request,
+        "pledges/directory/signatory.html",
+        {
+            "row": row,
+            "pledge": pledge,
+            "candidate": candidate,
+            "commune": commune,
+            "is_owner": request.user.is_authenticated and candidate.user_id == request.user.pk,
+            "groups": _by_proposal(row),
+            "events": list(public_events(pledge)),
+            "page_url": _page_url(request),
+            "og_title": _("%(name)s, %(role)s à %(commune)s")
+            % {
+                "name": candidate.full_name,
+                "role": candidate.get_role_display().lower(),
+                "commune": commune.name,
+            },
+            "og_description": ngettext(
+                "%(name)s a signé %(count)d engagement de la campagne %(campaign)s de Coorace.",
+                "%(name)s a signé %(count)d engagements de la campagne %(campaign)s de Coorace.",
+                len(row.active),
+            )
+            % {
+                "name": candidate.full_name,
+                "count": len(row.active),
+                "campaign": pledge.campaign.name,
+            },
+        },
+    )
+    if not pledge.is_public:
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+# ------------------------------------------------------------------ search
+
+
+@public_cache
+def search(request):
+    """One box: communes by name or postal code, signatories by name or list."""
+    campaign = current_campaign()
+    query = request.GET.get("q", "")[:100].strip()
+    communes, signatories, counts = [], [], {}
+    if len(query) >= MIN_QUERY_LENGTH:
+        communes = list(
+            Commune.objects.search(query).select_related("departement")[: SEARCH_COMMUNES + 1]
+        )
+        counts = signatory_counts_by_commune(campaign, communes)
+        signatories = list(search_signatories(campaign, query)[: SEARCH_SIGNATORIES + 1])
+    return render(
+        request,
+        "pledges/directory/search.html",
+        {
+            "query": query,
+            "too_short": 0 < len(query) < MIN_QUERY_LENGTH,
+            "communes": [(c, counts.get(c.pk, 0)) for c in communes[:SEARCH_COMMUNES]],
+            "more_communes": len(communes) > SEARCH_COMMUNES,
+            "signatories": signatories[:SEARCH_SIGNATORIES],
+            "more_signatories": len(signatories) > SEARCH_SIGNATORIES,
+        },
+    )
+
+
+# ------------------------------------------------------------------ open data
+
+
+def _open_data_rows(campaign: Campaign):
+    return export_rows(public_pledges(campaign).order_by("pk"))
+
+
+@public_cache
+def open_data_page(request):
+    campaign = current_campaign()
+    return render(
+        request,
+        "pledges/directory/open_data.html",
+        {
+            "campaign": campaign,
+            "stats": directory_stats(campaign),
+            "columns": open_data.COLUMNS,
+            "licence_name": open_data.LICENCE_NAME,
+            "licence_url": open_data.LICENCE_URL,
+            "example_api_url": reverse(
+                "pledges:api_commune_signatories", kwargs={"insee_code": "42218"}
+            ),
+            "page_url": _page_url(request),
+        },
+    )
+
+
+@public_cache
+def open_data_csv(request):
+    campaign = current_campaign()
+    response = HttpResponse(
+        open_data.csv_text(_open_data_rows(campaign)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="signataires.csv"'
+    return response
+
+
+@public_cache
+def open_data_json(request):
+    campaign = current_campaign()
+    records = open_data.records(_open_data_rows(campaign))
+    return JsonResponse(
+        {
+            "campagne": campaign.name,
+            "licence": {"nom": open_data.LICENCE_NAME, "url": open_data.LICENCE_URL},
+            "documentation": absolute_url(reverse("pledges:open_data")),
+            "genere_le": timezone.now().isoformat(timespec="seconds"),
+            "nombre": len(records),
+            "signataires": records,
+        },
+        json_dumps_params=JSON_OPTIONS,
+    )
+
+
+@public_cache
+def commune_signatories_api(request, insee_code):
+    """GET /api/communes/<insee>/signataires/: the open-data records of one commune."""
+    campaign = current_campaign()
+    commune = (
+        Commune.objects.select_related("departement").filter(insee_code=insee_code.upper()).first()
+    )
+    if commune is None:
+        return JsonResponse(
+            {"error": _("Commune inconnue.")}, status=404, json_dumps_params=JSON_OPTIONS
+        )
+    records = open_data.records(export_rows(commune_pledges(campaign, commune)))
+    return JsonResponse(
+        {
+            "commune": {
+                "insee_code": commune.insee_code,
+                "name": commune.name,
+                "departement_code": commune.departement_id,
+                "region_code": commune.departement.region_id,
+                "url": absolute_url(commune.get_absolute_url()),
+            },
+            "licence": {"nom": open_data.LICENCE_NAME, "url": open_data.LICENCE_URL},
+            "signataires": records,
+        },
+        json_dumps_params=JSON_OPTIONS,
+    )
+
+
+# ------------------------------------------------------------------ sitemap
+
+
+@public_cache
+def sitemap(request):
+    """Every public page worth indexing, in one file (the protocol allows 50,000 URLs)."""
+    campaign = current_campaign()
+    paths = [reverse("pledges:home"), reverse("pledges:search"), reverse("pledges:open_data")]
+    paths += [
+        reverse("pledges:proposal", kwargs={"number": number})
+        for number in Proposal.objects.filter(campaign=campaign)
+        .order_by("number")
+        .values_list("number", flat=True)
+    ]
+    paths += [
+        reverse("pledges:region", kwargs={"code": code})
+        for code in Region.objects.order_by("code").values_list("code", flat=True)
+    ]
+    paths += [
+        reverse("pledges:departement", kwargs={"code": code})
+        for code in Departement.objects.order_by("code").values_list("code", flat=True)
+    ]
+    public = public_pledges(campaign)
+    paths += [
+        reverse("pledges:commune", kwargs={"insee_code": code})
+        for code in Commune.objects.filter(candidates__pledges__in=public.values("pk"))
+        .order_by("insee_code")
+        .values_list("insee_code", flat=True)
+        .distinct()
+    ]
+    paths += [
+        reverse("pledges:signatory", kwargs={"pk": pk})
+        for pk in public.order_by("pk").values_list("pk", flat=True)
+    ]
+    return render(
+        request,
+        "pledges/directory/sitemap.xml",
+        {"urls": [absolute_url(path) for path in paths]},
+        content_type="application/xml; charset=utf-8",
+    )

@@ -1,0 +1,33 @@
+"""The e-mail that tells a candidate what staff decided, and what they can do now."""
+
+from django.urls import reverse
+
+from config.site import absolute_url, send_email
+
+DECISION_TEMPLATES = {
+    "approved": "decision_approved",
+    "changes_requested": "decision_changes_requested",
+    "rejected": "decision_rejected",
+    "unpublished": "decision_unpublished",
+}
+
+
+def send_decision(pledge, action: str, *, note: str = "", reason=None) -> None:
+    candidate = pledge.candidate
+    send_email(
+        DECISION_TEMPLATES[action],
+        to=[candidate.user.email],
+        context={
+            "candidate": candidate,
+            "pledge": pledge,
+            "note": note,
+            "reason": reason,
+            "public_url": absolute_url(pledge.get_absolute_url()),
+            "space_url": absolute_url(reverse("pledges:space")),
+            "certificate_url": absolute_url(
+                reverse("pledges:certificate_download", kwargs={"pk": pledge.pk})
+            )
+            if action == "approved"
+            else "",
+        },
+    )

@@ -1,0 +1,289 @@
+"""Staff decisions on pledges: the only code that approves, asks, refuses or unpublishes.
+
+Transitions (the candidate's own « retirée » is in pledges.signing.services):
+    en attente → validée | à compléter | refusée
+    validée → dépubliée
+Each decision locks the pledge row, checks its current status (two moderators deciding
+the same pledge at the same moment: one decision is recorded, the other gets a clear
+message), records a PledgeEvent and an AuditEntry (who, when, what, from which IP
+address), and once committed e-mails the candidate.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from candidates.models import Candidate
+from pledges.certificates.services import issue_certificate
+from pledges.directory.queries import invalidate_public_caches
+from pledges.models import AuditEntry, Certificate, Pledge, PledgeEvent, RejectionReason
+from pledges.moderation import emails
+from pledges.signing.account import pseudonym_for
+
+Status = Pledge.Status
+
+# Which statuses each decision may start from.
+ALLOWED_FROM = {
+    AuditEntry.Action.APPROVED: {Status.PENDING},
+    AuditEntry.Action.CHANGES_REQUESTED: {Status.PENDING},
+    AuditEntry.Action.REJECTED: {Status.PENDING, Status.CHANGES_REQUESTED},
+    AuditEntry.Action.UNPUBLISHED: {Status.APPROVED},
+}
+
+
+def _actor_name(user: AbstractBaseUser) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def record_audit(
+    *,
+    action: str,
+    moderator: AbstractBaseUser,
+    pledge: Pledge,
+    at=None,
+    changes: dict | None = None,
+    note: str = "",
+    ip_address: str | None = None,
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        at=at or timezone.now(),
+        actor=moderator,
+        actor_name=_actor_name(moderator),
+        action=action,
+        pledge=pledge,
+        pledge_pseudonym=pseudonym_for(pledge),
+        changes=changes or {},
+        note=note,
+        ip_address=ip_address,
+    )
+
+
+def _decide(
+    *,
+    pledge: Pledge,
+    action: str,
+    new_status: str,
+    moderator: AbstractBaseUser,
+    note: str = "",
+    reason: RejectionReason | None = None,
+    ip_address: str | None = None,
+) -> Pledge:
+    with transaction.atomic():
+        locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
+        if locked.status not in ALLOWED_FROM[action]:
+            raise ValidationError(
+                _(
+                    "Cette signature est « %(status)s » : elle ne peut pas recevoir cette "
+                    "décision. Elle a peut-être été traitée entre-temps par quelqu’un d’autre."
+                )
+                % {"status": locked.get_status_display()}
+            )
+        now = timezone.now()
+        previous = locked.status
+        locked.status = new_status
+        if new_status == Status.APPROVED and locked.approved_at is None:
+            locked.approved_at = now
+        locked.save(update_fields=["status", "approved_at"])
+        if new_status == Status.APPROVED:
+            issue_certificate(pledge=locked)
+        # After the commit: a request in between must not cache the old data anew.
+        transaction.on_commit(invalidate_public_caches)
+        PledgeEvent.objects.create(
+            pledge=locked,
+            kind=action,  # the event kinds share the actions' codes
+            at=now,
+            # An approval and an unpublication are part of the public record.
+            is_public=action == AuditEntry.Action.APPROVED,
+            note=note,
+            reason=reason,
+        )
+        record_audit(
+            action=action,
+            moderator=moderator,
+            pledge=locked,
+            at=now,
+            changes={"status": [previous, new_status]},
+            note=" — ".join(part for part in (reason.label if reason else "", note) if part),
+            ip_address=ip_address,
+        )
+    # After the commit: the candidate is told only of a decision that stands.
+    emails.send_decision(locked, action, note=note, reason=reason)
+    return locked
+
+
+def approve_pledge(
+    *, pledge: Pledge, moderator: AbstractBaseUser, ip_address: str | None = None
+) -> Pledge:
+    return _decide(
+        pledge=pledge,
+        action=AuditEntry.Action.APPROVED,
+        new_status=Status.APPROVED,
+        moderator=moderator,
+        ip_address=ip_address,
+    )
+
+
+def request_changes(
+    *, pledge: Pledge, moderator: AbstractBaseUser, message: str, ip_address: str | None = None
+) -> Pledge:
+    message = message.strip()
+    if not message:
+        raise ValidationError(_("Écrivez au candidat ce qu’il doit compléter ou corriger."))
+    return _decide(
+        pledge=pledge,
+        action=AuditEntry.Action.CHANGES_REQUESTED,
+        new_status=Status.CHANGES_REQUESTED,
+        moderator=moderator,
+        note=message,
+        ip_address=ip_address,
+    )
+
+
+def reject_pledge(
+    *,
+    pledge: Pledge,
+    moderator: AbstractBaseUser,
+    reason: RejectionReason,
+    details: str = "",
+    ip_address: str | None = None,
+) -> Pledge:
+    details = details.strip()
+    if not reason.is_active:
+        raise ValidationError(_("Ce motif n’est plus proposé : choisissez-en un autre."))
+    if reason.requires_free_text and not details:
+        raise ValidationError(
+            _("Le motif « %(label)s » demande une précision écrite.") % {"label": reason.label}
+        )
+    return _decide(
+        pledge=pledge,
+        action=AuditEntry.Action.REJECTED,
+        new_status=Status.REJECTED,
+        moderator=moderator,
+        note=details,
+        reason=reason,
+        ip_address=ip_address,
+    )
+
+
+def unpublish_pledge(
+    *, pledge: Pledge, moderator: AbstractBaseUser, reason: str, ip_address: str | None = None
+) -> Pledge:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Indiquez pourquoi cette signature est dépubliée."))
+    return _decide(
+        pledge=pledge,
+        action=AuditEntry.Action.UNPUBLISHED,
+        new_status=Status.UNPUBLISHED,
+        moderator=moderator,
+        note=reason,
+        ip_address=ip_address,
+    )
+
+
+def reissue_certificate(
+    *, pledge: Pledge, moderator: AbstractBaseUser, ip_address: str | None = None
+) -> Certificate:
+    """Staff issue a new version of an approved pledge's certificate (e.g. a new layout)."""
+    with transaction.atomic():
+        certificate = issue_certificate(pledge=pledge, force=True)
+        if certificate is None:
+            raise ValidationError(
+                _("Seule une signature validée a une attestation : rien n’a été réémis.")
+            )
+        record_audit(
+            action=AuditEntry.Action.CERTIFICATE_REISSUED,
+            moderator=moderator,
+            pledge=pledge,
+            changes={"version": [certificate.version - 1, certificate.version]},
+            note=certificate.reference,
+            ip_address=ip_address,
+        )
+    return certificate
+
+
+@dataclass
+class BulkResult:
+    done: list[Pledge] = field(default_factory=list)
+    skipped: list[tuple[Pledge, str]] = field(default_factory=list)
+
+
+def _bulk(pledges: Iterable[Pledge], decide) -> BulkResult:
+    result = BulkResult()
+    for pledge in pledges:
+        try:
+            result.done.append(decide(pledge))
+        except ValidationError as error:
+            result.skipped.append((pledge, " ".join(error.messages)))
+    return result
+
+
+def bulk_approve(
+    *, pledges: Iterable[Pledge], moderator: AbstractBaseUser, ip_address: str | None = None
+) -> BulkResult:
+    """Approve each pledge on its own: one already decided is skipped, with the reason."""
+    return _bulk(
+        pledges, lambda p: approve_pledge(pledge=p, moderator=moderator, ip_address=ip_address)
+    )
+
+
+def bulk_reject(
+    *,
+    pledges: Iterable[Pledge],
+    moderator: AbstractBaseUser,
+    reason: RejectionReason,
+    details: str = "",
+    ip_address: str | None = None,
+) -> BulkResult:
+    return _bulk(
+        pledges,
+        lambda p: reject_pledge(
+            pledge=p, moderator=moderator, reason=reason, details=details, ip_address=ip_address
+        ),
+    )
+
+
+def _display(value) -> str:
+    if hasattr(value, "insee_code"):
+        return f"{value.name} ({value.insee_code})"
+    return "" if value is None else str(value)
+
+
+@transaction.atomic
+def edit_candidate_identity(
+    *,
+    candidate: Candidate,
+    moderator: AbstractBaseUser,
+    changes: dict,
+    ip_address: str | None = None,
+) -> Candidate:
+    """A staff correction of a candidate's identity, recorded with before and after values."""
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    diff = {}
+    for name, value in changes.items():
+        if name not in Candidate.IDENTITY_FIELDS:
+            raise ValidationError(_("Champ inconnu : %(name)s.") % {"name": name})
+        before = getattr(candidate, name)
+        if before != value:
+            diff[name] = [_display(before), _display(value)]
+            setattr(candidate, name, value)
+    if not diff:
+        return candidate
+    candidate.full_clean(exclude=["user"])
+    candidate.save()
+    transaction.on_commit(invalidate_public_caches)
+    for pledge in candidate.pledges.all():
+        issue_certificate(pledge=pledge)  # what the certificate says has changed
+        record_audit(
+            action=AuditEntry.Action.IDENTITY_EDITED,
+            moderator=moderator,
+            pledge=pledge,
+            changes=diff,
+            ip_address=ip_address,
+        )
+    return candidate

@@ -1,0 +1,245 @@
+"""Signing and changing one's mind: the only code that writes pledges and signatures.
+
+Every function takes keyword arguments, runs in one transaction, records what it did in
+the pledge's dated history, and raises ValidationError with a French message when the
+rule says no. E-mails go out after the transaction has committed.
+"""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from candidates.models import Candidate
+from candidates.services import save_candidate
+from pledges.certificates.services import issue_certificate
+from pledges.directory.queries import invalidate_public_caches
+from pledges.models import Campaign, Commitment, Pledge, PledgeEvent, Signature
+from pledges.signing import emails
+
+PUBLICATION_CONSENT = (
+    "J’accepte que mon nom, ma liste, ma commune, mon rôle et les engagements que je signe "
+    "soient publiés sur ce site une fois ma signature validée par Coorace. Il s’agit d’une "
+    "opinion politique : je peux retirer ce consentement à tout moment, en retirant ma "
+    "signature ou en supprimant mon compte."
+)
+
+
+def identity_is_locked(candidate: Candidate | None) -> bool:
+    """Once staff have approved (or refused) a signature, the identity it names is locked."""
+    if candidate is None or candidate.pk is None:
+        return False
+    return candidate.pledges.filter(
+        models.Q(approved_at__isnull=False) | models.Q(status=Pledge.Status.REJECTED)
+    ).exists()
+
+
+def save_profile(*, user, **fields) -> Candidate:
+    """« Ma candidature »: save the profile, its identity locked once staff have decided."""
+    candidate = Candidate.objects.filter(user=user).first()
+    return save_candidate(user=user, locked=identity_is_locked(candidate), **fields)
+
+
+def candidacy_consent(*, candidate: Candidate, campaign: Campaign) -> str:
+    """The sentence a candidate certifies, naming their commune and the election."""
+    commune = candidate.commune
+    return (
+        f"Je certifie être candidate ou candidat aux {campaign.election_name} dans la commune "
+        f"de {commune.name} ({commune.departement_id})."
+    )
+
+
+def _require_signing_open(campaign: Campaign) -> None:
+    if not campaign.signing_open:
+        raise ValidationError(
+            _(
+                "Les signatures sont fermées : vous pouvez consulter, retirer ou télécharger "
+                "ce que vous avez déjà signé, mais plus signer de nouveaux engagements."
+            )
+        )
+
+
+def _check_commitments(campaign: Campaign, commitments: Iterable[Commitment]) -> set[int]:
+    ids = {commitment.pk for commitment in commitments}
+    if not ids:
+        raise ValidationError(_("Cochez au moins un engagement."))
+    valid = set(
+        Commitment.objects.filter(proposal__campaign=campaign, pk__in=ids).values_list(
+            "pk", flat=True
+        )
+    )
+    if valid != ids:
+        raise ValidationError(_("Un des engagements choisis n’appartient pas à cette campagne."))
+    return ids
+
+
+def _event(pledge: Pledge, kind: str, *, at, commitment=None, note: str = "") -> PledgeEvent:
+    # Once staff have approved a pledge, what happens to it is part of the public record.
+    public = pledge.was_approved and kind in {
+        PledgeEvent.Kind.APPROVED,
+        PledgeEvent.Kind.COMMITMENT_ADDED,
+        PledgeEvent.Kind.COMMITMENT_WITHDRAWN,
+        PledgeEvent.Kind.WITHDRAWN,
+    }
+    return PledgeEvent.objects.create(
+        pledge=pledge, kind=kind, commitment=commitment, at=at, is_public=public, note=note
+    )
+
+
+def _set_commitments(pledge: Pledge, wanted: set[int], now) -> tuple[set[int], set[int]]:
+    """Make the pledge's active commitments exactly `wanted`; return (added, withdrawn)."""
+    rows = {signature.commitment_id: signature for signature in pledge.signatures.all()}
+    active = {pk for pk, signature in rows.items() if signature.withdrawn_at is None}
+    added, withdrawn = wanted - active, active - wanted
+    for pk in added:
+        if pk in rows:
+            Signature.objects.filter(pk=rows[pk].pk).update(signed_at=now, withdrawn_at=None)
+        else:
+            Signature.objects.create(pledge=pledge, commitment_id=pk, signed_at=now)
+    if withdrawn:
+        pledge.signatures.filter(commitment_id__in=withdrawn).update(withdrawn_at=now)
+    return added, withdrawn
+
+
+@transaction.atomic
+def _submit(*, candidate: Candidate, campaign: Campaign, ids: set[int]) -> tuple[Pledge, bool]:
+    # Lock the candidate's row: a double click or a second tab waits here, then finds
+    # the pledge the first request created.
+    Candidate.objects.select_for_update().filter(pk=candidate.pk).first()
+    now = timezone.now()
+    pledge = (
+        Pledge.objects.select_for_update().filter(campaign=campaign, candidate=candidate).first()
+    )
+    consents = {
+        "consent_candidacy_text": candidacy_consent(candidate=candidate, campaign=campaign),
+        "consent_candidacy_at": now,
+        "consent_publication_text": PUBLICATION_CONSENT,
+        "consent_publication_at": now,
+    }
+    if pledge is None:
+        try:
+            with transaction.atomic():
+                pledge = Pledge.objects.create(
+                    campaign=campaign, candidate=candidate, submitted_at=now, **consents
+                )
+        except IntegrityError:
+            # The same pledge arrived from another request in the meantime.
+            return Pledge.objects.get(campaign=campaign, candidate=candidate), False
+        _set_commitments(pledge, ids, now)
+        _event(pledge, PledgeEvent.Kind.SUBMITTED, at=now)
+        return pledge, True
+
+    if pledge.status == Pledge.Status.WITHDRAWN and not pledge.was_approved:
+        kind = PledgeEvent.Kind.SUBMITTED  # signing again after withdrawing before approval
+    elif pledge.status == Pledge.Status.CHANGES_REQUESTED:
+        kind = PledgeEvent.Kind.RESUBMITTED
+    elif pledge.status == Pledge.Status.PENDING:
+        kind = PledgeEvent.Kind.EDITED
+    elif pledge.status == Pledge.Status.APPROVED:
+        raise ValidationError(
+            _(
+                "Votre signature est déjà validée : ajoutez ou retirez des engagements "
+                "depuis « Mon espace »."
+            )
+        )
+    else:
+        raise ValidationError(
+            _("Votre signature a été %(status)s : écrivez à l’équipe Coorace pour la reprendre.")
+            % {"status": pledge.get_status_display()}
+        )
+    added, withdrawn = _set_commitments(pledge, ids, now)
+    if kind == PledgeEvent.Kind.EDITED and not (added or withdrawn):
+        return pledge, False  # the same form sent twice: nothing to record
+    for field, value in consents.items():
+        setattr(pledge, field, value)
+    pledge.status = Pledge.Status.PENDING
+    pledge.withdrawn_at = None
+    if kind == PledgeEvent.Kind.SUBMITTED:
+        pledge.submitted_at = now
+    pledge.save()
+    _event(pledge, kind, at=now)
+    return pledge, kind != PledgeEvent.Kind.EDITED
+
+
+def submit_pledge(
+    *, candidate: Candidate, commitments: Iterable[Commitment], campaign: Campaign | None = None
+) -> Pledge:
+    """Sign (or, while pending, change) the commitments; the pledge awaits moderation.
+
+    The candidate has accepted both consents (the form requires them); their wording is
+    recorded with the date. Sending the same form twice creates one pledge.
+    """
+    campaign = campaign or Campaign.objects.current()
+    _require_signing_open(campaign)
+    ids = _check_commitments(campaign, commitments)
+    pledge, is_news = _submit(candidate=candidate, campaign=campaign, ids=ids)
+    if is_news:
+        emails.send_pledge_received(pledge)
+        emails.notify_staff_of_pledge(pledge)
+    return pledge
+
+
+def _locked_pledge(pledge: Pledge) -> Pledge:
+    return Pledge.objects.select_for_update().select_related("campaign").get(pk=pledge.pk)
+
+
+@transaction.atomic
+def add_commitment(*, pledge: Pledge, commitment: Commitment) -> Pledge:
+    """Sign one more commitment; public at once if the pledge is approved."""
+    pledge = _locked_pledge(pledge)
+    _require_signing_open(pledge.campaign)
+    if pledge.status not in (Pledge.Status.APPROVED, *Pledge.EDITABLE_STATUSES):
+        raise ValidationError(_("Cette signature ne peut plus recevoir d’engagement."))
+    _check_commitments(pledge.campaign, [commitment])
+    now = timezone.now()
+    active = set(pledge.active_signatures().values_list("commitment_id", flat=True))
+    if commitment.pk in active:
+        raise ValidationError(_("Vous avez déjà signé cet engagement."))
+    _set_commitments(pledge, active | {commitment.pk}, now)
+    _event(pledge, PledgeEvent.Kind.COMMITMENT_ADDED, at=now, commitment=commitment)
+    issue_certificate(pledge=pledge)
+    transaction.on_commit(invalidate_public_caches)
+    return pledge
+
+
+@transaction.atomic
+def withdraw_commitment(*, pledge: Pledge, commitment: Commitment) -> Pledge:
+    """Withdraw one commitment; it stays on the public record as withdrawn, with its date."""
+    pledge = _locked_pledge(pledge)
+    if pledge.status not in (Pledge.Status.APPROVED, *Pledge.EDITABLE_STATUSES):
+        raise ValidationError(_("Cette signature n’est plus active."))
+    now = timezone.now()
+    active = set(pledge.active_signatures().values_list("commitment_id", flat=True))
+    if commitment.pk not in active:
+        raise ValidationError(_("Cet engagement ne fait pas partie de votre signature."))
+    if active == {commitment.pk}:
+        raise ValidationError(
+            _(
+                "C’est votre dernier engagement : pour tout retirer, retirez votre signature "
+                "entière."
+            )
+        )
+    _set_commitments(pledge, active - {commitment.pk}, now)
+    _event(pledge, PledgeEvent.Kind.COMMITMENT_WITHDRAWN, at=now, commitment=commitment)
+    issue_certificate(pledge=pledge)
+    transaction.on_commit(invalidate_public_caches)
+    return pledge
+
+
+@transaction.atomic
+def withdraw_pledge(*, pledge: Pledge) -> Pledge:
+    """Withdraw the whole signature. Once approved, the record says « signature retirée le … »."""
+    pledge = _locked_pledge(pledge)
+    if pledge.status == Pledge.Status.WITHDRAWN:
+        raise ValidationError(_("Votre signature est déjà retirée."))
+    if pledge.status in (Pledge.Status.REJECTED, Pledge.Status.UNPUBLISHED):
+        raise ValidationError(_("Cette signature n’est pas publiée : il n’y a rien à retirer."))
+    now = timezone.now()
+    pledge.status = Pledge.Status.WITHDRAWN
+    pledge.withdrawn_at = now
+    pledge.save(update_fields=["status", "withdrawn_at"])
+    _event(pledge, PledgeEvent.Kind.WITHDRAWN, at=now)
+    transaction.on_commit(invalidate_public_caches)
+    return pledge

@@ -1,0 +1,236 @@
+import threading
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from candidates.models import Candidate
+from pledges.models import Campaign, Commitment, Pledge, PledgeEvent, Signature
+from pledges.signing.services import (
+    PUBLICATION_CONSENT,
+    add_commitment,
+    submit_pledge,
+    withdraw_commitment,
+    withdraw_pledge,
+)
+from tests.factories import approve, commitments, make_candidate, make_pledge, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def staff_addresses(settings):
+    settings.STAFF_NOTIFICATION_EMAILS = ["moderation@coorace.test", "equipe@coorace.test"]
+
+
+def active_codes(pledge):
+    return sorted(
+        s.commitment.code for s in pledge.active_signatures().select_related("commitment__proposal")
+    )
+
+
+def kinds(pledge):
+    return [
+        (e.kind, e.commitment.code if e.commitment else None, e.is_public)
+        for e in pledge.events.all()
+    ]
+
+
+def test_submitting_creates_a_pending_pledge_with_its_consents_and_history():
+    candidate = make_candidate(first_name="Léa", last_name="Dupré")
+    pledge = submit_pledge(candidate=candidate, commitments=commitments("1.1", "3.2", "9.3"))
+    assert pledge.status == Pledge.Status.PENDING
+    assert active_codes(pledge) == ["1.1", "3.2", "9.3"]
+    assert pledge.consent_candidacy_text == (
+        "Je certifie être candidate ou candidat aux élections municipales 2020 dans la commune "
+        "de Saint-Étienne (42)."
+    )
+    assert pledge.consent_publication_text == PUBLICATION_CONSENT
+    assert pledge.consent_candidacy_at == pledge.consent_publication_at == pledge.submitted_at
+    assert kinds(pledge) == [("submitted", None, False)]
+    assert not Pledge.objects.public().exists()
+
+
+def test_submitting_sends_a_receipt_and_notifies_staff():
+    candidate = make_candidate(
+        first_name="Léa", last_name="Dupré", user=make_user("lea@exemple.test")
+    )
+    submit_pledge(candidate=candidate, commitments=commitments("1.1", "9.3"))
+    receipt, staff = mail.outbox
+    assert receipt.to == ["lea@exemple.test"]
+    assert (
+        receipt.subject == "Votre signature est bien reçue : elle attend la validation de Coorace"
+    )
+    assert "Bonjour Léa," in receipt.body
+    assert "- 9.3 Je m’engage à désigner un-e élu-e en charge de l’ESS." in receipt.body
+    assert "L’équipe Coorace vérifie que vous êtes bien candidat·e" in receipt.body
+    assert "/mon-espace/" in receipt.body
+    html, mimetype = receipt.alternatives[0]
+    assert mimetype == "text/html" and "Suivre ma signature" in html
+    assert staff.to == ["moderation@coorace.test", "equipe@coorace.test"]
+    assert staff.subject == "Nouvelle signature à vérifier : Léa Dupré (Saint-Étienne, 42)"
+    assert "Engagements signés : 2" in staff.body
+    assert f"/admin/pledges/pledge/{Pledge.objects.get().pk}/change/" in staff.body
+
+
+def test_the_same_submission_twice_creates_one_pledge_and_one_email_pair():
+    candidate = make_candidate()
+    first = submit_pledge(candidate=candidate, commitments=commitments("1.1"))
+    second = submit_pledge(candidate=candidate, commitments=commitments("1.1"))
+    assert first.pk == second.pk
+    assert Pledge.objects.count() == 1
+    assert Signature.objects.count() == 1
+    assert kinds(first) == [("submitted", None, False)]
+    assert len(mail.outbox) == 2
+
+
+def test_a_pending_pledge_can_be_changed_and_the_history_says_so():
+    pledge = make_pledge(codes=("1.1", "2.1"))
+    submit_pledge(candidate=pledge.candidate, commitments=commitments("2.1", "5.1"))
+    assert active_codes(pledge) == ["2.1", "5.1"]
+    assert kinds(pledge) == [("submitted", None, False), ("edited", None, False)]
+    assert Signature.objects.get(pledge=pledge, commitment__in=commitments("1.1")).withdrawn_at
+
+
+def test_no_commitment_is_refused():
+    with pytest.raises(ValidationError, match="Cochez au moins un engagement"):
+        submit_pledge(candidate=make_candidate(), commitments=[])
+    assert not Pledge.objects.exists()
+
+
+def test_a_commitment_of_another_campaign_is_refused():
+    other = Campaign.objects.create(
+        slug="municipales-2026", name="#Municipales2026", title="Autre", introduction="…",
+        election_name="élections municipales 2026", first_round_date="2026-03-15",
+    )  # fmt: skip
+    proposal = other.proposals.create(number=1, title="Autre", context="…")
+    foreign = proposal.commitments.create(position=1, text="Je m’engage à autre chose.")
+    with pytest.raises(ValidationError, match="n’appartient pas à cette campagne"):
+        submit_pledge(candidate=make_candidate(), commitments=[*commitments("1.1"), foreign])
+
+
+def test_nothing_can_be_signed_when_signing_is_closed():
+    Campaign.objects.update(signing_open=False)
+    with pytest.raises(ValidationError, match="Les signatures sont fermées"):
+        submit_pledge(candidate=make_candidate(), commitments=commitments("1.1"))
+
+
+def test_after_approval_additions_and_withdrawals_are_public_and_dated():
+    pledge = approve(make_pledge(codes=("1.1", "2.1")))
+    add_commitment(pledge=pledge, commitment=commitments("8.1")[0])
+    withdraw_commitment(pledge=pledge, commitment=commitments("1.1")[0])
+    assert active_codes(pledge) == ["2.1", "8.1"]
+    assert kinds(pledge) == [
+        ("submitted", None, False),
+        ("approved", None, True),
+        ("commitment_added", "8.1", True),
+        ("commitment_withdrawn", "1.1", True),
+    ]
+    withdrawn = Signature.objects.get(pledge=pledge, commitment__in=commitments("1.1"))
+    assert withdrawn.withdrawn_at is not None
+    assert Pledge.objects.public().get() == pledge
+
+
+def test_before_approval_changes_stay_private():
+    pledge = make_pledge(codes=("1.1", "2.1"))
+    add_commitment(pledge=pledge, commitment=commitments("8.1")[0])
+    assert kinds(pledge)[-1] == ("commitment_added", "8.1", False)
+
+
+def test_a_withdrawn_commitment_can_be_signed_again():
+    pledge = approve(make_pledge(codes=("1.1", "2.1")))
+    withdraw_commitment(pledge=pledge, commitment=commitments("1.1")[0])
+    add_commitment(pledge=pledge, commitment=commitments("1.1")[0])
+    assert active_codes(pledge) == ["1.1", "2.1"]
+    assert Signature.objects.filter(pledge=pledge).count() == 2
+
+
+def test_the_last_commitment_is_withdrawn_by_withdrawing_the_signature():
+    pledge = approve(make_pledge(codes=("1.1",)))
+    with pytest.raises(ValidationError, match="C’est votre dernier engagement"):
+        withdraw_commitment(pledge=pledge, commitment=commitments("1.1")[0])
+
+
+def test_adding_a_commitment_twice_or_withdrawing_one_never_signed_is_refused():
+    pledge = approve(make_pledge(codes=("1.1", "2.1")))
+    with pytest.raises(ValidationError, match="déjà signé"):
+        add_commitment(pledge=pledge, commitment=commitments("1.1")[0])
+    with pytest.raises(ValidationError, match="ne fait pas partie"):
+        withdraw_commitment(pledge=pledge, commitment=commitments("5.1")[0])
+
+
+def test_withdrawing_the_whole_signature_keeps_a_dated_public_record():
+    pledge = approve(make_pledge())
+    withdraw_pledge(pledge=pledge)
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.WITHDRAWN
+    assert pledge.withdrawn_at is not None
+    assert kinds(pledge)[-1] == ("withdrawn", None, True)
+    assert Pledge.objects.public().get() == pledge  # « signature retirée le … »
+    with pytest.raises(ValidationError, match="déjà retirée"):
+        withdraw_pledge(pledge=pledge)
+    with pytest.raises(ValidationError, match="n’est plus active"):
+        withdraw_commitment(pledge=pledge, commitment=commitments("1.1")[0])
+
+
+def test_a_pledge_withdrawn_before_approval_is_not_public_and_can_be_signed_again():
+    pledge = make_pledge()
+    withdraw_pledge(pledge=pledge)
+    assert not Pledge.objects.public().exists()
+    again = submit_pledge(candidate=pledge.candidate, commitments=commitments("4.1"))
+    assert again.pk == pledge.pk and again.status == Pledge.Status.PENDING
+    assert active_codes(again) == ["4.1"]
+
+
+def test_an_approved_pledge_is_not_resubmitted_from_the_signing_form():
+    pledge = approve(make_pledge())
+    with pytest.raises(ValidationError, match="déjà validée"):
+        submit_pledge(candidate=pledge.candidate, commitments=commitments("1.1"))
+
+
+def test_a_rejected_pledge_is_not_public_and_cannot_be_resubmitted():
+    pledge = make_pledge(status=Pledge.Status.REJECTED)
+    assert not Pledge.objects.public().exists()
+    with pytest.raises(ValidationError, match="écrivez à l’équipe Coorace"):
+        submit_pledge(candidate=pledge.candidate, commitments=commitments("1.1"))
+
+
+def test_a_signed_commitment_keeps_its_wording():
+    commitment = commitments("1.1")[0]
+    commitment.text = commitment.text + " Et plus encore."
+    commitment.save()  # nobody has signed it yet: staff may still edit
+    make_pledge(codes=("1.1",))
+    commitment.text = "Je m’engage à autre chose."
+    with pytest.raises(ValidationError, match="déjà été signé"):
+        commitment.save()
+    assert Commitment.objects.get(pk=commitment.pk).text.endswith("Et plus encore.")
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_submissions_create_one_pledge(reference_data):
+    candidate = make_candidate()
+    chosen = commitments("1.1", "2.1")
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def submit():
+        try:
+            barrier.wait()
+            results.append(submit_pledge(candidate=candidate, commitments=chosen).pk)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(set(results)) == 1
+    assert Pledge.objects.filter(candidate=candidate).count() == 1
+    assert PledgeEvent.objects.filter(pledge__candidate=candidate).count() == 1
+    assert Candidate.objects.count() == 1
