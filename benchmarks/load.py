@@ -172,7 +172,7 @@ def pick_pages(url: str) -> tuple[list[Page], dict[str, int]]:
         cursor.execute(
             """
             SELECT commune.insee_code, commune.name, commune.departement_id, count(*)
-            FROM pledges_pledge pledge
+            FROM pledges_signature pledge
             JOIN candidates_candidate candidate ON candidate.id = pledge.candidate_id
             JOIN communes_commune commune ON commune.id = candidate.commune_id
             WHERE pledge.status = 'approved'
@@ -182,7 +182,7 @@ def pick_pages(url: str) -> tuple[list[Page], dict[str, int]]:
         insee_code, commune_name, departement, busiest = cursor.fetchone()
         cursor.execute(
             """
-            SELECT pledge.id FROM pledges_pledge pledge
+            SELECT pledge.id FROM pledges_signature pledge
             JOIN candidates_candidate candidate ON candidate.id = pledge.candidate_id
             JOIN communes_commune commune ON commune.id = candidate.commune_id
             WHERE pledge.status = 'approved' AND commune.insee_code = %s
@@ -193,9 +193,9 @@ def pick_pages(url: str) -> tuple[list[Page], dict[str, int]]:
         (signatory,) = cursor.fetchone()
         counts = {}
         for name, sql in {
-            "pledges": "SELECT count(*) FROM pledges_pledge",
-            "approved": "SELECT count(*) FROM pledges_pledge WHERE status = 'approved'",
-            "signatures": "SELECT count(*) FROM pledges_signature",
+            "pledges": "SELECT count(*) FROM pledges_signature",
+            "approved": "SELECT count(*) FROM pledges_signature WHERE status = 'approved'",
+            "signatures": "SELECT count(*) FROM pledges_signedcommitment",
         }.items():
             cursor.execute(sql)
             counts[name] = cursor.fetchone()[0]

@@ -32,17 +32,17 @@ def pages_to_measure() -> list[tuple[str, str]]:
     from django.db.models import Count
 
     from communes.models import Commune
-    from pledges.models import Pledge
+    from pledges.models import Signature
 
     commune = (
-        Commune.objects.filter(candidates__pledges__status=Pledge.Status.APPROVED)
-        .annotate(signatories=Count("candidates__pledges"))
+        Commune.objects.filter(candidates__signatures__status=Signature.Status.APPROVED)
+        .annotate(signatories=Count("candidates__signatures"))
         .select_related("departement")
         .order_by("-signatories", "insee_code")
         .first()
     )
     signatory = (
-        Pledge.objects.filter(status=Pledge.Status.APPROVED, candidate__commune=commune)
+        Signature.objects.filter(status=Signature.Status.APPROVED, candidate__commune=commune)
         .select_related("candidate")
         .order_by("pk")
         .first()

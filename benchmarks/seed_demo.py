@@ -22,9 +22,9 @@ SCRATCH = "coorace_seed_bench"
 TABLES = {
     "auth_user": "accounts",
     "candidates_candidate": "candidates",
-    "pledges_pledge": "pledges",
-    "pledges_signature": "signatures",
-    "pledges_pledgeevent": "events",
+    "pledges_signature": "pledges",
+    "pledges_signedcommitment": "signatures",
+    "pledges_signatureevent": "events",
     "pledges_certificate": "certificates",
     "account_emailaddress": "e-mail addresses",
 }
@@ -94,7 +94,7 @@ def main() -> None:
     out.write("| Signatories | Signatures (commitments) rows | All rows | Seconds | Rows/s |\n")
     out.write("|---:|---:|---:|---:|---:|\n")
     out.write(
-        f"| {added['pledges_pledge']:,} | {added['pledges_signature']:,} | {rows:,} "
+        f"| {added['pledges_signature']:,} | {added['pledges_signedcommitment']:,} | {rows:,} "
         f"| {seconds:.1f} | {rows / seconds:,.0f} |\n"
     )
     out.write("\nRows added: ")

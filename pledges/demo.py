@@ -55,10 +55,10 @@ from pledges.models import (
     Campaign,
     Certificate,
     Commitment,
-    Pledge,
-    PledgeEvent,
     RejectionReason,
     Signature,
+    SignatureEvent,
+    SignedCommitment,
 )
 from pledges.signing.services import PUBLICATION_CONSENT, candidacy_consent
 
@@ -66,8 +66,8 @@ DEMO_EMAIL_DOMAIN = "demo.coorace.invalid"
 MAX_SIGNATORIES = 200_000
 BATCH_SIZE = 2_000
 
-Status = Pledge.Status
-Kind = PledgeEvent.Kind
+Status = Signature.Status
+Kind = SignatureEvent.Kind
 
 # Roughly what a campaign's moderation queue looks like a few weeks in.
 STATUS_MIX = {
@@ -189,7 +189,7 @@ class SeedSummary:
     signatories: int = 0
     communes: int = 0
     statuses: Counter = field(default_factory=Counter)
-    signatures: int = 0
+    signed_commitments: int = 0
     events: int = 0
     certificates: int = 0
 
@@ -216,7 +216,7 @@ class _History:
     withdrawn_at: datetime | None = None
     certified_at: datetime | None = None
     # commitment pk → [signed_at, withdrawn_at], in signing order
-    signatures: dict[int, list] = field(default_factory=dict)
+    signed_commitments: dict[int, list] = field(default_factory=dict)
     events: list[tuple] = field(default_factory=list)  # EVENT_FIELDS, less the pledge
 
     def record(self, kind: str, at: datetime, *, commitment=None, note="", reason=None) -> None:
@@ -224,10 +224,10 @@ class _History:
         self.events.append((kind, commitment, at, public, note, reason))
 
     def sign(self, commitment: int, at: datetime) -> None:
-        self.signatures[commitment] = [at, None]
+        self.signed_commitments[commitment] = [at, None]
 
     def active(self) -> list[int]:
-        return [pk for pk, (_, withdrawn) in self.signatures.items() if withdrawn is None]
+        return [pk for pk, (_, withdrawn) in self.signed_commitments.items() if withdrawn is None]
 
 
 # The columns written for the tables no row points to, which _insert_rows fills.
@@ -475,7 +475,7 @@ class _Seeder:
         if rng.random() < 0.08 and len(active) > 1:
             now = self.after(now, 1, 30)
             pk = rng.choice(active)
-            h.signatures[pk][1] = now
+            h.signed_commitments[pk][1] = now
             h.record(Kind.COMMITMENT_WITHDRAWN, now, commitment=pk)
             h.certified_at = now
         if status == Status.WITHDRAWN:
@@ -485,7 +485,7 @@ class _Seeder:
 
     def add_one(self, h: _History, at: datetime, *, event: str | None = None) -> bool:
         """Sign one more commitment at `at`, if any is left unsigned."""
-        unsigned = [pk for pk in self.commitment_ids if pk not in h.signatures]
+        unsigned = [pk for pk in self.commitment_ids if pk not in h.signed_commitments]
         if not unsigned:
             return False
         pk = self.rng.choice(unsigned)
@@ -496,13 +496,13 @@ class _Seeder:
 
     # ---------------------------------------------------------------- certificates
 
-    def certificate(self, pledge: Pledge, h: _History) -> list:
+    def certificate(self, pledge: Signature, h: _History) -> list:
         """Version 1, saying what certified_content(pledge) says (same shape, no query)."""
         candidate, campaign = pledge.candidate, self.campaign
         commune, departement_name = self.drawn[candidate.commune_id]
         active = sorted(
             (self.commitments[pk], signed_at)
-            for pk, (signed_at, withdrawn_at) in h.signatures.items()
+            for pk, (signed_at, withdrawn_at) in h.signed_commitments.items()
             if withdrawn_at is None
         )
         content = {
@@ -567,7 +567,7 @@ class _Seeder:
                 candidate.user_id = user.pk
             Candidate.objects.bulk_create(candidates)
             pledges = [
-                Pledge(
+                Signature(
                     campaign_id=self.campaign.pk,
                     candidate=candidate,
                     status=h.status,
@@ -583,23 +583,23 @@ class _Seeder:
                 )
                 for candidate, h in zip(candidates, histories, strict=True)
             ]
-            Pledge.objects.bulk_create(pledges)
+            Signature.objects.bulk_create(pledges)
             signatures, events, certificates = [], [], []
             for pledge, h in zip(pledges, histories, strict=True):
                 signatures.extend(
                     (pledge.pk, pk, signed_at, withdrawn_at)
-                    for pk, (signed_at, withdrawn_at) in h.signatures.items()
+                    for pk, (signed_at, withdrawn_at) in h.signed_commitments.items()
                 )
                 events.extend((pledge.pk, *event) for event in h.events)
                 if h.certified_at is not None:
                     certificates.append(self.certificate(pledge, h))
-            _insert_rows(Signature, SIGNATURE_FIELDS, signatures)
-            _insert_rows(PledgeEvent, EVENT_FIELDS, events)
+            _insert_rows(SignedCommitment, SIGNATURE_FIELDS, signatures)
+            _insert_rows(SignatureEvent, EVENT_FIELDS, events)
             self.insert_certificates(certificates)
 
         summary.signatories += len(pledges)
         summary.statuses.update(h.status for h in histories)
-        summary.signatures += len(signatures)
+        summary.signed_commitments += len(signatures)
         summary.events += len(events)
         summary.certificates += len(certificates)
 
@@ -686,7 +686,7 @@ def purge_demo(*, dry_run: bool = False) -> PurgeSummary:
     certificates' stored PDFs, once the deletion is committed.
     """
     users = demo_users()
-    pledges = Pledge.objects.filter(candidate__user__in=users)
+    pledges = Signature.objects.filter(candidate__user__in=users)
     counts = Counter()
     with transaction.atomic():
         pdfs = list(
@@ -696,7 +696,7 @@ def purge_demo(*, dry_run: bool = False) -> PurgeSummary:
         )
         # The big tables first, each in one DELETE … WHERE pledge_id IN (SELECT …): the
         # cascade from the accounts then has only empty sets left to find there.
-        for model in (AuditEntry, Signature, PledgeEvent, Certificate):
+        for model in (AuditEntry, SignedCommitment, SignatureEvent, Certificate):
             counts.update(model.objects.filter(pledge__in=pledges).delete()[1])
         counts.update(users.delete()[1])
         if dry_run:

@@ -13,9 +13,9 @@ from django.utils.formats import date_format
 
 from candidates.models import Candidate, candidate_search_key
 from communes.models import Commune
-from pledges.models import Campaign, Commitment, Pledge, PledgeEvent, Signature
+from pledges.models import Campaign, Commitment, Signature, SignatureEvent, SignedCommitment
 
-Status = Pledge.Status
+Status = Signature.Status
 _numbers = itertools.count(1)
 
 # Known private data: no public response may ever contain these.
@@ -33,7 +33,7 @@ def make_signatories(
     withdrawn_codes: tuple[str, ...] = (),
     at=None,
     **candidate_fields,
-) -> list[Pledge]:
+) -> list[Signature]:
     """`count` pledges in `commune`, each signing `codes` (and `withdrawn_codes`, withdrawn).
 
     `was_approved` (default: approved or unpublished) sets `approved_at`, which decides
@@ -73,8 +73,8 @@ def make_signatories(
             )
         )
     candidates = Candidate.objects.bulk_create(candidates)
-    pledges = Pledge.objects.bulk_create(
-        Pledge(
+    pledges = Signature.objects.bulk_create(
+        Signature(
             campaign=campaign,
             candidate=candidate,
             status=status,
@@ -92,8 +92,8 @@ def make_signatories(
         c.code: c
         for c in Commitment.objects.filter(proposal__campaign=campaign).select_related("proposal")
     }
-    Signature.objects.bulk_create(
-        Signature(
+    SignedCommitment.objects.bulk_create(
+        SignedCommitment(
             pledge=pledge,
             commitment=by_code[code],
             signed_at=at,
@@ -104,12 +104,12 @@ def make_signatories(
     )
     events = []
     for pledge in pledges:
-        events.append(PledgeEvent(pledge=pledge, kind=PledgeEvent.Kind.SUBMITTED, at=at))
+        events.append(SignatureEvent(pledge=pledge, kind=SignatureEvent.Kind.SUBMITTED, at=at))
         if was_approved:
             events.append(
-                PledgeEvent(
+                SignatureEvent(
                     pledge=pledge,
-                    kind=PledgeEvent.Kind.APPROVED,
+                    kind=SignatureEvent.Kind.APPROVED,
                     at=pledge.approved_at,
                     is_public=True,
                     note="Note privée de la modération",
@@ -117,9 +117,9 @@ def make_signatories(
             )
         for code in withdrawn_codes:
             events.append(
-                PledgeEvent(
+                SignatureEvent(
                     pledge=pledge,
-                    kind=PledgeEvent.Kind.COMMITMENT_WITHDRAWN,
+                    kind=SignatureEvent.Kind.COMMITMENT_WITHDRAWN,
                     commitment=by_code[code],
                     at=at + timedelta(days=3),
                     is_public=was_approved,
@@ -127,14 +127,14 @@ def make_signatories(
             )
         if status == Status.WITHDRAWN:
             events.append(
-                PledgeEvent(
+                SignatureEvent(
                     pledge=pledge,
-                    kind=PledgeEvent.Kind.WITHDRAWN,
+                    kind=SignatureEvent.Kind.WITHDRAWN,
                     at=pledge.withdrawn_at,
                     is_public=was_approved,
                 )
             )
-    PledgeEvent.objects.bulk_create(events)
+    SignatureEvent.objects.bulk_create(events)
     return pledges
 
 
@@ -143,7 +143,7 @@ def french_date(value) -> str:
     return date_format(timezone.localtime(value), "j F Y")
 
 
-def make_signatory(**fields) -> Pledge:
+def make_signatory(**fields) -> Signature:
     (pledge,) = make_signatories(1, **fields)
     return pledge
 

@@ -80,9 +80,12 @@ def reference_data(django_db_blocker):
                       "position": position},
         )  # fmt: skip
     group, _ = Group.objects.get_or_create(name="Modération")
+    renamed = import_module("pledges.migrations.0007_rename_models_as_the_site_names_them")
     for app_label, codename in [*seed.MODERATION_PERMISSIONS, ("pledges", "view_certificate")]:
         group.permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            Permission.objects.get(
+                content_type__app_label=app_label, codename=renamed.current_codename(codename)
+            )
         )
 
 

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from candidates.models import Candidate
 from communes.models import Commune, Departement
 from communes.search import normalize_name
-from pledges.models import Campaign, Commitment, Pledge
+from pledges.models import Campaign, Commitment, Signature
 from pledges.moderation.services import approve_pledge
 from pledges.signing.services import submit_pledge
 
@@ -57,13 +57,13 @@ def commitments(*codes: str) -> list[Commitment]:
     ]
 
 
-def make_pledge(candidate=None, *, codes=("1.1", "2.1"), status=None) -> Pledge:
+def make_pledge(candidate=None, *, codes=("1.1", "2.1"), status=None) -> Signature:
     """A pledge submitted through the service; `status` then set as moderation would."""
     pledge = submit_pledge(candidate=candidate or make_candidate(), commitments=commitments(*codes))
-    if status == Pledge.Status.APPROVED:
+    if status == Signature.Status.APPROVED:
         approve(pledge)
     elif status is not None:
-        Pledge.objects.filter(pk=pledge.pk).update(status=status)
+        Signature.objects.filter(pk=pledge.pk).update(status=status)
         pledge.refresh_from_db()
     return pledge
 
@@ -83,7 +83,7 @@ def make_moderator(username: str | None = None, *, group: str = "Modération", *
     return user
 
 
-def approve(pledge: Pledge, moderator=None) -> Pledge:
+def approve(pledge: Signature, moderator=None) -> Signature:
     """Approve through the moderation service, as staff would."""
     moderator = moderator or get_user_model().objects.filter(groups__name="Modération").first()
     return approve_pledge(pledge=pledge, moderator=moderator or make_moderator())

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from pledges.models import Certificate, Commitment, Pledge, PledgeEvent
+from pledges.models import Certificate, Commitment, Signature, SignatureEvent
 
 # Crockford's base 32: no I, L, O, U, so that a reference read aloud or typed is unambiguous.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -39,7 +39,7 @@ def normalize_reference(text: str) -> str | None:
     return candidate if len(raw) == 8 and REFERENCE.fullmatch(candidate) else None
 
 
-def certified_content(pledge: Pledge) -> dict:
+def certified_content(pledge: Signature) -> dict:
     """What a certificate says about a pledge, in a stable, JSON-ready form."""
     candidate = pledge.candidate
     commune = candidate.commune
@@ -98,14 +98,14 @@ def fingerprint_of(*, reference: str, version: int, issued_at, content: dict) ->
 
 
 @transaction.atomic
-def issue_certificate(*, pledge: Pledge, force: bool = False) -> Certificate | None:
+def issue_certificate(*, pledge: Signature, force: bool = False) -> Certificate | None:
     """Issue a new version if the pledge is approved and what it certifies has changed.
 
     With `force` (staff re-issue), a new version is issued even if nothing changed.
     Returns the new certificate, or None when none was needed.
     """
-    pledge = Pledge.objects.select_for_update().select_related("campaign").get(pk=pledge.pk)
-    if pledge.status != Pledge.Status.APPROVED:
+    pledge = Signature.objects.select_for_update().select_related("campaign").get(pk=pledge.pk)
+    if pledge.status != Signature.Status.APPROVED:
         return None
     content = certified_content(pledge)
     current = pledge.certificates.filter(superseded_at__isnull=True).first()
@@ -170,19 +170,19 @@ def verify(reference: str) -> Verification | None:
     if certificate is None:
         return None
     pledge = certificate.pledge
-    if pledge.status == Pledge.Status.WITHDRAWN:
+    if pledge.status == Signature.Status.WITHDRAWN:
         return Verification(
             certificate, "revoked", revoked_on=pledge.withdrawn_at, revoked_because="withdrawn"
         )
-    if pledge.status == Pledge.Status.UNPUBLISHED:
-        event = pledge.events.filter(kind=PledgeEvent.Kind.UNPUBLISHED).order_by("-at").first()
+    if pledge.status == Signature.Status.UNPUBLISHED:
+        event = pledge.events.filter(kind=SignatureEvent.Kind.UNPUBLISHED).order_by("-at").first()
         return Verification(
             certificate,
             "revoked",
             revoked_on=event.at if event else None,
             revoked_because="unpublished",
         )
-    if pledge.status != Pledge.Status.APPROVED:
+    if pledge.status != Signature.Status.APPROVED:
         return None  # never public: nothing to show
     if certificate.superseded_at is not None:
         latest = pledge.certificates.filter(superseded_at__isnull=True).first()

@@ -12,7 +12,7 @@ from pledges.certificates.services import (
     normalize_reference,
     verify,
 )
-from pledges.models import Certificate, Pledge
+from pledges.models import Certificate, Signature
 
 # Verification is public and references are short: cap how fast one address may try them.
 VERIFY_LIMIT = 30
@@ -86,7 +86,7 @@ def _serve(certificate: Certificate) -> FileResponse:
 @require_safe
 def public_download(request, pk):
     """The current certificate of an approved pledge, for anyone."""
-    pledge = get_object_or_404(Pledge, pk=pk, status=Pledge.Status.APPROVED)
+    pledge = get_object_or_404(Signature, pk=pk, status=Signature.Status.APPROVED)
     certificate = pledge.certificates.current().first()
     if certificate is None:
         raise Http404
@@ -99,7 +99,7 @@ def my_download(request):
     """The signed-in candidate's current certificate (approved pledges only)."""
     certificate = (
         Certificate.objects.current()
-        .filter(pledge__candidate__user=request.user, pledge__status=Pledge.Status.APPROVED)
+        .filter(pledge__candidate__user=request.user, pledge__status=Signature.Status.APPROVED)
         .first()
     )
     if certificate is None:

@@ -28,7 +28,7 @@ from django.db.models import Count, QuerySet
 from candidates.models import Candidate
 from communes.models import Commune, Departement
 from communes.search import normalize_name, normalize_postal_query
-from pledges.models import Campaign, Pledge, PledgeEvent, Signature
+from pledges.models import Campaign, Signature, SignatureEvent, SignedCommitment
 
 PUBLIC_CACHE_TIMEOUT = 60
 LATEST_SIGNATORIES = 8
@@ -71,17 +71,17 @@ def _cached(name: str, campaign: Campaign, compute: Callable[[], T]) -> T:
 # ------------------------------------------------------------------ the two boundaries
 
 
-def public_pledges(campaign: Campaign) -> QuerySet[Pledge]:
+def public_pledges(campaign: Campaign) -> QuerySet[Signature]:
     """What anyone may see: approved, or approved then withdrawn."""
-    return Pledge.objects.public().filter(campaign=campaign)
+    return Signature.objects.public().filter(campaign=campaign)
 
 
-def counted_pledges(campaign: Campaign) -> QuerySet[Pledge]:
+def counted_pledges(campaign: Campaign) -> QuerySet[Signature]:
     """What the counters count: approved and not withdrawn."""
-    return Pledge.objects.public().filter(campaign=campaign, status=Pledge.Status.APPROVED)
+    return Signature.objects.public().filter(campaign=campaign, status=Signature.Status.APPROVED)
 
 
-def commune_pledges(campaign: Campaign, commune: Commune) -> QuerySet[Pledge]:
+def commune_pledges(campaign: Campaign, commune: Commune) -> QuerySet[Signature]:
     """A commune's public signatories: approved ones first, then by list and name."""
     return (
         public_pledges(campaign)
@@ -206,7 +206,7 @@ def commitment_counts(campaign: Campaign) -> dict[int, dict[str, int]]:
 
     def compute():
         rows = (
-            Signature.objects.filter(
+            SignedCommitment.objects.filter(
                 withdrawn_at__isnull=True, pledge__in=counted_pledges(campaign).values("pk")
             )
             .values("commitment_id", "pledge__candidate__commune__departement__region_id")
@@ -230,9 +230,9 @@ def communes_with_signatories(campaign: Campaign, communes: QuerySet[Commune] | 
     communes = Commune.objects.all() if communes is None else communes
     # The filter before the annotation: the count runs over the filtered join only.
     return communes.filter(
-        candidates__pledges__campaign=campaign,
-        candidates__pledges__status=Pledge.Status.APPROVED,
-    ).annotate(signatories=Count("candidates__pledges"))
+        candidates__signatures__campaign=campaign,
+        candidates__signatures__status=Signature.Status.APPROVED,
+    ).annotate(signatories=Count("candidates__signatures"))
 
 
 def signatory_counts_by_commune(campaign: Campaign, communes: Iterable[Commune]) -> dict[int, int]:
@@ -257,8 +257,8 @@ def signatory_counts_by_commune(campaign: Campaign, communes: Iterable[Commune])
 class SignatoryRow:
     """A public pledge with its signatures, as the grid, the pages and the exports read it."""
 
-    pledge: Pledge
-    signatures: list[Signature] = field(default_factory=list)
+    pledge: Signature
+    signed_commitments: list[SignedCommitment] = field(default_factory=list)
 
     @property
     def candidate(self):
@@ -266,23 +266,23 @@ class SignatoryRow:
 
     @property
     def is_withdrawn(self) -> bool:
-        return self.pledge.status == Pledge.Status.WITHDRAWN
+        return self.pledge.status == Signature.Status.WITHDRAWN
 
     @cached_property
-    def by_commitment(self) -> dict[int, Signature]:
-        return {signature.commitment_id: signature for signature in self.signatures}
+    def by_commitment(self) -> dict[int, SignedCommitment]:
+        return {signature.commitment_id: signature for signature in self.signed_commitments}
 
-    def withdrawn_on(self, signature: Signature) -> datetime | None:
+    def withdrawn_on(self, signature: SignedCommitment) -> datetime | None:
         """When a signed commitment stopped counting: its own withdrawal, or the pledge's."""
         return signature.withdrawn_at or (self.pledge.withdrawn_at if self.is_withdrawn else None)
 
     @cached_property
-    def active(self) -> list[Signature]:
-        return [s for s in self.signatures if self.withdrawn_on(s) is None]
+    def active(self) -> list[SignedCommitment]:
+        return [s for s in self.signed_commitments if self.withdrawn_on(s) is None]
 
     @cached_property
-    def withdrawn(self) -> list[Signature]:
-        return [s for s in self.signatures if self.withdrawn_on(s) is not None]
+    def withdrawn(self) -> list[SignedCommitment]:
+        return [s for s in self.signed_commitments if self.withdrawn_on(s) is not None]
 
     @property
     def active_codes(self) -> list[str]:
@@ -293,7 +293,7 @@ class SignatoryRow:
         return [signature.commitment.code for signature in self.withdrawn]
 
 
-def load_signatories(pledges: QuerySet[Pledge]) -> list[SignatoryRow]:
+def load_signatories(pledges: QuerySet[Signature]) -> list[SignatoryRow]:
     """The pledges (already restricted to public ones) with their signatures, for pages.
 
     Two queries (one when there is no pledge); the signatures are read through a subquery
@@ -306,14 +306,14 @@ def load_signatories(pledges: QuerySet[Pledge]) -> list[SignatoryRow]:
         return rows
     by_pledge = {row.pledge.pk: row for row in rows}
     signatures = (
-        Signature.objects.filter(pledge__in=pledges.order_by().values("pk"))
+        SignedCommitment.objects.filter(pledge__in=pledges.order_by().values("pk"))
         .select_related("commitment__proposal")
         .order_by("pledge_id", "commitment__proposal__number", "commitment__position")
     )
     for signature in signatures:
         row = by_pledge.get(signature.pledge_id)
         if row is not None:  # a pledge that changed between the two queries
-            row.signatures.append(signature)
+            row.signed_commitments.append(signature)
     return rows
 
 
@@ -339,7 +339,7 @@ class ExportRow:
 
     @property
     def is_withdrawn(self) -> bool:
-        return self.status == Pledge.Status.WITHDRAWN
+        return self.status == Signature.Status.WITHDRAWN
 
 
 _EXPORT_FIELDS = {
@@ -359,7 +359,7 @@ _EXPORT_FIELDS = {
 }
 
 
-def export_rows(pledges: QuerySet[Pledge]) -> list[ExportRow]:
+def export_rows(pledges: QuerySet[Signature]) -> list[ExportRow]:
     """The pledges (already restricted to public ones) as plain values: two queries.
 
     The whole directory goes through here for the exports, so no model instance is built:
@@ -367,7 +367,7 @@ def export_rows(pledges: QuerySet[Pledge]) -> list[ExportRow]:
     """
     active, withdrawn = defaultdict(list), defaultdict(list)
     signatures = (
-        Signature.objects.filter(pledge__in=pledges.order_by().values("pk"))
+        SignedCommitment.objects.filter(pledge__in=pledges.order_by().values("pk"))
         .order_by("pledge_id", "commitment__proposal__number", "commitment__position")
         .values_list(
             "pledge_id",
@@ -378,7 +378,7 @@ def export_rows(pledges: QuerySet[Pledge]) -> list[ExportRow]:
         )
     )
     for pledge_id, number, position, withdrawn_at, status in signatures:
-        counts = withdrawn_at is None and status != Pledge.Status.WITHDRAWN
+        counts = withdrawn_at is None and status != Signature.Status.WITHDRAWN
         (active if counts else withdrawn)[pledge_id].append(f"{number}.{position}")
     roles = {value: str(label) for value, label in Candidate.Role.choices}
     rows = []
@@ -395,12 +395,12 @@ def export_rows(pledges: QuerySet[Pledge]) -> list[ExportRow]:
     return rows
 
 
-def public_events(pledge: Pledge) -> QuerySet[PledgeEvent]:
+def public_events(pledge: Signature) -> QuerySet[SignatureEvent]:
     """The public history of a pledge (its notes, addressed to the candidate, are not)."""
     return pledge.events.filter(is_public=True).select_related("commitment__proposal")
 
 
-def search_signatories(campaign: Campaign, query: str) -> QuerySet[Pledge]:
+def search_signatories(campaign: Campaign, query: str) -> QuerySet[Signature]:
     """Public signatories whose name or list matches `query`, like the commune search.
 
     Accents, case, hyphens and spaces are ignored (Candidate.search_key); « martin

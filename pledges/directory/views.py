@@ -46,7 +46,7 @@ from pledges.directory.queries import (
     search_signatories,
     signatory_counts_by_commune,
 )
-from pledges.models import Campaign, Pledge, Proposal
+from pledges.models import Campaign, Proposal, Signature
 
 MIN_QUERY_LENGTH = 2
 SEARCH_COMMUNES = 20
@@ -162,7 +162,7 @@ def proposal(request, number):
 # ------------------------------------------------------------------ signatory page
 
 
-def _may_preview(user, pledge: Pledge) -> bool:
+def _may_preview(user, pledge: Signature) -> bool:
     """Staff and the candidate may see a page that is not (or no longer) public."""
     return user.is_authenticated and (user.is_staff or pledge.candidate.user_id == user.pk)
 
@@ -170,7 +170,9 @@ def _may_preview(user, pledge: Pledge) -> bool:
 def _by_proposal(row: SignatoryRow) -> list[tuple[Proposal, list[tuple]]]:
     """The signed commitments grouped by proposal: (signature, withdrawn on or None)."""
     groups = []
-    for _id, group in itertools.groupby(row.signatures, key=lambda s: s.commitment.proposal_id):
+    for _id, group in itertools.groupby(
+        row.signed_commitments, key=lambda s: s.commitment.proposal_id
+    ):
         signatures = list(group)
         proposal = signatures[0].commitment.proposal
         groups.append((proposal, [(s, row.withdrawn_on(s)) for s in signatures]))
@@ -181,7 +183,7 @@ def _by_proposal(row: SignatoryRow) -> list[tuple[Proposal, list[tuple]]]:
 def signatory(request, pk):
     """A signatory's page: public pledges only, except for their owner and staff."""
     rows = load_signatories(
-        Pledge.objects.filter(pk=pk).select_related(
+        Signature.objects.filter(pk=pk).select_related(
             "campaign", "candidate__commune__departement__region"
         )
     )
@@ -363,7 +365,7 @@ def sitemap(request):
     public = public_pledges(campaign)
     paths += [
         reverse("pledges:commune", kwargs={"insee_code": code})
-        for code in Commune.objects.filter(candidates__pledges__in=public.values("pk"))
+        for code in Commune.objects.filter(candidates__signatures__in=public.values("pk"))
         .order_by("insee_code")
         .values_list("insee_code", flat=True)
         .distinct()

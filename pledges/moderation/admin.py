@@ -35,11 +35,11 @@ from config.site import client_ip
 from pledges.models import (
     AuditEntry,
     Certificate,
-    Pledge,
-    PledgeEvent,
-    PledgeTrace,
     RejectionReason,
     Signature,
+    SignatureEvent,
+    SignatureTrace,
+    SignedCommitment,
 )
 from pledges.moderation.exports import staff_csv
 from pledges.moderation.services import (
@@ -52,14 +52,14 @@ from pledges.moderation.services import (
     unpublish_pledge,
 )
 
-Status = Pledge.Status
+Status = Signature.Status
 
 
 def overdue_days() -> int:
     return settings.MODERATION_OVERDUE_DAYS
 
 
-def duplicates_of(pledge: Pledge):
+def duplicates_of(pledge: Signature):
     """Other pledges of the campaign in the same commune, by the same person or list."""
     candidate = pledge.candidate
     same = Q(candidate__first_name__iexact=candidate.first_name) & Q(
@@ -68,7 +68,7 @@ def duplicates_of(pledge: Pledge):
     if candidate.list_name.strip():
         same |= Q(candidate__list_name__iexact=candidate.list_name.strip())
     return (
-        Pledge.objects.filter(
+        Signature.objects.filter(
             campaign_id=pledge.campaign_id, candidate__commune_id=candidate.commune_id
         )
         .filter(same)
@@ -191,8 +191,8 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class SignatureInline(ReadOnlyInline):
-    model = Signature
+class SignedCommitmentInline(ReadOnlyInline):
+    model = SignedCommitment
     fields = ["commitment", "signed_at", "withdrawn_at"]
     readonly_fields = fields
     verbose_name_plural = gettext_lazy("Engagements (lecture seule)")
@@ -201,8 +201,8 @@ class SignatureInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("commitment__proposal")
 
 
-class PledgeEventInline(ReadOnlyInline):
-    model = PledgeEvent
+class SignatureEventInline(ReadOnlyInline):
+    model = SignatureEvent
     fields = ["at", "kind", "commitment", "is_public", "reason", "note"]
     readonly_fields = fields
     verbose_name_plural = gettext_lazy("Historique")
@@ -236,8 +236,8 @@ class AuditEntryInline(ReadOnlyInline):
 # ---------------------------------------------------------------- the queue
 
 
-@admin.register(Pledge)
-class PledgeAdmin(admin.ModelAdmin):
+@admin.register(Signature)
+class SignatureAdmin(admin.ModelAdmin):
     list_display = [
         "candidate_name",
         "list_name",
@@ -261,7 +261,7 @@ class PledgeAdmin(admin.ModelAdmin):
     search_help_text = gettext_lazy("Nom, prénom, liste, commune, code INSEE ou adresse e-mail.")
     list_per_page = 50
     actions = ["approve_selected", "reject_selected"]
-    inlines = [SignatureInline, PledgeEventInline, CertificateInline, AuditEntryInline]
+    inlines = [SignedCommitmentInline, SignatureEventInline, CertificateInline, AuditEntryInline]
     readonly_fields = [
         "candidate_details",
         "campaign",
@@ -292,8 +292,8 @@ class PledgeAdmin(admin.ModelAdmin):
             },
         ),
     ]
-    change_list_template = "admin/pledges/pledge/change_list.html"
-    change_form_template = "admin/pledges/pledge/change_form.html"
+    change_list_template = "admin/pledges/signature/change_list.html"
+    change_form_template = "admin/pledges/signature/change_form.html"
 
     # -- permissions: a moderator never sees what they may not do
 
@@ -315,7 +315,7 @@ class PledgeAdmin(admin.ModelAdmin):
     # -- the queue's rows
 
     def get_queryset(self, request):
-        others = Pledge.objects.filter(
+        others = Signature.objects.filter(
             campaign_id=OuterRef("campaign_id"),
             candidate__commune_id=OuterRef("candidate__commune_id"),
         ).exclude(pk=OuterRef("pk"))
@@ -337,7 +337,9 @@ class PledgeAdmin(admin.ModelAdmin):
                     default=Value(2),
                     output_field=IntegerField(),
                 ),
-                active_count=Count("signatures", filter=Q(signatures__withdrawn_at__isnull=True)),
+                active_count=Count(
+                    "signed_commitments", filter=Q(signed_commitments__withdrawn_at__isnull=True)
+                ),
                 has_duplicate=Exists(same_person) | Exists(same_list),
             )
             .order_by(*self.get_ordering(request))
@@ -438,7 +440,7 @@ class PledgeAdmin(admin.ModelAdmin):
                 self.message_user(request, error.as_text(), messages.ERROR)
         return TemplateResponse(
             request,
-            "admin/pledges/pledge/reject_confirmation.html",
+            "admin/pledges/signature/reject_confirmation.html",
             {
                 **self.admin_site.each_context(request),
                 "opts": self.model._meta,
@@ -481,17 +483,17 @@ class PledgeAdmin(admin.ModelAdmin):
             path(
                 "<int:pledge_id>/decider/",
                 self.admin_site.admin_view(self.decide_view),
-                name="pledges_pledge_decide",
+                name="pledges_signature_decide",
             ),
             path(
                 "export.csv",
                 self.admin_site.admin_view(self.export_view),
-                name="pledges_pledge_export",
+                name="pledges_signature_export",
             ),
             path(
                 "tableau-de-bord/",
                 self.admin_site.admin_view(self.dashboard_view),
-                name="pledges_pledge_dashboard",
+                name="pledges_signature_dashboard",
             ),
             *urls,
         ]
@@ -512,12 +514,12 @@ class PledgeAdmin(admin.ModelAdmin):
 
     def decide_view(self, request, pledge_id):
         if request.method != "POST":
-            return HttpResponseRedirect(reverse("admin:pledges_pledge_change", args=[pledge_id]))
+            return HttpResponseRedirect(reverse("admin:pledges_signature_change", args=[pledge_id]))
         if not self.has_moderate_permission(request):
             raise PermissionDenied
-        pledge = get_object_or_404(Pledge.objects.select_related("candidate"), pk=pledge_id)
+        pledge = get_object_or_404(Signature.objects.select_related("candidate"), pk=pledge_id)
         form = DecisionForm(request.POST)
-        back = reverse("admin:pledges_pledge_change", args=[pledge.pk])
+        back = reverse("admin:pledges_signature_change", args=[pledge.pk])
         if not form.is_valid():
             self.message_user(request, _("Décision incomplète : recommencez."), messages.ERROR)
             return HttpResponseRedirect(back)
@@ -561,11 +563,11 @@ class PledgeAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(back)
         self.message_user(request, done, messages.SUCCESS)
         next_pending = (
-            Pledge.objects.filter(status=Status.PENDING).order_by("submitted_at", "pk").first()
+            Signature.objects.filter(status=Status.PENDING).order_by("submitted_at", "pk").first()
         )
         if next_pending is not None and "next" in request.POST:
             return HttpResponseRedirect(
-                reverse("admin:pledges_pledge_change", args=[next_pending.pk])
+                reverse("admin:pledges_signature_change", args=[next_pending.pk])
             )
         return HttpResponseRedirect(back)
 
@@ -593,7 +595,7 @@ class PledgeAdmin(admin.ModelAdmin):
     def dashboard_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        pledges = Pledge.objects.all()
+        pledges = Signature.objects.all()
         by_status = dict(pledges.values_list("status").annotate(n=Count("pk")))
         pending = pledges.filter(status=Status.PENDING)
         per_departement = (
@@ -618,7 +620,7 @@ class PledgeAdmin(admin.ModelAdmin):
             days.setdefault(row["day"], {})[row["action"]] = row["n"]
         return TemplateResponse(
             request,
-            "admin/pledges/pledge/dashboard.html",
+            "admin/pledges/signature/dashboard.html",
             {
                 **self.admin_site.each_context(request),
                 "opts": self.model._meta,
@@ -677,10 +679,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(PledgeTrace)
-class PledgeTraceAdmin(admin.ModelAdmin):
+@admin.register(SignatureTrace)
+class SignatureTraceAdmin(admin.ModelAdmin):
     list_display = ["pseudonym", "commune_insee_code", "last_status", "submitted_at", "erased_at"]
-    readonly_fields = [f.name for f in PledgeTrace._meta.fields]
+    readonly_fields = [f.name for f in SignatureTrace._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -11,7 +11,7 @@ import io
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from pledges.models import Pledge, Signature
+from pledges.models import Signature, SignedCommitment
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -51,8 +51,8 @@ def staff_export_queryset(pledges: QuerySet) -> QuerySet:
         "candidate__user", "candidate__commune__departement"
     ).prefetch_related(
         Prefetch(
-            "signatures",
-            queryset=Signature.objects.filter(withdrawn_at__isnull=True).select_related(
+            "signed_commitments",
+            queryset=SignedCommitment.objects.filter(withdrawn_at__isnull=True).select_related(
                 "commitment__proposal"
             ),
             to_attr="active",
@@ -60,7 +60,7 @@ def staff_export_queryset(pledges: QuerySet) -> QuerySet:
     )
 
 
-def staff_csv(pledges: QuerySet[Pledge]) -> str:
+def staff_csv(pledges: QuerySet[Signature]) -> str:
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")

@@ -21,11 +21,11 @@ from django.utils.translation import gettext as _
 from candidates.models import Candidate
 from pledges.certificates.services import issue_certificate
 from pledges.directory.queries import invalidate_public_caches
-from pledges.models import AuditEntry, Certificate, Pledge, PledgeEvent, RejectionReason
+from pledges.models import AuditEntry, Certificate, RejectionReason, Signature, SignatureEvent
 from pledges.moderation import emails
 from pledges.signing.account import pseudonym_for
 
-Status = Pledge.Status
+Status = Signature.Status
 
 # Which statuses each decision may start from.
 ALLOWED_FROM = {
@@ -44,7 +44,7 @@ def record_audit(
     *,
     action: str,
     moderator: AbstractBaseUser,
-    pledge: Pledge,
+    pledge: Signature,
     at=None,
     changes: dict | None = None,
     note: str = "",
@@ -65,16 +65,16 @@ def record_audit(
 
 def _decide(
     *,
-    pledge: Pledge,
+    pledge: Signature,
     action: str,
     new_status: str,
     moderator: AbstractBaseUser,
     note: str = "",
     reason: RejectionReason | None = None,
     ip_address: str | None = None,
-) -> Pledge:
+) -> Signature:
     with transaction.atomic():
-        locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
+        locked = Signature.objects.select_for_update().get(pk=pledge.pk)
         if locked.status not in ALLOWED_FROM[action]:
             raise ValidationError(
                 _(
@@ -93,7 +93,7 @@ def _decide(
             issue_certificate(pledge=locked)
         # After the commit: a request in between must not cache the old data anew.
         transaction.on_commit(invalidate_public_caches)
-        PledgeEvent.objects.create(
+        SignatureEvent.objects.create(
             pledge=locked,
             kind=action,  # the event kinds share the actions' codes
             at=now,
@@ -117,8 +117,8 @@ def _decide(
 
 
 def approve_pledge(
-    *, pledge: Pledge, moderator: AbstractBaseUser, ip_address: str | None = None
-) -> Pledge:
+    *, pledge: Signature, moderator: AbstractBaseUser, ip_address: str | None = None
+) -> Signature:
     return _decide(
         pledge=pledge,
         action=AuditEntry.Action.APPROVED,
@@ -129,8 +129,8 @@ def approve_pledge(
 
 
 def request_changes(
-    *, pledge: Pledge, moderator: AbstractBaseUser, message: str, ip_address: str | None = None
-) -> Pledge:
+    *, pledge: Signature, moderator: AbstractBaseUser, message: str, ip_address: str | None = None
+) -> Signature:
     message = message.strip()
     if not message:
         raise ValidationError(_("Écrivez au candidat ce qu’il doit compléter ou corriger."))
@@ -146,12 +146,12 @@ def request_changes(
 
 def reject_pledge(
     *,
-    pledge: Pledge,
+    pledge: Signature,
     moderator: AbstractBaseUser,
     reason: RejectionReason,
     details: str = "",
     ip_address: str | None = None,
-) -> Pledge:
+) -> Signature:
     details = details.strip()
     if not reason.is_active:
         raise ValidationError(_("Ce motif n’est plus proposé : choisissez-en un autre."))
@@ -171,8 +171,8 @@ def reject_pledge(
 
 
 def unpublish_pledge(
-    *, pledge: Pledge, moderator: AbstractBaseUser, reason: str, ip_address: str | None = None
-) -> Pledge:
+    *, pledge: Signature, moderator: AbstractBaseUser, reason: str, ip_address: str | None = None
+) -> Signature:
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Indiquez pourquoi cette signature est dépubliée."))
@@ -187,7 +187,7 @@ def unpublish_pledge(
 
 
 def reissue_certificate(
-    *, pledge: Pledge, moderator: AbstractBaseUser, ip_address: str | None = None
+    *, pledge: Signature, moderator: AbstractBaseUser, ip_address: str | None = None
 ) -> Certificate:
     """Staff issue a new version of an approved pledge's certificate (e.g. a new layout)."""
     with transaction.atomic():
@@ -209,11 +209,11 @@ def reissue_certificate(
 
 @dataclass
 class BulkResult:
-    done: list[Pledge] = field(default_factory=list)
-    skipped: list[tuple[Pledge, str]] = field(default_factory=list)
+    done: list[Signature] = field(default_factory=list)
+    skipped: list[tuple[Signature, str]] = field(default_factory=list)
 
 
-def _bulk(pledges: Iterable[Pledge], decide) -> BulkResult:
+def _bulk(pledges: Iterable[Signature], decide) -> BulkResult:
     result = BulkResult()
     for pledge in pledges:
         try:
@@ -224,7 +224,7 @@ def _bulk(pledges: Iterable[Pledge], decide) -> BulkResult:
 
 
 def bulk_approve(
-    *, pledges: Iterable[Pledge], moderator: AbstractBaseUser, ip_address: str | None = None
+    *, pledges: Iterable[Signature], moderator: AbstractBaseUser, ip_address: str | None = None
 ) -> BulkResult:
     """Approve each pledge on its own: one already decided is skipped, with the reason."""
     return _bulk(
@@ -234,7 +234,7 @@ def bulk_approve(
 
 def bulk_reject(
     *,
-    pledges: Iterable[Pledge],
+    pledges: Iterable[Signature],
     moderator: AbstractBaseUser,
     reason: RejectionReason,
     details: str = "",
@@ -277,7 +277,7 @@ def edit_candidate_identity(
     candidate.full_clean(exclude=["user"])
     candidate.save()
     transaction.on_commit(invalidate_public_caches)
-    for pledge in candidate.pledges.all():
+    for pledge in candidate.signatures.all():
         issue_certificate(pledge=pledge)  # what the certificate says has changed
         record_audit(
             action=AuditEntry.Action.IDENTITY_EDITED,

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from candidates.models import Candidate
 from pledges.directory.queries import invalidate_public_caches
-from pledges.models import Pledge, PledgeTrace
+from pledges.models import Signature, SignatureTrace
 
 
 def export_personal_data(*, user: AbstractBaseUser) -> dict:
@@ -45,8 +45,8 @@ def export_personal_data(*, user: AbstractBaseUser) -> dict:
         "creee_le": candidate.created_at.isoformat(),
         "modifiee_le": candidate.updated_at.isoformat(),
     }
-    pledges = candidate.pledges.select_related("campaign").prefetch_related(
-        "signatures__commitment__proposal", "events__commitment__proposal"
+    pledges = candidate.signatures.select_related("campaign").prefetch_related(
+        "signed_commitments__commitment__proposal", "events__commitment__proposal"
     )
     for pledge in pledges:
         data["signatures"].append(
@@ -75,7 +75,7 @@ def export_personal_data(*, user: AbstractBaseUser) -> dict:
                         if signature.withdrawn_at
                         else None,
                     }
-                    for signature in pledge.signatures.all()
+                    for signature in pledge.signed_commitments.all()
                 ],
                 "historique": [
                     {
@@ -94,7 +94,7 @@ def export_personal_data(*, user: AbstractBaseUser) -> dict:
     return data
 
 
-def pseudonym_for(pledge: Pledge) -> str:
+def pseudonym_for(pledge: Signature) -> str:
     """A stable pseudonym: staff can tell two traces apart, nobody can name them."""
     digest = hmac.new(
         settings.SECRET_KEY.encode(), f"pledge:{pledge.pk}".encode(), hashlib.sha256
@@ -112,8 +112,8 @@ def delete_account(*, user: AbstractBaseUser) -> None:
     now = timezone.now()
     candidate = Candidate.objects.filter(user=user).first()
     if candidate is not None:
-        for pledge in candidate.pledges.select_related("candidate__commune"):
-            PledgeTrace.objects.create(
+        for pledge in candidate.signatures.select_related("candidate__commune"):
+            SignatureTrace.objects.create(
                 pseudonym=pseudonym_for(pledge),
                 campaign_id=pledge.campaign_id,
                 commune_insee_code=pledge.candidate.commune.insee_code,

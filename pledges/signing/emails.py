@@ -32,6 +32,6 @@ def notify_staff_of_pledge(pledge) -> None:
             "candidate": candidate,
             "pledge": pledge,
             "count": pledge.active_signatures().count(),
-            "admin_url": absolute_url(reverse("admin:pledges_pledge_change", args=[pledge.pk])),
+            "admin_url": absolute_url(reverse("admin:pledges_signature_change", args=[pledge.pk])),
         },
     )

@@ -16,7 +16,7 @@ from candidates.models import Candidate
 from candidates.services import save_candidate
 from pledges.certificates.services import issue_certificate
 from pledges.directory.queries import invalidate_public_caches
-from pledges.models import Campaign, Commitment, Pledge, PledgeEvent, Signature
+from pledges.models import Campaign, Commitment, Signature, SignatureEvent, SignedCommitment
 from pledges.signing import emails
 
 PUBLICATION_CONSENT = (
@@ -31,8 +31,8 @@ def identity_is_locked(candidate: Candidate | None) -> bool:
     """Once staff have approved (or refused) a signature, the identity it names is locked."""
     if candidate is None or candidate.pk is None:
         return False
-    return candidate.pledges.filter(
-        models.Q(approved_at__isnull=False) | models.Q(status=Pledge.Status.REJECTED)
+    return candidate.signatures.filter(
+        models.Q(approved_at__isnull=False) | models.Q(status=Signature.Status.REJECTED)
     ).exists()
 
 
@@ -75,42 +75,42 @@ def _check_commitments(campaign: Campaign, commitments: Iterable[Commitment]) ->
     return ids
 
 
-def _event(pledge: Pledge, kind: str, *, at, commitment=None, note: str = "") -> PledgeEvent:
+def _event(pledge: Signature, kind: str, *, at, commitment=None, note: str = "") -> SignatureEvent:
     # Once staff have approved a pledge, what happens to it is part of the public record.
     public = pledge.was_approved and kind in {
-        PledgeEvent.Kind.APPROVED,
-        PledgeEvent.Kind.COMMITMENT_ADDED,
-        PledgeEvent.Kind.COMMITMENT_WITHDRAWN,
-        PledgeEvent.Kind.WITHDRAWN,
+        SignatureEvent.Kind.APPROVED,
+        SignatureEvent.Kind.COMMITMENT_ADDED,
+        SignatureEvent.Kind.COMMITMENT_WITHDRAWN,
+        SignatureEvent.Kind.WITHDRAWN,
     }
-    return PledgeEvent.objects.create(
+    return SignatureEvent.objects.create(
         pledge=pledge, kind=kind, commitment=commitment, at=at, is_public=public, note=note
     )
 
 
-def _set_commitments(pledge: Pledge, wanted: set[int], now) -> tuple[set[int], set[int]]:
+def _set_commitments(pledge: Signature, wanted: set[int], now) -> tuple[set[int], set[int]]:
     """Make the pledge's active commitments exactly `wanted`; return (added, withdrawn)."""
-    rows = {signature.commitment_id: signature for signature in pledge.signatures.all()}
+    rows = {signature.commitment_id: signature for signature in pledge.signed_commitments.all()}
     active = {pk for pk, signature in rows.items() if signature.withdrawn_at is None}
     added, withdrawn = wanted - active, active - wanted
     for pk in added:
         if pk in rows:
-            Signature.objects.filter(pk=rows[pk].pk).update(signed_at=now, withdrawn_at=None)
+            SignedCommitment.objects.filter(pk=rows[pk].pk).update(signed_at=now, withdrawn_at=None)
         else:
-            Signature.objects.create(pledge=pledge, commitment_id=pk, signed_at=now)
+            SignedCommitment.objects.create(pledge=pledge, commitment_id=pk, signed_at=now)
     if withdrawn:
-        pledge.signatures.filter(commitment_id__in=withdrawn).update(withdrawn_at=now)
+        pledge.signed_commitments.filter(commitment_id__in=withdrawn).update(withdrawn_at=now)
     return added, withdrawn
 
 
 @transaction.atomic
-def _submit(*, candidate: Candidate, campaign: Campaign, ids: set[int]) -> tuple[Pledge, bool]:
+def _submit(*, candidate: Candidate, campaign: Campaign, ids: set[int]) -> tuple[Signature, bool]:
     # Lock the candidate's row: a double click or a second tab waits here, then finds
     # the pledge the first request created.
     Candidate.objects.select_for_update().filter(pk=candidate.pk).first()
     now = timezone.now()
     pledge = (
-        Pledge.objects.select_for_update().filter(campaign=campaign, candidate=candidate).first()
+        Signature.objects.select_for_update().filter(campaign=campaign, candidate=candidate).first()
     )
     consents = {
         "consent_candidacy_text": candidacy_consent(candidate=candidate, campaign=campaign),
@@ -121,23 +121,23 @@ def _submit(*, candidate: Candidate, campaign: Campaign, ids: set[int]) -> tuple
     if pledge is None:
         try:
             with transaction.atomic():
-                pledge = Pledge.objects.create(
+                pledge = Signature.objects.create(
                     campaign=campaign, candidate=candidate, submitted_at=now, **consents
                 )
         except IntegrityError:
             # The same pledge arrived from another request in the meantime.
-            return Pledge.objects.get(campaign=campaign, candidate=candidate), False
+            return Signature.objects.get(campaign=campaign, candidate=candidate), False
         _set_commitments(pledge, ids, now)
-        _event(pledge, PledgeEvent.Kind.SUBMITTED, at=now)
+        _event(pledge, SignatureEvent.Kind.SUBMITTED, at=now)
         return pledge, True
 
-    if pledge.status == Pledge.Status.WITHDRAWN and not pledge.was_approved:
-        kind = PledgeEvent.Kind.SUBMITTED  # signing again after withdrawing before approval
-    elif pledge.status == Pledge.Status.CHANGES_REQUESTED:
-        kind = PledgeEvent.Kind.RESUBMITTED
-    elif pledge.status == Pledge.Status.PENDING:
-        kind = PledgeEvent.Kind.EDITED
-    elif pledge.status == Pledge.Status.APPROVED:
+    if pledge.status == Signature.Status.WITHDRAWN and not pledge.was_approved:
+        kind = SignatureEvent.Kind.SUBMITTED  # signing again after withdrawing before approval
+    elif pledge.status == Signature.Status.CHANGES_REQUESTED:
+        kind = SignatureEvent.Kind.RESUBMITTED
+    elif pledge.status == Signature.Status.PENDING:
+        kind = SignatureEvent.Kind.EDITED
+    elif pledge.status == Signature.Status.APPROVED:
         raise ValidationError(
             _(
                 "Votre signature est déjà validée : ajoutez ou retirez des engagements "
@@ -150,22 +150,22 @@ def _submit(*, candidate: Candidate, campaign: Campaign, ids: set[int]) -> tuple
             % {"status": pledge.get_status_display()}
         )
     added, withdrawn = _set_commitments(pledge, ids, now)
-    if kind == PledgeEvent.Kind.EDITED and not (added or withdrawn):
+    if kind == SignatureEvent.Kind.EDITED and not (added or withdrawn):
         return pledge, False  # the same form sent twice: nothing to record
     for field, value in consents.items():
         setattr(pledge, field, value)
-    pledge.status = Pledge.Status.PENDING
+    pledge.status = Signature.Status.PENDING
     pledge.withdrawn_at = None
-    if kind == PledgeEvent.Kind.SUBMITTED:
+    if kind == SignatureEvent.Kind.SUBMITTED:
         pledge.submitted_at = now
     pledge.save()
     _event(pledge, kind, at=now)
-    return pledge, kind != PledgeEvent.Kind.EDITED
+    return pledge, kind != SignatureEvent.Kind.EDITED
 
 
 def submit_pledge(
     *, candidate: Candidate, commitments: Iterable[Commitment], campaign: Campaign | None = None
-) -> Pledge:
+) -> Signature:
     """Sign (or, while pending, change) the commitments; the pledge awaits moderation.
 
     The candidate has accepted both consents (the form requires them); their wording is
@@ -181,16 +181,16 @@ def submit_pledge(
     return pledge
 
 
-def _locked_pledge(pledge: Pledge) -> Pledge:
-    return Pledge.objects.select_for_update().select_related("campaign").get(pk=pledge.pk)
+def _locked_pledge(pledge: Signature) -> Signature:
+    return Signature.objects.select_for_update().select_related("campaign").get(pk=pledge.pk)
 
 
 @transaction.atomic
-def add_commitment(*, pledge: Pledge, commitment: Commitment) -> Pledge:
+def add_commitment(*, pledge: Signature, commitment: Commitment) -> Signature:
     """Sign one more commitment; public at once if the pledge is approved."""
     pledge = _locked_pledge(pledge)
     _require_signing_open(pledge.campaign)
-    if pledge.status not in (Pledge.Status.APPROVED, *Pledge.EDITABLE_STATUSES):
+    if pledge.status not in (Signature.Status.APPROVED, *Signature.EDITABLE_STATUSES):
         raise ValidationError(_("Cette signature ne peut plus recevoir d’engagement."))
     _check_commitments(pledge.campaign, [commitment])
     now = timezone.now()
@@ -198,17 +198,17 @@ def add_commitment(*, pledge: Pledge, commitment: Commitment) -> Pledge:
     if commitment.pk in active:
         raise ValidationError(_("Vous avez déjà signé cet engagement."))
     _set_commitments(pledge, active | {commitment.pk}, now)
-    _event(pledge, PledgeEvent.Kind.COMMITMENT_ADDED, at=now, commitment=commitment)
+    _event(pledge, SignatureEvent.Kind.COMMITMENT_ADDED, at=now, commitment=commitment)
     issue_certificate(pledge=pledge)
     transaction.on_commit(invalidate_public_caches)
     return pledge
 
 
 @transaction.atomic
-def withdraw_commitment(*, pledge: Pledge, commitment: Commitment) -> Pledge:
+def withdraw_commitment(*, pledge: Signature, commitment: Commitment) -> Signature:
     """Withdraw one commitment; it stays on the public record as withdrawn, with its date."""
     pledge = _locked_pledge(pledge)
-    if pledge.status not in (Pledge.Status.APPROVED, *Pledge.EDITABLE_STATUSES):
+    if pledge.status not in (Signature.Status.APPROVED, *Signature.EDITABLE_STATUSES):
         raise ValidationError(_("Cette signature n’est plus active."))
     now = timezone.now()
     active = set(pledge.active_signatures().values_list("commitment_id", flat=True))
@@ -222,24 +222,24 @@ def withdraw_commitment(*, pledge: Pledge, commitment: Commitment) -> Pledge:
             )
         )
     _set_commitments(pledge, active - {commitment.pk}, now)
-    _event(pledge, PledgeEvent.Kind.COMMITMENT_WITHDRAWN, at=now, commitment=commitment)
+    _event(pledge, SignatureEvent.Kind.COMMITMENT_WITHDRAWN, at=now, commitment=commitment)
     issue_certificate(pledge=pledge)
     transaction.on_commit(invalidate_public_caches)
     return pledge
 
 
 @transaction.atomic
-def withdraw_pledge(*, pledge: Pledge) -> Pledge:
+def withdraw_pledge(*, pledge: Signature) -> Signature:
     """Withdraw the whole signature. Once approved, the record says « signature retirée le … »."""
     pledge = _locked_pledge(pledge)
-    if pledge.status == Pledge.Status.WITHDRAWN:
+    if pledge.status == Signature.Status.WITHDRAWN:
         raise ValidationError(_("Votre signature est déjà retirée."))
-    if pledge.status in (Pledge.Status.REJECTED, Pledge.Status.UNPUBLISHED):
+    if pledge.status in (Signature.Status.REJECTED, Signature.Status.UNPUBLISHED):
         raise ValidationError(_("Cette signature n’est pas publiée : il n’y a rien à retirer."))
     now = timezone.now()
-    pledge.status = Pledge.Status.WITHDRAWN
+    pledge.status = Signature.Status.WITHDRAWN
     pledge.withdrawn_at = now
     pledge.save(update_fields=["status", "withdrawn_at"])
-    _event(pledge, PledgeEvent.Kind.WITHDRAWN, at=now)
+    _event(pledge, SignatureEvent.Kind.WITHDRAWN, at=now)
     transaction.on_commit(invalidate_public_caches)
     return pledge

@@ -22,7 +22,7 @@ from candidates.forms import CandidateForm, DeleteAccountForm
 from candidates.models import Candidate
 from config.http import public_cache
 from pledges.charter.queries import charter, current_campaign
-from pledges.models import Commitment, Pledge, PledgeEvent
+from pledges.models import Commitment, Signature, SignatureEvent
 from pledges.signing.account import delete_account, export_personal_data
 from pledges.signing.forms import SignatureForm
 from pledges.signing.services import (
@@ -65,9 +65,9 @@ def accessibility(request):
 PENDING_SIGNATURE_KEY = "pending_signature"
 # Decisions whose note is addressed to the candidate.
 STAFF_DECISIONS = {
-    PledgeEvent.Kind.CHANGES_REQUESTED,
-    PledgeEvent.Kind.REJECTED,
-    PledgeEvent.Kind.UNPUBLISHED,
+    SignatureEvent.Kind.CHANGES_REQUESTED,
+    SignatureEvent.Kind.REJECTED,
+    SignatureEvent.Kind.UNPUBLISHED,
 }
 
 
@@ -75,7 +75,7 @@ def _candidate_and_pledge(user, campaign):
     candidate = Candidate.objects.select_related("commune__departement").filter(user=user).first()
     pledge = None
     if candidate is not None:
-        pledge = Pledge.objects.filter(campaign=campaign, candidate=candidate).first()
+        pledge = Signature.objects.filter(campaign=campaign, candidate=candidate).first()
     return candidate, pledge
 
 
@@ -101,7 +101,8 @@ def sign(request):
         messages.info(request, _("Dites-nous d’abord qui vous êtes et où vous êtes candidat·e."))
         return redirect("pledges:profile")
     if pledge is not None and not (
-        pledge.is_editable or (pledge.status == Pledge.Status.WITHDRAWN and not pledge.was_approved)
+        pledge.is_editable
+        or (pledge.status == Signature.Status.WITHDRAWN and not pledge.was_approved)
     ):
         return redirect("pledges:space")
 
@@ -151,7 +152,7 @@ def space(request):
     candidate, pledge = _candidate_and_pledge(request.user, campaign)
     signatures, events = {}, []
     if pledge is not None:
-        signatures = {s.commitment_id: s for s in pledge.signatures.all()}
+        signatures = {s.commitment_id: s for s in pledge.signed_commitments.all()}
         events = list(pledge.events.select_related("commitment__proposal"))
     staff_note = next(
         (event.note for event in reversed(events) if event.kind in STAFF_DECISIONS and event.note),
@@ -175,10 +176,10 @@ def space(request):
     )
 
 
-def _own_pledge(request) -> Pledge:
+def _own_pledge(request) -> Signature:
     """The signed-in candidate's pledge; anyone else's is a 404."""
     return get_object_or_404(
-        Pledge.objects.select_related("campaign"),
+        Signature.objects.select_related("campaign"),
         candidate__user=request.user,
         campaign=current_campaign(),
     )

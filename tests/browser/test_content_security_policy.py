@@ -89,9 +89,9 @@ def test_the_moderation_screens_load_everything_they_need(watched):
     pledge = make_pledge()
     sign_in(watched, make_moderator())
     for path in [
-        reverse("admin:pledges_pledge_dashboard"),
-        reverse("admin:pledges_pledge_changelist"),
-        reverse("admin:pledges_pledge_change", args=[pledge.pk]),
+        reverse("admin:pledges_signature_dashboard"),
+        reverse("admin:pledges_signature_changelist"),
+        reverse("admin:pledges_signature_change", args=[pledge.pk]),
     ]:
         visit(watched, path)
         assert violations(watched) == [], path

@@ -38,7 +38,7 @@ def test_sign_approve_find_download_verify(browser, page, mailoutbox, tmp_path):
     page.get_by_label("Nom d’utilisateur").fill("nadia")
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Connexion").click()
-    page.goto(page.base_url + "/admin/pledges/pledge/?status__exact=pending")
+    page.goto(page.base_url + "/admin/pledges/signature/?status__exact=pending")
     page.get_by_role("link", name="Alix Martin").click()
     page.get_by_role("button", name="Valider", exact=True).click()
     page.get_by_text("Signature validée : le candidat est prévenu par e-mail.").wait_for()

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from candidates.models import Candidate
-from pledges.models import Pledge
+from pledges.models import Signature
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -137,7 +137,7 @@ def test_a_candidate_logs_in_fills_the_profile_and_signs_with_the_keyboard_alone
     assert (candidate.first_name, candidate.last_name) == ("Claude", "Fontaine")
     assert candidate.commune.insee_code == "42218"
     assert candidate.role == Candidate.Role.HEAD_OF_LIST
-    pledge = Pledge.objects.get(candidate=candidate)
-    assert pledge.status == Pledge.Status.PENDING
+    pledge = Signature.objects.get(candidate=candidate)
+    assert pledge.status == Signature.Status.PENDING
     codes = sorted(s.commitment.code for s in pledge.active_signatures())
     assert codes == ["1.1", "2.1", "2.2", "2.3"]

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from communes.models import Commune
-from pledges.models import Pledge
+from pledges.models import Signature
 from tests.factories import PASSWORD, make_candidate, make_moderator, make_pledge, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -47,7 +47,7 @@ def test_a_moderator_filters_a_departement_approves_one_and_rejects_one(
     page.get_by_role("button", name="Valider", exact=True).click()
     page.get_by_text("Signature validée : le candidat est prévenu par e-mail.").wait_for()
 
-    page.goto(page.base_url + "/admin/pledges/pledge/?status__exact=pending&departement=42")
+    page.goto(page.base_url + "/admin/pledges/signature/?status__exact=pending&departement=42")
     page.get_by_role("link", name="Paul Morel").click()
     page.get_by_label("Candidature introuvable sur les listes officielles").check()
     page.get_by_label(re.compile("Précision envoyée au candidat")).fill("Aucune liste à ce nom.")
@@ -57,7 +57,7 @@ def test_a_moderator_filters_a_departement_approves_one_and_rejects_one(
 
     lea.refresh_from_db()
     paul.refresh_from_db()
-    assert (lea.status, paul.status) == (Pledge.Status.APPROVED, Pledge.Status.REJECTED)
+    assert (lea.status, paul.status) == (Signature.Status.APPROVED, Signature.Status.REJECTED)
     by_recipient = {email.to[0]: email for email in mailoutbox}
     assert by_recipient["lea@exemple.test"].subject == "Votre signature est validée et publiée"
     rejection = by_recipient["paul@exemple.test"]

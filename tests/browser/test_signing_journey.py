@@ -5,7 +5,7 @@ import re
 import pytest
 
 from candidates.models import Candidate
-from pledges.models import Pledge
+from pledges.models import Signature
 from tests.browser.journeys import consent_and_submit, fill_profile, sign_up_and_verify
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,7 +34,7 @@ def test_a_new_candidate_signs_up_verifies_fills_the_profile_and_signs(
 
     candidate = Candidate.objects.get(user__email="camille.candidate@exemple.test")
     assert candidate.commune.insee_code == "42218"
-    pledge = Pledge.objects.get(candidate=candidate)
-    assert pledge.status == Pledge.Status.PENDING
+    pledge = Signature.objects.get(candidate=candidate)
+    assert pledge.status == Signature.Status.PENDING
     codes = sorted(s.commitment.code for s in pledge.active_signatures())
     assert codes == ["1.1", "2.1", "2.2", "2.3"]

@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from candidates.models import Candidate, CorrectionRequest
-from pledges.models import AuditEntry, Pledge
+from pledges.models import AuditEntry, Signature
 from pledges.moderation.services import approve_pledge
 from tests.factories import make_candidate, make_moderator, make_pledge
 
@@ -49,7 +49,7 @@ def test_data_older_than_twelve_months_is_erased_and_the_record_stays(old_data, 
     entries = {e.ip_address for e in AuditEntry.objects.all()}
     assert entries == {None, "203.0.113.2"}
     # The published record and the pseudonymous trail are intact.
-    assert Pledge.objects.public().count() == 2
+    assert Signature.objects.public().count() == 2
     assert all(e.pledge_pseudonym and e.actor_name for e in AuditEntry.objects.all())
 
 

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from candidates.models import Candidate
 from communes.models import Commune
-from pledges.models import Pledge
+from pledges.models import Signature
 from tests.factories import approve, make_candidate, make_pledge, make_user
 
 pytestmark = pytest.mark.django_db
@@ -213,5 +213,5 @@ def test_deleting_the_account_needs_the_password_then_erases_everything(user_cli
     response = user_client.post(url, {"password": "un-mot-de-passe-solide-2020"}, follow=True)
     assert "Votre compte est supprimé" in content(response)
     assert not Candidate.objects.exists()
-    assert not Pledge.objects.exists()
+    assert not Signature.objects.exists()
     assert user_client.get(reverse("pledges:space")).status_code == 302  # logged out

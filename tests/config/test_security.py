@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from pledges.models import Pledge
+from pledges.models import Signature
 from tests.bulk import make_signatory
 from tests.config.test_settings import PRODUCTION, run_python
 from tests.factories import PASSWORD, make_candidate, make_moderator, make_pledge, make_user
@@ -140,16 +140,16 @@ def test_a_candidates_pages_have_no_inline_script_or_style(client):
         assert response.status_code == 200, path
         assert_secure_headers(response)
         assert inline_code(response).blocked == [], path
-    assert pledge.status == Pledge.Status.PENDING
+    assert pledge.status == Signature.Status.PENDING
 
 
 def test_the_moderation_screens_have_no_inline_script_or_style(client):
     pledge = make_pledge()
     client.force_login(make_moderator())
-    change_list = reverse("admin:pledges_pledge_changelist")
-    change_form = reverse("admin:pledges_pledge_change", args=[pledge.pk])
+    change_list = reverse("admin:pledges_signature_changelist")
+    change_form = reverse("admin:pledges_signature_change", args=[pledge.pk])
     pages = {}
-    dashboard = reverse("admin:pledges_pledge_dashboard")
+    dashboard = reverse("admin:pledges_signature_dashboard")
     for path in [reverse("admin:index"), change_list, change_form, dashboard]:
         pages[path] = response = client.get(path)
         assert response.status_code == 200, path

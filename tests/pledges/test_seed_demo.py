@@ -16,16 +16,23 @@ from communes.models import Commune
 from pledges.certificates.services import certified_content, fingerprint_of
 from pledges.demo import DEMO_EMAIL_DOMAIN, PUBLIC_KINDS, demo_users, seed_demo
 from pledges.directory.queries import directory_stats, search_signatories
-from pledges.models import AuditEntry, Campaign, Certificate, Pledge, PledgeEvent, Signature
+from pledges.models import (
+    AuditEntry,
+    Campaign,
+    Certificate,
+    Signature,
+    SignatureEvent,
+    SignedCommitment,
+)
 from tests.factories import current_campaign, make_pledge
 
 pytestmark = pytest.mark.django_db
 
-Status = Pledge.Status
+Status = Signature.Status
 
 
 def demo_pledges():
-    return Pledge.objects.filter(candidate__user__in=demo_users())
+    return Signature.objects.filter(candidate__user__in=demo_users())
 
 
 def seed(signatories=60, seed=1, **options) -> str:
@@ -62,9 +69,9 @@ def test_each_pledge_signs_one_to_twenty_commitments_and_keeps_one_active():
     seed(60)
 
     for pledge in demo_pledges():
-        assert 1 <= pledge.signatures.count() <= 20
+        assert 1 <= pledge.signed_commitments.count() <= 20
         assert pledge.active_signatures().exists()
-        assert pledge.signatures.filter(signed_at__lt=pledge.submitted_at).count() == 0
+        assert pledge.signed_commitments.filter(signed_at__lt=pledge.submitted_at).count() == 0
 
 
 def test_every_demo_account_is_at_the_demo_domain_with_a_verified_address():
@@ -76,7 +83,7 @@ def test_every_demo_account_is_at_the_demo_domain_with_a_verified_address():
     for user in users:
         assert user.email.endswith(f"@{DEMO_EMAIL_DOMAIN}")
         assert not user.has_usable_password()
-        assert user.candidate.pledges.count() == 1
+        assert user.candidate.signatures.count() == 1
     addresses = EmailAddress.objects.filter(user__in=users)
     assert addresses.filter(verified=True, primary=True).count() == 60
 
@@ -115,20 +122,20 @@ def test_approved_pledges_have_a_certificate_whose_fingerprint_holds():
 def test_events_are_public_exactly_when_the_services_make_them_so():
     seed(200)
 
-    events = PledgeEvent.objects.filter(pledge__in=demo_pledges()).select_related("pledge")
-    assert events.filter(kind=PledgeEvent.Kind.SUBMITTED).count() == 200
+    events = SignatureEvent.objects.filter(pledge__in=demo_pledges()).select_related("pledge")
+    assert events.filter(kind=SignatureEvent.Kind.SUBMITTED).count() == 200
     for event in events:
         approved_at = event.pledge.approved_at
         expected = (
             approved_at is not None and event.at >= approved_at and event.kind in PUBLIC_KINDS
         )
         assert event.is_public is expected, (event.kind, event.pledge.status)
-    rejections = events.filter(kind=PledgeEvent.Kind.REJECTED)
+    rejections = events.filter(kind=SignatureEvent.Kind.REJECTED)
     assert rejections.count() == 10
     assert not rejections.filter(reason__isnull=True).exists()
     withdrawn = demo_pledges().filter(status=Status.WITHDRAWN)
     for pledge in withdrawn:
-        assert pledge.events.filter(kind=PledgeEvent.Kind.WITHDRAWN, at=pledge.withdrawn_at)
+        assert pledge.events.filter(kind=SignatureEvent.Kind.WITHDRAWN, at=pledge.withdrawn_at)
     # Mostly after approval (on the public record), sometimes before (never public).
     after_approval = withdrawn.filter(approved_at__isnull=False).count()
     assert 5 <= after_approval < withdrawn.count() == 10
@@ -141,7 +148,7 @@ def test_dates_fall_between_new_year_and_the_second_round():
     for pledge in demo_pledges():
         assert pledge.submitted_at.year == 2020
         assert pledge.submitted_at.date() < campaign.first_round_date
-    last = PledgeEvent.objects.filter(pledge__in=demo_pledges()).latest("at").at
+    last = SignatureEvent.objects.filter(pledge__in=demo_pledges()).latest("at").at
     assert last.date() <= campaign.second_round_date
 
 
@@ -224,7 +231,14 @@ def test_purge_removes_exactly_the_demo_data(django_capture_on_commit_callbacks)
     real = make_pledge(status=Status.APPROVED)
     counts_before = {
         model: model.objects.count()
-        for model in (Pledge, Signature, PledgeEvent, Certificate, AuditEntry, Candidate)
+        for model in (
+            Signature,
+            SignedCommitment,
+            SignatureEvent,
+            Certificate,
+            AuditEntry,
+            Candidate,
+        )
     }
     users_before = get_user_model().objects.count()
     seed(60)
@@ -257,7 +271,7 @@ def test_purge_removes_exactly_the_demo_data(django_capture_on_commit_callbacks)
 
 def test_a_dry_run_purge_counts_and_deletes_nothing():
     seed(60)
-    signatures = Signature.objects.count()
+    signatures = SignedCommitment.objects.count()
 
     output = purge("--dry-run")
 
@@ -265,7 +279,7 @@ def test_a_dry_run_purge_counts_and_deletes_nothing():
     assert "rien n’a été supprimé" in output
     assert "utilisateurs : 60" in output
     assert demo_users().count() == 60
-    assert Signature.objects.count() == signatures
+    assert SignedCommitment.objects.count() == signatures
 
 
 def test_purging_with_no_demo_data_says_so():
@@ -311,13 +325,13 @@ def test_the_mean_number_of_commitments_can_be_raised():
     assert commitment_count_cum_weights(None) == commitment_count_cum_weights()
 
     seed(200, commitments_mean=10)
-    signed = Signature.objects.filter(pledge__in=demo_pledges()).count()
+    signed = SignedCommitment.objects.filter(pledge__in=demo_pledges()).count()
     assert 9.5 <= signed / 200 <= 11  # a few are added after the first submission
 
 
 def test_by_default_a_pledge_signs_about_seven_commitments():
     seed(200)
-    signed = Signature.objects.filter(pledge__in=demo_pledges()).count()
+    signed = SignedCommitment.objects.filter(pledge__in=demo_pledges()).count()
     assert 6.5 <= signed / 200 <= 8
 
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from pledges.demo import DEMO_EMAIL_DOMAIN, MAX_SIGNATORIES, PurgeSummary, purge_demo, seed_demo
-from pledges.models import Pledge
+from pledges.models import Signature
 
 DEFAULT_SIGNATORIES = 200
 
@@ -107,7 +107,7 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         seconds = time.monotonic() - started
-        labels = dict(Pledge.Status.choices)
+        labels = dict(Signature.Status.choices)
         statuses = ", ".join(
             f"{labels[status]} : {number(count)}"
             for status, count in summary.statuses.most_common()
@@ -120,7 +120,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"  Signatures : {statuses}.")
         self.stdout.write(
-            f"  {number(summary.signatures)} engagements signés, {number(summary.events)} "
+            f"  {number(summary.signed_commitments)} engagements signés, {number(summary.events)} "
             f"événements d’historique, {number(summary.certificates)} attestations."
         )
 

@@ -17,7 +17,7 @@ from pledges.certificates.services import (
     normalize_reference,
     verify,
 )
-from pledges.models import AuditEntry, Certificate, Pledge
+from pledges.models import AuditEntry, Certificate, Signature
 from pledges.moderation.services import (
     edit_candidate_identity,
     reissue_certificate,
@@ -410,15 +410,15 @@ def test_staff_see_every_version_and_can_reissue_in_the_admin(client):
     add_commitment(pledge=pledge, commitment=commitments("3.1")[0])
     moderator = make_moderator()
     client.force_login(moderator)
-    url = reverse("admin:pledges_pledge_change", args=[pledge.pk])
+    url = reverse("admin:pledges_signature_change", args=[pledge.pk])
     content = page(client.get(url))
     for certificate in pledge.certificates.all():
         assert certificate.reference in content
     response = client.post(
-        reverse("admin:pledges_pledge_decide", args=[pledge.pk]),
+        reverse("admin:pledges_signature_decide", args=[pledge.pk]),
         {"decision": "reissue"},
         follow=True,
     )
     assert "Attestation réémise" in page(response)
     assert pledge.certificates.count() == 3
-    assert Pledge.objects.get(pk=pledge.pk).status == Pledge.Status.APPROVED
+    assert Signature.objects.get(pk=pledge.pk).status == Signature.Status.APPROVED

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pledges.models import Pledge, Proposal
+from pledges.models import Proposal, Signature
 from tests.bulk import french_date, make_signatories, make_signatory
 from tests.pledges.directory.html import table
 
@@ -54,7 +54,7 @@ def test_every_mark_has_a_text_equivalent_and_a_shape_not_only_a_colour(client):
 
 def test_a_withdrawn_commitment_is_marked_with_its_date(client):
     pledge = make_signatory(codes=("1.1",), withdrawn_codes=("2.1",))
-    withdrawn_on = pledge.signatures.get(commitment__proposal__number=2).withdrawn_at
+    withdrawn_on = pledge.signed_commitments.get(commitment__proposal__number=2).withdrawn_at
     _content, grid = grid_of(client)
     (row,) = grid.rows()
     assert f"retiré le {french_date(withdrawn_on)}" in [cell.text for cell in row]
@@ -62,7 +62,7 @@ def test_a_withdrawn_commitment_is_marked_with_its_date(client):
 
 
 def test_a_withdrawn_signature_stays_dated_and_counts_for_nothing(client):
-    make_signatory(last_name="Ancienne", status=Pledge.Status.WITHDRAWN, was_approved=True)
+    make_signatory(last_name="Ancienne", status=Signature.Status.WITHDRAWN, was_approved=True)
     make_signatory(last_name="Actuelle")
     content, grid = grid_of(client)
     assert "1 candidat·e a signé les engagements à Saint-Étienne." in content

@@ -7,13 +7,13 @@ import pytest
 from django.utils import timezone
 
 from pledges.directory.queries import invalidate_public_caches
-from pledges.models import Pledge
+from pledges.models import Signature
 from tests.bulk import make_signatories, make_signatory
 from tests.pledges.directory.html import table
 
 pytestmark = pytest.mark.django_db
 
-Status = Pledge.Status
+Status = Signature.Status
 
 
 def home(client) -> str:

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from pledges.directory.open_data import COLUMN_NAMES
-from pledges.models import Pledge
+from pledges.models import Signature
 from tests.bulk import make_signatories, make_signatory
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,7 @@ def test_the_csv_has_one_record_per_public_signatory(client):
 
 
 def test_a_withdrawn_signature_is_dated_and_all_its_commitments_withdrawn(client):
-    pledge = make_signatory(status=Pledge.Status.WITHDRAWN, was_approved=True)
+    pledge = make_signatory(status=Signature.Status.WITHDRAWN, was_approved=True)
     (row,) = read_csv(client)
     assert row["engagements_signes"] == ""
     assert row["engagements_retires"] == "1.1 2.1"
@@ -80,7 +80,7 @@ def test_a_cell_a_spreadsheet_would_run_is_defused(client):
 
 def test_the_json_file_has_the_same_records_with_lists_and_its_licence(client):
     pledge = make_signatory(codes=("1.1", "3.2"), withdrawn_codes=("2.1",))
-    make_signatory(commune="69123", status=Pledge.Status.PENDING)
+    make_signatory(commune="69123", status=Signature.Status.PENDING)
     response = client.get("/donnees/signataires.json")
     assert response["Content-Type"] == "application/json"
     data = response.json()

@@ -4,12 +4,12 @@ import re
 
 import pytest
 
-from pledges.models import Pledge
+from pledges.models import Signature
 from tests.bulk import SECRET_EMAIL_DOMAIN, SECRET_PHONE, make_signatory
 
 pytestmark = pytest.mark.django_db
 
-Status = Pledge.Status
+Status = Signature.Status
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.\w+")
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pledges.models import Pledge
+from pledges.models import Signature
 from tests.bulk import make_signatories, make_signatory
 from tests.pledges.directory.html import table
 
@@ -12,9 +12,9 @@ pytestmark = pytest.mark.django_db
 def test_each_commitment_shows_its_number_of_signatories(client):
     make_signatories(3, commune="42218", codes=("2.1", "2.2"))
     make_signatory(commune="13055", codes=("2.1",), withdrawn_codes=("2.3",))
-    make_signatory(commune="13055", codes=("2.1",), status=Pledge.Status.PENDING)
+    make_signatory(commune="13055", codes=("2.1",), status=Signature.Status.PENDING)
     make_signatory(
-        commune="13055", codes=("2.1",), status=Pledge.Status.WITHDRAWN, was_approved=True
+        commune="13055", codes=("2.1",), status=Signature.Status.WITHDRAWN, was_approved=True
     )
     content = client.get("/propositions/2/").content.decode()
     counts = [

@@ -9,14 +9,14 @@ from pledges.directory.queries import (
     load_signatories,
     public_pledges,
 )
-from pledges.models import Commitment, Pledge
+from pledges.models import Commitment, Signature
 from pledges.signing.account import delete_account
 from tests.bulk import make_signatories, make_signatory
 from tests.factories import approve, current_campaign, make_pledge
 
 pytestmark = pytest.mark.django_db
 
-Status = Pledge.Status
+Status = Signature.Status
 
 
 def test_the_counters_count_only_approved_signatories():
@@ -79,4 +79,4 @@ def test_a_signatory_row_knows_what_is_signed_and_what_was_withdrawn():
     active, withdrawn = load_signatories(public_pledges(current_campaign()).order_by("status"))
     assert (active.active_codes, active.withdrawn_codes) == (["1.1", "3.2"], ["2.1"])
     assert (withdrawn.active_codes, withdrawn.withdrawn_codes) == ([], ["1.1"])
-    assert withdrawn.withdrawn_on(withdrawn.signatures[0]) == withdrawn.pledge.withdrawn_at
+    assert withdrawn.withdrawn_on(withdrawn.signed_commitments[0]) == withdrawn.pledge.withdrawn_at

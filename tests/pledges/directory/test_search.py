@@ -3,7 +3,7 @@
 import pytest
 
 from candidates.models import Candidate
-from pledges.models import Pledge
+from pledges.models import Signature
 from tests.bulk import make_signatories, make_signatory
 from tests.factories import make_candidate
 
@@ -58,7 +58,7 @@ def test_a_postal_code_finds_communes_not_people(client):
 
 
 def test_a_withdrawn_signature_is_found_and_says_so(client):
-    make_signatory(last_name="Retrait", status=Pledge.Status.WITHDRAWN, was_approved=True)
+    make_signatory(last_name="Retrait", status=Signature.Status.WITHDRAWN, was_approved=True)
     assert "signature retirée le" in section(search(client, "retrait"), "titre-signataires")
 
 

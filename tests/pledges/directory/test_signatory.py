@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from pledges.models import Pledge, PledgeEvent
+from pledges.models import Signature, SignatureEvent
 from tests.bulk import french_date, make_signatory
 
 pytestmark = pytest.mark.django_db
@@ -39,8 +39,8 @@ def test_the_commitments_are_grouped_by_proposal_with_their_dates(client):
     pledge = make_signatory(codes=("1.1", "1.2", "3.2"), withdrawn_codes=("2.1",))
     content = page(client, pledge)
     assert "3 engagements signés, 1 retiré" in content
-    signed_on = french_date(pledge.signatures.first().signed_at)
-    withdrawn = pledge.signatures.get(withdrawn_at__isnull=False)
+    signed_on = french_date(pledge.signed_commitments.first().signed_at)
+    withdrawn = pledge.signed_commitments.get(withdrawn_at__isnull=False)
     assert content.count(f"Signé le {signed_on}") == 4
     assert f"<strong>retiré le {french_date(withdrawn.withdrawn_at)}</strong>" in content
     order = [content.index(f'<span class="commitment__code">{code}</span>')
@@ -51,7 +51,7 @@ def test_the_commitments_are_grouped_by_proposal_with_their_dates(client):
 
 
 def test_a_withdrawn_signature_is_shown_with_its_date(client):
-    pledge = make_signatory(status=Pledge.Status.WITHDRAWN, was_approved=True)
+    pledge = make_signatory(status=Signature.Status.WITHDRAWN, was_approved=True)
     content = page(client, pledge)
     assert f"Signature retirée le {french_date(pledge.withdrawn_at)}" in content
     assert "0 engagements signés, 2 retirés" in content
@@ -59,9 +59,9 @@ def test_a_withdrawn_signature_is_shown_with_its_date(client):
 
 def test_the_public_history_leaves_out_private_events_and_notes(client):
     pledge = make_signatory(codes=("1.1",), withdrawn_codes=("2.1",))
-    PledgeEvent.objects.create(
+    SignatureEvent.objects.create(
         pledge=pledge,
-        kind=PledgeEvent.Kind.CHANGES_REQUESTED,
+        kind=SignatureEvent.Kind.CHANGES_REQUESTED,
         at=timezone.now(),
         note="Merci de préciser votre liste",
     )

@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from pledges.models import Pledge
+from pledges.models import Signature
 from tests.bulk import make_signatory
 
 pytestmark = pytest.mark.django_db
@@ -23,8 +23,10 @@ def sitemap(client) -> list[str]:
 
 def test_the_sitemap_lists_public_pages_only(client):
     public = make_signatory(commune="42218")
-    withdrawn = make_signatory(commune="42187", status=Pledge.Status.WITHDRAWN, was_approved=True)
-    pending = make_signatory(commune="69123", status=Pledge.Status.PENDING)
+    withdrawn = make_signatory(
+        commune="42187", status=Signature.Status.WITHDRAWN, was_approved=True
+    )
+    pending = make_signatory(commune="69123", status=Signature.Status.PENDING)
     urls = sitemap(client)
     for path in ["/", "/recherche/", "/donnees/", "/propositions/1/", "/propositions/10/",
                  "/regions/84/", "/departements/42/", "/departements/988/",

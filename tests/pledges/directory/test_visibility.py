@@ -3,12 +3,12 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from pledges.models import Campaign, Pledge
+from pledges.models import Campaign, Signature
 from tests.bulk import make_signatory
 
 pytestmark = pytest.mark.django_db
 
-Status = Pledge.Status
+Status = Signature.Status
 
 NOT_PUBLIC = [
     pytest.param(Status.PENDING, False, id="pending"),

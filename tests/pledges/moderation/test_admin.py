@@ -10,14 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communes.models import Commune
-from pledges.models import AuditEntry, Pledge, RejectionReason
+from pledges.models import AuditEntry, RejectionReason, Signature
 from tests.factories import make_candidate, make_moderator, make_pledge, make_user
 
 pytestmark = pytest.mark.django_db
 
-Status = Pledge.Status
-CHANGELIST = reverse("admin:pledges_pledge_changelist")
-EXPORT = reverse("admin:pledges_pledge_export")
+Status = Signature.Status
+CHANGELIST = reverse("admin:pledges_signature_changelist")
+EXPORT = reverse("admin:pledges_signature_export")
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def staff_client(client):
 def pledge_in(code, *, days_ago=0, status=None, **fields):
     commune = Commune.objects.get(insee_code=code)
     pledge = make_pledge(make_candidate(commune=commune, **fields), status=status)
-    Pledge.objects.filter(pk=pledge.pk).update(
+    Signature.objects.filter(pk=pledge.pk).update(
         submitted_at=timezone.now() - timedelta(days=days_ago)
     )
     pledge.refresh_from_db()
@@ -113,13 +113,15 @@ def test_possible_duplicates_are_flagged(moderator_client):
     alone = pledge_in("69123", list_name="Ensemble")  # same list name, other commune
     flags = {p: p.has_duplicate for p in rows(moderator_client.get(CHANGELIST))}
     assert flags == {first: True, second: True, alone: False}
-    content = page(moderator_client.get(reverse("admin:pledges_pledge_change", args=[first.pk])))
+    content = page(moderator_client.get(reverse("admin:pledges_signature_change", args=[first.pk])))
     assert "Doublons possibles" in content and "Paul Morel" in content
 
 
 def test_the_detail_page_shows_data_commitments_history_and_decisions(moderator_client):
     pledge = pledge_in("42218", phone="06 11 22 33 44")
-    content = page(moderator_client.get(reverse("admin:pledges_pledge_change", args=[pledge.pk])))
+    content = page(
+        moderator_client.get(reverse("admin:pledges_signature_change", args=[pledge.pk]))
+    )
     assert "06 11 22 33 44" in content
     assert "Je m’engage à généraliser" in content or "1.1" in content
     assert "Signature envoyée" in content or "signature envoyée" in content
@@ -131,7 +133,7 @@ def test_the_detail_page_shows_data_commitments_history_and_decisions(moderator_
 def test_a_moderator_approves_from_the_detail_page(moderator_client, mailoutbox):
     pledge = pledge_in("42218")
     mailoutbox.clear()
-    url = reverse("admin:pledges_pledge_decide", args=[pledge.pk])
+    url = reverse("admin:pledges_signature_decide", args=[pledge.pk])
     response = moderator_client.post(
         url, {"decision": "approve"}, follow=True, REMOTE_ADDR="192.0.2.9"
     )
@@ -152,14 +154,14 @@ def test_a_moderator_approves_from_the_detail_page(moderator_client, mailoutbox)
 def test_approve_and_go_to_the_next_pending(moderator_client):
     first = pledge_in("42218", days_ago=3)
     second = pledge_in("69123", days_ago=2)
-    url = reverse("admin:pledges_pledge_decide", args=[first.pk])
+    url = reverse("admin:pledges_signature_decide", args=[first.pk])
     response = moderator_client.post(url, {"decision": "approve", "next": "1"})
-    assert response["Location"] == reverse("admin:pledges_pledge_change", args=[second.pk])
+    assert response["Location"] == reverse("admin:pledges_signature_change", args=[second.pk])
 
 
 def test_a_rejection_without_a_reason_is_refused(moderator_client):
     pledge = pledge_in("42218")
-    url = reverse("admin:pledges_pledge_decide", args=[pledge.pk])
+    url = reverse("admin:pledges_signature_decide", args=[pledge.pk])
     response = moderator_client.post(url, {"decision": "reject"}, follow=True)
     assert "Choisissez un motif de refus." in page(response)
     doublon = RejectionReason.objects.get(code="doublon")
@@ -179,7 +181,7 @@ def test_bulk_approve_reports_counts_and_skips(moderator_client):
     content = page(response)
     assert "2 signatures validées." in content
     assert "Ignorée : Zoé Roux (Paris)" in content
-    assert Pledge.objects.filter(status=Status.APPROVED).count() == 2
+    assert Signature.objects.filter(status=Status.APPROVED).count() == 2
 
 
 def test_bulk_reject_goes_through_a_confirmation_page(moderator_client, mailoutbox):
@@ -188,21 +190,21 @@ def test_bulk_reject_goes_through_a_confirmation_page(moderator_client, mailoutb
     response = moderator_client.post(CHANGELIST, selected)
     assert response.status_code == 200
     assert "Refuser 2 signature(s)" in page(response)
-    assert Pledge.objects.filter(status=Status.PENDING).count() == 2
+    assert Signature.objects.filter(status=Status.PENDING).count() == 2
     mailoutbox.clear()
     doublon = RejectionReason.objects.get(code="doublon")
     response = moderator_client.post(
         CHANGELIST, {**selected, "confirm": "1", "reason": doublon.pk}, follow=True
     )
     assert "2 signatures refusées." in page(response)
-    assert Pledge.objects.filter(status=Status.REJECTED).count() == 2
+    assert Signature.objects.filter(status=Status.REJECTED).count() == 2
     assert len(mailoutbox) == 2
 
 
 def test_plain_staff_see_no_queue_and_cannot_decide(staff_client):
     pledge = pledge_in("42218")
     assert staff_client.get(CHANGELIST).status_code == 403
-    url = reverse("admin:pledges_pledge_decide", args=[pledge.pk])
+    url = reverse("admin:pledges_signature_decide", args=[pledge.pk])
     assert staff_client.post(url, {"decision": "approve"}).status_code == 403
     assert staff_client.get(EXPORT).status_code == 403
     pledge.refresh_from_db()
@@ -225,10 +227,10 @@ def test_a_viewer_without_moderation_rights_sees_no_decision_panel(client):
     viewer = make_moderator("lecteur", group="")
     from django.contrib.auth.models import Permission
 
-    viewer.user_permissions.add(Permission.objects.get(codename="view_pledge"))
+    viewer.user_permissions.add(Permission.objects.get(codename="view_signature"))
     client.force_login(viewer)
     pledge = pledge_in("42218")
-    content = page(client.get(reverse("admin:pledges_pledge_change", args=[pledge.pk])))
+    content = page(client.get(reverse("admin:pledges_signature_change", args=[pledge.pk])))
     assert "Valider et passer à la suivante" not in content
     response = client.get(CHANGELIST)
     assert response.context["action_form"] is None  # no bulk action offered at all
@@ -238,7 +240,7 @@ def test_a_viewer_without_moderation_rights_sees_no_decision_panel(client):
 def test_the_audit_log_cannot_be_edited_or_deleted(moderator_client, client):
     pledge = pledge_in("42218")
     moderator_client.post(
-        reverse("admin:pledges_pledge_decide", args=[pledge.pk]), {"decision": "approve"}
+        reverse("admin:pledges_signature_decide", args=[pledge.pk]), {"decision": "approve"}
     )
     entry = AuditEntry.objects.get()
     superuser = make_user("root@coorace.test", is_staff=True, is_superuser=True)
@@ -257,7 +259,7 @@ def test_a_used_reason_cannot_be_deleted(client, moderator_client):
     pledge = pledge_in("42218")
     doublon = RejectionReason.objects.get(code="doublon")
     moderator_client.post(
-        reverse("admin:pledges_pledge_decide", args=[pledge.pk]),
+        reverse("admin:pledges_signature_decide", args=[pledge.pk]),
         {"decision": "reject", "reason": doublon.pk},
     )
     client.force_login(make_user("root@coorace.test", is_staff=True, is_superuser=True))
@@ -303,7 +305,7 @@ def test_the_dashboard_counts_statuses_and_pending_per_departement(moderator_cli
     pledge_in("42218", days_ago=6)
     pledge_in("42218", days_ago=1)
     pledge_in("69123", status=Status.APPROVED)
-    response = moderator_client.get(reverse("admin:pledges_pledge_dashboard"))
+    response = moderator_client.get(reverse("admin:pledges_signature_dashboard"))
     assert response.status_code == 200
     statuses = {label: count for label, count, _ in response.context["statuses"]}
     assert statuses["en attente de validation"] == 2

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from candidates.models import Candidate
-from pledges.models import AuditEntry, Pledge, PledgeEvent, RejectionReason
+from pledges.models import AuditEntry, RejectionReason, Signature, SignatureEvent
 from pledges.moderation.services import (
     approve_pledge,
     bulk_approve,
@@ -22,7 +22,7 @@ from tests.factories import commitments, make_candidate, make_moderator, make_pl
 
 pytestmark = pytest.mark.django_db
 
-Status = Pledge.Status
+Status = Signature.Status
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def test_approval_publishes_records_and_emails(moderator, mailoutbox):
     approve_pledge(pledge=pledge, moderator=moderator, ip_address="203.0.113.7")
     pledge.refresh_from_db()
     assert pledge.status == Status.APPROVED and pledge.approved_at is not None
-    assert Pledge.objects.public().get() == pledge
+    assert Signature.objects.public().get() == pledge
     event = pledge.events.last()
     assert (event.kind, event.is_public) == ("approved", True)
     entry = AuditEntry.objects.get()
@@ -76,7 +76,7 @@ def test_a_request_for_changes_sends_the_staff_message(moderator, mailoutbox):
     request_changes(pledge=pledge, moderator=moderator, message="Précisez le nom de votre liste.")
     pledge.refresh_from_db()
     assert pledge.status == Status.CHANGES_REQUESTED
-    assert not Pledge.objects.public().exists()
+    assert not Signature.objects.public().exists()
     (email,) = mailoutbox
     assert email.subject == "Votre signature est à compléter"
     assert "Précisez le nom de votre liste." in email.body
@@ -88,7 +88,7 @@ def test_the_candidate_resubmits_after_a_request_for_changes(moderator):
     submit_pledge(candidate=pledge.candidate, commitments=commitments("1.1", "2.1"))
     pledge.refresh_from_db()
     assert pledge.status == Status.PENDING
-    assert pledge.events.last().kind == PledgeEvent.Kind.RESUBMITTED
+    assert pledge.events.last().kind == SignatureEvent.Kind.RESUBMITTED
     approve_pledge(pledge=pledge, moderator=moderator)
 
 
@@ -132,7 +132,7 @@ def test_unpublishing_an_approved_pledge_removes_it_from_public_view(moderator, 
     )
     pledge.refresh_from_db()
     assert pledge.status == Status.UNPUBLISHED
-    assert not Pledge.objects.public().exists()
+    assert not Signature.objects.public().exists()
     assert mailoutbox[0].subject == "Votre signature a été dépubliée"
     assert "Candidature retirée en préfecture." in mailoutbox[0].body
 
@@ -165,7 +165,7 @@ def test_illegal_transitions_are_refused_with_a_clear_message(moderator, status,
     }[decision]
     with pytest.raises(ValidationError) as error:
         decide()
-    label = Pledge.Status(status).label
+    label = Signature.Status(status).label
     assert error.value.messages == [
         f"Cette signature est « {label} » : elle ne peut pas recevoir cette décision. "
         "Elle a peut-être été traitée entre-temps par quelqu’un d’autre."
@@ -206,7 +206,7 @@ def test_bulk_rejection_uses_one_reason(moderator, mailoutbox):
     mailoutbox.clear()
     result = bulk_reject(pledges=pledges, moderator=moderator, reason=reason("doublon"))
     assert len(result.done) == 2 and not result.skipped
-    assert {e.reason.code for e in PledgeEvent.objects.filter(kind="rejected")} == {"doublon"}
+    assert {e.reason.code for e in SignatureEvent.objects.filter(kind="rejected")} == {"doublon"}
     assert len(mailoutbox) == 2
 
 

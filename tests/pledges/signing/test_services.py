@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from candidates.models import Candidate
-from pledges.models import Campaign, Commitment, Pledge, PledgeEvent, Signature
+from pledges.models import Campaign, Commitment, Signature, SignatureEvent, SignedCommitment
 from pledges.signing.services import (
     PUBLICATION_CONSENT,
     add_commitment,
@@ -40,7 +40,7 @@ def kinds(pledge):
 def test_submitting_creates_a_pending_pledge_with_its_consents_and_history():
     candidate = make_candidate(first_name="Léa", last_name="Dupré")
     pledge = submit_pledge(candidate=candidate, commitments=commitments("1.1", "3.2", "9.3"))
-    assert pledge.status == Pledge.Status.PENDING
+    assert pledge.status == Signature.Status.PENDING
     assert active_codes(pledge) == ["1.1", "3.2", "9.3"]
     assert pledge.consent_candidacy_text == (
         "Je certifie être candidate ou candidat aux élections municipales 2020 dans la commune "
@@ -49,7 +49,7 @@ def test_submitting_creates_a_pending_pledge_with_its_consents_and_history():
     assert pledge.consent_publication_text == PUBLICATION_CONSENT
     assert pledge.consent_candidacy_at == pledge.consent_publication_at == pledge.submitted_at
     assert kinds(pledge) == [("submitted", None, False)]
-    assert not Pledge.objects.public().exists()
+    assert not Signature.objects.public().exists()
 
 
 def test_submitting_sends_a_receipt_and_notifies_staff():
@@ -71,7 +71,7 @@ def test_submitting_sends_a_receipt_and_notifies_staff():
     assert staff.to == ["moderation@coorace.test", "equipe@coorace.test"]
     assert staff.subject == "Nouvelle signature à vérifier : Léa Dupré (Saint-Étienne, 42)"
     assert "Engagements signés : 2" in staff.body
-    assert f"/admin/pledges/pledge/{Pledge.objects.get().pk}/change/" in staff.body
+    assert f"/admin/pledges/signature/{Signature.objects.get().pk}/change/" in staff.body
 
 
 def test_the_same_submission_twice_creates_one_pledge_and_one_email_pair():
@@ -79,8 +79,8 @@ def test_the_same_submission_twice_creates_one_pledge_and_one_email_pair():
     first = submit_pledge(candidate=candidate, commitments=commitments("1.1"))
     second = submit_pledge(candidate=candidate, commitments=commitments("1.1"))
     assert first.pk == second.pk
-    assert Pledge.objects.count() == 1
     assert Signature.objects.count() == 1
+    assert SignedCommitment.objects.count() == 1
     assert kinds(first) == [("submitted", None, False)]
     assert len(mail.outbox) == 2
 
@@ -90,13 +90,15 @@ def test_a_pending_pledge_can_be_changed_and_the_history_says_so():
     submit_pledge(candidate=pledge.candidate, commitments=commitments("2.1", "5.1"))
     assert active_codes(pledge) == ["2.1", "5.1"]
     assert kinds(pledge) == [("submitted", None, False), ("edited", None, False)]
-    assert Signature.objects.get(pledge=pledge, commitment__in=commitments("1.1")).withdrawn_at
+    assert SignedCommitment.objects.get(
+        pledge=pledge, commitment__in=commitments("1.1")
+    ).withdrawn_at
 
 
 def test_no_commitment_is_refused():
     with pytest.raises(ValidationError, match="Cochez au moins un engagement"):
         submit_pledge(candidate=make_candidate(), commitments=[])
-    assert not Pledge.objects.exists()
+    assert not Signature.objects.exists()
 
 
 def test_a_commitment_of_another_campaign_is_refused():
@@ -127,9 +129,9 @@ def test_after_approval_additions_and_withdrawals_are_public_and_dated():
         ("commitment_added", "8.1", True),
         ("commitment_withdrawn", "1.1", True),
     ]
-    withdrawn = Signature.objects.get(pledge=pledge, commitment__in=commitments("1.1"))
+    withdrawn = SignedCommitment.objects.get(pledge=pledge, commitment__in=commitments("1.1"))
     assert withdrawn.withdrawn_at is not None
-    assert Pledge.objects.public().get() == pledge
+    assert Signature.objects.public().get() == pledge
 
 
 def test_before_approval_changes_stay_private():
@@ -143,7 +145,7 @@ def test_a_withdrawn_commitment_can_be_signed_again():
     withdraw_commitment(pledge=pledge, commitment=commitments("1.1")[0])
     add_commitment(pledge=pledge, commitment=commitments("1.1")[0])
     assert active_codes(pledge) == ["1.1", "2.1"]
-    assert Signature.objects.filter(pledge=pledge).count() == 2
+    assert SignedCommitment.objects.filter(pledge=pledge).count() == 2
 
 
 def test_the_last_commitment_is_withdrawn_by_withdrawing_the_signature():
@@ -164,10 +166,10 @@ def test_withdrawing_the_whole_signature_keeps_a_dated_public_record():
     pledge = approve(make_pledge())
     withdraw_pledge(pledge=pledge)
     pledge.refresh_from_db()
-    assert pledge.status == Pledge.Status.WITHDRAWN
+    assert pledge.status == Signature.Status.WITHDRAWN
     assert pledge.withdrawn_at is not None
     assert kinds(pledge)[-1] == ("withdrawn", None, True)
-    assert Pledge.objects.public().get() == pledge  # « signature retirée le … »
+    assert Signature.objects.public().get() == pledge  # « signature retirée le … »
     with pytest.raises(ValidationError, match="déjà retirée"):
         withdraw_pledge(pledge=pledge)
     with pytest.raises(ValidationError, match="n’est plus active"):
@@ -177,9 +179,9 @@ def test_withdrawing_the_whole_signature_keeps_a_dated_public_record():
 def test_a_pledge_withdrawn_before_approval_is_not_public_and_can_be_signed_again():
     pledge = make_pledge()
     withdraw_pledge(pledge=pledge)
-    assert not Pledge.objects.public().exists()
+    assert not Signature.objects.public().exists()
     again = submit_pledge(candidate=pledge.candidate, commitments=commitments("4.1"))
-    assert again.pk == pledge.pk and again.status == Pledge.Status.PENDING
+    assert again.pk == pledge.pk and again.status == Signature.Status.PENDING
     assert active_codes(again) == ["4.1"]
 
 
@@ -190,8 +192,8 @@ def test_an_approved_pledge_is_not_resubmitted_from_the_signing_form():
 
 
 def test_a_rejected_pledge_is_not_public_and_cannot_be_resubmitted():
-    pledge = make_pledge(status=Pledge.Status.REJECTED)
-    assert not Pledge.objects.public().exists()
+    pledge = make_pledge(status=Signature.Status.REJECTED)
+    assert not Signature.objects.public().exists()
     with pytest.raises(ValidationError, match="écrivez à l’équipe Coorace"):
         submit_pledge(candidate=pledge.candidate, commitments=commitments("1.1"))
 
@@ -231,6 +233,6 @@ def test_two_simultaneous_submissions_create_one_pledge(reference_data):
         thread.join()
     assert errors == []
     assert len(set(results)) == 1
-    assert Pledge.objects.filter(candidate=candidate).count() == 1
-    assert PledgeEvent.objects.filter(pledge__candidate=candidate).count() == 1
+    assert Signature.objects.filter(candidate=candidate).count() == 1
+    assert SignatureEvent.objects.filter(pledge__candidate=candidate).count() == 1
     assert Candidate.objects.count() == 1

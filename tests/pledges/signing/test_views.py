@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from pledges.models import Campaign, Pledge
+from pledges.models import Campaign, Signature
 from tests.factories import PASSWORD, approve, commitments, make_candidate, make_pledge, make_user
 
 pytestmark = pytest.mark.django_db
@@ -64,8 +64,8 @@ def test_signing_puts_the_pledge_in_moderation_and_says_so(candidate_client, mai
         in content
     )
     assert "en attente de validation" in content
-    pledge = Pledge.objects.get()
-    assert pledge.status == Pledge.Status.PENDING
+    pledge = Signature.objects.get()
+    assert pledge.status == Signature.Status.PENDING
     assert [m.to for m in mailoutbox] == [["lea@exemple.test"], ["moderation@coorace.test"]]
 
 
@@ -74,7 +74,7 @@ def test_no_commitment_ticked_is_refused_and_the_consents_are_kept(candidate_cli
     assert response.status_code == 200
     assert "Cochez au moins un engagement." in page(response)
     assert 'name="consent_candidacy" required id="id_consent_candidacy" checked' in page(response)
-    assert not Pledge.objects.exists()
+    assert not Signature.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -88,20 +88,20 @@ def test_a_missing_consent_is_refused_and_the_ticks_are_kept(candidate_client, m
     response = candidate_client.post(SIGN, sign_data("2.2", "8.3", **missing))
     assert message in page(response)
     assert checked(response, "2.2") and checked(response, "8.3") and not checked(response, "1.1")
-    assert not Pledge.objects.exists()
+    assert not Signature.objects.exists()
 
 
 def test_a_double_click_creates_one_pledge(candidate_client, mailoutbox):
     candidate_client.post(SIGN, sign_data("1.1"))
     candidate_client.post(SIGN, sign_data("1.1"))
-    assert Pledge.objects.count() == 1
+    assert Signature.objects.count() == 1
     assert len(mailoutbox) == 2  # one receipt, one staff notice
 
 
 def test_a_forged_commitment_id_is_refused(candidate_client):
     response = candidate_client.post(SIGN, {**sign_data("1.1"), "commitments": ["999999", "abc"]})
     assert "Un des engagements choisis n’existe pas" in page(response)
-    assert not Pledge.objects.exists()
+    assert not Signature.objects.exists()
 
 
 def test_without_a_profile_the_candidate_starts_there(client):
@@ -123,7 +123,7 @@ def test_an_expired_session_keeps_the_ticked_commitments(client):
     assert response.redirect_chain[-1][0] == SIGN
     assert "les engagements que vous aviez cochés sont gardés" in page(response)
     assert checked(response, "3.1") and checked(response, "6.1") and not checked(response, "1.1")
-    assert not Pledge.objects.filter(candidate=candidate).exists()
+    assert not Signature.objects.filter(candidate=candidate).exists()
 
 
 def test_while_pending_the_signing_page_shows_what_was_signed(candidate_client):
@@ -139,7 +139,7 @@ def test_when_signing_is_closed_the_candidate_is_told_and_nothing_is_lost(candid
     content = page(response)
     assert "Les signatures sont fermées" in content
     assert checked(response, "1.2") and checked(response, "9.1")
-    assert not Pledge.objects.exists()
+    assert not Signature.objects.exists()
 
 
 def test_when_signing_is_closed_mon_espace_still_offers_withdrawal_and_download(candidate_client):
@@ -193,7 +193,7 @@ def test_withdrawing_the_whole_signature_asks_for_confirmation(candidate_client)
     response = candidate_client.post(url, follow=True)
     assert "Votre signature est retirée." in page(response)
     pledge.refresh_from_db()
-    assert pledge.status == Pledge.Status.WITHDRAWN
+    assert pledge.status == Signature.Status.WITHDRAWN
 
 
 def test_nobody_reaches_another_accounts_pledge_by_changing_an_id(client):
@@ -207,7 +207,7 @@ def test_nobody_reaches_another_accounts_pledge_by_changing_an_id(client):
     assert sorted(s.commitment.code for s in victim.active_signatures()) == ["1.1", "2.1"]
     assert client.post(reverse("pledges:withdraw")).status_code == 302
     victim.refresh_from_db()
-    assert victim.status == Pledge.Status.APPROVED
+    assert victim.status == Signature.Status.APPROVED
 
 
 def test_commitment_actions_are_post_only(candidate_client):

@@ -1,0 +1,28 @@
+"""The pledges app's models, one module per package that owns them."""
+
+from pledges.models.certificates import Certificate, CertificateQuerySet
+from pledges.models.charter import Campaign, CampaignQuerySet, Commitment, Proposal
+from pledges.models.moderation import AuditEntry, RejectionReason
+from pledges.models.signatures import (
+    Signature,
+    SignatureEvent,
+    SignatureQuerySet,
+    SignatureTrace,
+    SignedCommitment,
+)
+
+__all__ = [
+    "AuditEntry",
+    "Campaign",
+    "CampaignQuerySet",
+    "Certificate",
+    "CertificateQuerySet",
+    "Commitment",
+    "Proposal",
+    "RejectionReason",
+    "Signature",
+    "SignatureEvent",
+    "SignatureQuerySet",
+    "SignatureTrace",
+    "SignedCommitment",
+]

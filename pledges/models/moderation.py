@@ -1,0 +1,83 @@
+"""What moderation records: the reasons for a refusal, and the audit log of decisions."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pledges.models.signatures import Signature
+
+
+class RejectionReason(models.Model):
+    """A reason staff give when they refuse a signature; its text is sent to the candidate."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    label = models.CharField(_("libellé"), max_length=200)
+    candidate_text = models.TextField(
+        _("texte envoyé au candidat"),
+        help_text=_("Repris dans l’e-mail qui annonce le refus."),
+    )
+    requires_free_text = models.BooleanField(
+        _("précision obligatoire"),
+        default=False,
+        help_text=_("Le modérateur doit alors écrire une précision (motif « autre »)."),
+    )
+    is_active = models.BooleanField(_("actif"), default=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("motif de refus")
+        verbose_name_plural = _("motifs de refus")
+        ordering = ["position", "label"]
+
+    def __str__(self):
+        return self.label
+
+    def is_used(self) -> bool:
+        return self.pk is not None and self.events.exists()
+
+
+class AuditEntry(models.Model):
+    """Who did what to which signature, when, from where, with the values before and after.
+
+    Entries outlive the account they are about: the candidate's name is not copied here,
+    only a pseudonym of the pledge, so that the trail stays after an erasure.
+    """
+
+    class Action(models.TextChoices):
+        APPROVED = "approved", _("validation")
+        CHANGES_REQUESTED = "changes_requested", _("demande de compléments")
+        REJECTED = "rejected", _("refus")
+        UNPUBLISHED = "unpublished", _("dépublication")
+        IDENTITY_EDITED = "identity_edited", _("modification de l’identité par l’équipe")
+        CERTIFICATE_REISSUED = "certificate_reissued", _("réémission de l’attestation")
+
+    at = models.DateTimeField(_("date"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("membre de l’équipe"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("nom du membre de l’équipe"), max_length=150)
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    pledge = models.ForeignKey(
+        Signature,
+        verbose_name=_("signature"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+    )
+    pledge_pseudonym = models.CharField(_("pseudonyme de la signature"), max_length=32)
+    changes = models.JSONField(_("valeurs avant → après"), default=dict, blank=True)
+    note = models.TextField(_("message ou motif"), blank=True)
+    ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("entrée du journal")
+        verbose_name_plural = _("journal des décisions")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.actor_name} — {self.get_action_display()}"
