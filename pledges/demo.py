@@ -84,8 +84,7 @@ COMMITMENT_COUNTS = range(1, 21)
 COMMITMENT_COUNT_WEIGHTS = [3, 5, 10, 12, 13, 12, 10, 8, 5, 4, 3, 2, 2, 1, 1, 1, 1, 1, 1, 3]
 COMMITMENT_COUNT_CUM_WEIGHTS = list(itertools.accumulate(COMMITMENT_COUNT_WEIGHTS))
 HEAD_OF_LIST_SHARE = 0.25
-# The kinds that pledges.signing.services._event makes public once a pledge has been approved.
-PUBLIC_KINDS = {Kind.APPROVED, Kind.COMMITMENT_ADDED, Kind.COMMITMENT_WITHDRAWN, Kind.WITHDRAWN}
+PUBLIC_KINDS = SignatureEvent.PUBLIC_KINDS
 
 LIST_NAMES = (
     "Ensemble pour {c}",

@@ -141,6 +141,12 @@ class SignatureEvent(models.Model):
         COMMITMENT_WITHDRAWN = "commitment_withdrawn", _("engagement retiré")
         WITHDRAWN = "withdrawn", _("signature retirée")
 
+    # Once staff have approved a signature, these events are part of its public record;
+    # before that, and any other kind (a request for changes, a refusal, a note), never.
+    PUBLIC_KINDS = frozenset(
+        {Kind.APPROVED, Kind.COMMITMENT_ADDED, Kind.COMMITMENT_WITHDRAWN, Kind.WITHDRAWN}
+    )
+
     pledge = models.ForeignKey(
         Signature, verbose_name=_("signature"), on_delete=models.CASCADE, related_name="events"
     )
@@ -172,6 +178,11 @@ class SignatureEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%d/%m/%Y} {self.get_kind_display()}"
+
+    @classmethod
+    def is_public_kind(cls, kind: str, *, signature: Signature) -> bool:
+        """The one rule of what the public history shows (signature as it is after the event)."""
+        return signature.was_approved and kind in cls.PUBLIC_KINDS
 
 
 class SignatureTrace(models.Model):

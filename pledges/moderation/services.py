@@ -97,8 +97,7 @@ def _decide(
             pledge=locked,
             kind=action,  # the event kinds share the actions' codes
             at=now,
-            # An approval and an unpublication are part of the public record.
-            is_public=action == AuditEntry.Action.APPROVED,
+            is_public=SignatureEvent.is_public_kind(action, signature=locked),
             note=note,
             reason=reason,
         )

@@ -76,15 +76,13 @@ def _check_commitments(campaign: Campaign, commitments: Iterable[Commitment]) ->
 
 
 def _event(pledge: Signature, kind: str, *, at, commitment=None, note: str = "") -> SignatureEvent:
-    # Once staff have approved a pledge, what happens to it is part of the public record.
-    public = pledge.was_approved and kind in {
-        SignatureEvent.Kind.APPROVED,
-        SignatureEvent.Kind.COMMITMENT_ADDED,
-        SignatureEvent.Kind.COMMITMENT_WITHDRAWN,
-        SignatureEvent.Kind.WITHDRAWN,
-    }
     return SignatureEvent.objects.create(
-        pledge=pledge, kind=kind, commitment=commitment, at=at, is_public=public, note=note
+        pledge=pledge,
+        kind=kind,
+        commitment=commitment,
+        at=at,
+        is_public=SignatureEvent.is_public_kind(kind, signature=pledge),
+        note=note,
     )
 
 
