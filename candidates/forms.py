@@ -1,3 +1,5 @@
+import copy
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -8,8 +10,8 @@ from communes.search import normalize_name
 COMMUNE_CHOICES_SHOWN = 8
 
 
-class CandidateForm(forms.Form):
-    """« Ma candidature ». Forms only validate: candidates.services.save_candidate writes.
+class CandidateForm(forms.ModelForm):
+    """« Ma candidature ». Forms only validate: pledges.signing.services.save_profile writes.
 
     The commune is chosen by its INSEE code (`commune`, filled by the autocomplete) or,
     without JavaScript, typed as text (`commune_query`): an unambiguous name or postal
@@ -17,32 +19,26 @@ class CandidateForm(forms.Form):
     choose from, everything else kept.
     """
 
-    first_name = forms.CharField(label=_("Prénom"), max_length=100)
-    last_name = forms.CharField(label=_("Nom"), max_length=100)
     commune_query = forms.CharField(
         label=_("Commune où vous êtes candidat·e"),
         max_length=100,
         required=False,
         help_text=_("Tapez le nom ou le code postal, puis choisissez dans la liste."),
     )
-    commune = forms.CharField(required=False, widget=forms.HiddenInput, max_length=5)
+    commune = forms.ModelChoiceField(
+        queryset=Commune.objects.select_related("departement"),
+        to_field_name="insee_code",
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": _("Cette commune n’existe pas : choisissez-la à nouveau.")
+        },
+    )
     role = forms.ChoiceField(
         label=_("Votre rôle"), choices=Candidate.Role.choices, widget=forms.RadioSelect
     )
-    list_name = forms.CharField(
-        label=_("Nom de la liste"),
-        max_length=200,
-        required=False,
-        help_text=_(
-            "Obligatoire pour une tête de liste dans une commune de 1 000 habitants ou plus."
-        ),
-    )
-    political_label = forms.CharField(
-        label=_("Étiquette politique (facultatif)"),
-        max_length=100,
-        required=False,
-        help_text=_("Par exemple « Divers gauche », « Sans étiquette »."),
-    )
+    # A CharField with the model's validator, not a URLField: an address typed without
+    # its scheme is refused with a message rather than silently completed.
     website = forms.CharField(
         label=_("Site web (facultatif)"),
         max_length=300,
@@ -62,35 +58,51 @@ class CandidateForm(forms.Form):
             )
         },
     )
-    phone = forms.CharField(
-        label=_("Téléphone (facultatif, jamais publié)"),
-        max_length=30,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-        help_text=_("L’équipe Coorace peut vous appeler pour vérifier votre candidature."),
-    )
 
-    locked_fields = ("first_name", "last_name", "commune", "role", "list_name")
+    class Meta:
+        model = Candidate
+        fields = [
+            "first_name",
+            "last_name",
+            "commune_query",
+            "commune",
+            "role",
+            "list_name",
+            "political_label",
+            "website",
+            "statement",
+            "phone",
+        ]
+        labels = {
+            "first_name": _("Prénom"),
+            "last_name": _("Nom"),
+            "list_name": _("Nom de la liste"),
+            "political_label": _("Étiquette politique (facultatif)"),
+            "phone": _("Téléphone (facultatif, jamais publié)"),
+        }
+        help_texts = {
+            "list_name": _(
+                "Obligatoire pour une tête de liste dans une commune de 1 000 habitants ou plus."
+            ),
+            "political_label": _("Par exemple « Divers gauche », « Sans étiquette »."),
+            "phone": _("L’équipe Coorace peut vous appeler pour vérifier votre candidature."),
+        }
+        widgets = {
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        }
 
     def __init__(self, *args, candidate: Candidate | None = None, locked: bool = False, **kwargs):
         if candidate is not None and "initial" not in kwargs:
             kwargs["initial"] = {
-                "first_name": candidate.first_name,
-                "last_name": candidate.last_name,
                 "commune": candidate.commune.insee_code,
                 "commune_query": f"{candidate.commune.name} ({candidate.commune.departement_id})",
-                "role": candidate.role,
-                "list_name": candidate.list_name,
-                "political_label": candidate.political_label,
-                "website": candidate.website,
-                "statement": candidate.statement,
-                "phone": candidate.phone,
             }
-        super().__init__(*args, **kwargs)
+        # A copy: validation fills the instance in, and the page still shows the saved one.
+        super().__init__(*args, instance=copy.copy(candidate), **kwargs)
         self.locked = locked
         self.commune_choices: list[Commune] = []
         if locked:
-            for name in (*self.locked_fields, "commune_query"):
+            for name in (*Candidate.IDENTITY_FIELDS, "commune_query"):
                 self.fields[name].widget.attrs["readonly"] = True
             self.fields["role"].widget = forms.Select(choices=Candidate.Role.choices)
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
@@ -119,15 +131,9 @@ class CandidateForm(forms.Form):
         return self.cleaned_data["statement"].replace("\r\n", "\n").strip()
 
     def clean_commune(self):
-        code = self.cleaned_data["commune"].strip().upper()
+        if self.cleaned_data["commune"] is not None:
+            return self.cleaned_data["commune"]
         query = self.data.get(self.add_prefix("commune_query"), "").strip()
-        if code:
-            commune = Commune.objects.select_related("departement").filter(insee_code=code).first()
-            if commune is None:
-                raise forms.ValidationError(
-                    _("Cette commune n’existe pas : choisissez-la à nouveau.")
-                )
-            return commune
         if not query:
             raise forms.ValidationError(_("Indiquez la commune où vous êtes candidat·e."))
         matches = list(
