@@ -149,6 +149,8 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
+    # Ours: the public certificate check (pledges/certificates/views.py).
+    "verify_certificate": "30/m/ip",
 }
 # Those limits per IP address need the visitor's address, not the proxy's: behind the
 # proxy (config/deploy/nginx.conf appends it to X-Forwarded-For), trust that many hops.
