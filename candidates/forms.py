@@ -112,6 +112,10 @@ class CandidateForm(forms.ModelForm):
             {"autocomplete": "off", "data-commune-autocomplete": "id_commune"}
         )
 
+    def profile(self) -> dict:
+        """The validated profile, as the service takes it (the typed commune query aside)."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "commune_query"}
+
     def clean(self):
         cleaned_data = super().clean()
         if self.has_error("commune"):

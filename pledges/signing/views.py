@@ -229,19 +229,6 @@ def withdraw(request):
     return render(request, "pledges/signing/withdraw.html", {"pledge": pledge})
 
 
-PROFILE_FIELDS = (
-    "first_name",
-    "last_name",
-    "commune",
-    "role",
-    "list_name",
-    "political_label",
-    "website",
-    "statement",
-    "phone",
-)
-
-
 @login_required
 @verified_email_required
 def profile(request):
@@ -253,9 +240,7 @@ def profile(request):
     form = CandidateForm(request.POST or None, candidate=candidate, locked=locked)
     if request.method == "POST" and form.is_valid():
         try:
-            save_profile(
-                user=request.user, **{name: form.cleaned_data[name] for name in PROFILE_FIELDS}
-            )
+            save_profile(user=request.user, **form.profile())
         except ValidationError as error:
             form.add_error(None, error)
         else:
