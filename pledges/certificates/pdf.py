@@ -16,6 +16,8 @@ from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from config.site import absolute_url
+
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
 # The only files a certificate may load.
 ALLOWED_DIRS = (STATIC_DIR / "fonts", STATIC_DIR / "img")
@@ -46,8 +48,7 @@ class SafeFetcher(URLFetcher):
 
 
 def verification_url(certificate) -> str:
-    path = reverse("pledges:verify", kwargs={"reference": certificate.reference})
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(reverse("pledges:verify", kwargs={"reference": certificate.reference}))
 
 
 def qr_code_svg(url: str) -> str:
