@@ -7,7 +7,7 @@ from config.site import send_email
 
 def notify_staff_of_correction(correction) -> None:
     send_email(
-        "staff_correction_request",
+        "candidates/emails/staff_correction_request",
         to=settings.STAFF_NOTIFICATION_EMAILS,
         context={
             "correction": correction,

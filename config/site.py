@@ -30,13 +30,17 @@ def client_ip(request: HttpRequest) -> str | None:
         return None
 
 
-def send_email(name: str, *, to: list[str], context: dict) -> None:
-    """Send templates/emails/<name>.txt (first line: the subject) with its .html alternative."""
+def send_email(template: str, *, to: list[str], context: dict) -> None:
+    """Send <template>.txt (its first line is the subject) with <template>.html as alternative.
+
+    `template` names the pair without extension, in the folder of the package that sends
+    it: "pledges/signing/emails/pledge_received".
+    """
     if not to:
         return
     context = {**context, "site_url": settings.SITE_URL.rstrip("/")}
-    subject, _, body = render_to_string(f"emails/{name}.txt", context).partition("\n")
-    html = render_to_string(f"emails/{name}.html", context)
+    subject, _, body = render_to_string(f"{template}.txt", context).partition("\n")
+    html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(
         subject=subject.strip(),
         body=body.strip() + "\n",

@@ -15,7 +15,7 @@ DECISION_TEMPLATES = {
 def send_decision(pledge, action: str, *, note: str = "", reason=None) -> None:
     candidate = pledge.candidate
     send_email(
-        DECISION_TEMPLATES[action],
+        f"pledges/moderation/emails/{DECISION_TEMPLATES[action]}",
         to=[candidate.user.email],
         context={
             "candidate": candidate,

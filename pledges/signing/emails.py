@@ -9,7 +9,7 @@ from config.site import absolute_url, send_email
 def send_pledge_received(pledge) -> None:
     candidate = pledge.candidate
     send_email(
-        "pledge_received",
+        "pledges/signing/emails/pledge_received",
         to=[candidate.user.email],
         context={
             "candidate": candidate,
@@ -26,7 +26,7 @@ def send_pledge_received(pledge) -> None:
 def notify_staff_of_pledge(pledge) -> None:
     candidate = pledge.candidate
     send_email(
-        "staff_new_pledge",
+        "pledges/signing/emails/staff_new_pledge",
         to=settings.STAFF_NOTIFICATION_EMAILS,
         context={
             "candidate": candidate,
