@@ -1,6 +1,8 @@
 """A candidate's signature of the charter, the commitments it signs, its dated history."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -16,21 +18,92 @@ class SignatureQuerySet(models.QuerySet):
             | models.Q(status=Signature.Status.WITHDRAWN, approved_at__isnull=False)
         )
 
+    # « Possible duplicate », the one rule the moderation queue's column, its filter and the
+    # detail page share: another signature of the same campaign in the same commune, by a
+    # person of the same first and last names, or for the same (non-empty) list name, both
+    # compared without regard to case.
+
+    def _duplicate_rules(self, *, pk, campaign, commune, first_name, last_name, list_name):
+        others = self.filter(campaign_id=campaign, candidate__commune_id=commune).exclude(pk=pk)
+        same_person = others.filter(
+            candidate__first_name__iexact=first_name, candidate__last_name__iexact=last_name
+        )
+        same_list = others.exclude(candidate__list_name="").filter(
+            candidate__list_name__iexact=list_name
+        )
+        return same_person, same_list
+
+    def possible_duplicates_of(self, signature: "Signature") -> "SignatureQuerySet":
+        candidate = signature.candidate
+        same_person, same_list = self._duplicate_rules(
+            pk=signature.pk,
+            campaign=signature.campaign_id,
+            commune=candidate.commune_id,
+            first_name=candidate.first_name,
+            last_name=candidate.last_name,
+            list_name=candidate.list_name,
+        )
+        return (same_person | same_list).select_related("candidate")
+
+    def with_duplicate_flag(self) -> "SignatureQuerySet":
+        """Each row gets `has_duplicate`: two EXISTS subqueries, no query per row."""
+        same_person, same_list = Signature.objects._duplicate_rules(
+            pk=OuterRef("pk"),
+            campaign=OuterRef("campaign_id"),
+            commune=OuterRef("candidate__commune_id"),
+            first_name=OuterRef("candidate__first_name"),
+            last_name=OuterRef("candidate__last_name"),
+            list_name=OuterRef("candidate__list_name"),
+        )
+        return self.annotate(has_duplicate=Exists(same_person) | Exists(same_list))
+
+    def possible_duplicates(self) -> "SignatureQuerySet":
+        return self.with_duplicate_flag().filter(has_duplicate=True)
+
+
+class SignatureStatus(models.TextChoices):
+    """`Signature.Status`; at module level so that Meta's constraints can name it."""
+
+    PENDING = "pending", _("en attente de validation")
+    CHANGES_REQUESTED = "changes_requested", _("à compléter")
+    APPROVED = "approved", _("validée")
+    REJECTED = "rejected", _("refusée")
+    UNPUBLISHED = "unpublished", _("dépubliée")
+    WITHDRAWN = "withdrawn", _("retirée")
+
+
+Status = SignatureStatus
+
 
 class Signature(models.Model):
     """A candidate's signature of a campaign's charter, with its consents and status."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("en attente de validation")
-        CHANGES_REQUESTED = "changes_requested", _("à compléter")
-        APPROVED = "approved", _("validée")
-        REJECTED = "rejected", _("refusée")
-        UNPUBLISHED = "unpublished", _("dépubliée")
-        WITHDRAWN = "withdrawn", _("retirée")
+    Status = SignatureStatus
 
     # A withdrawn signature stays on the public record (« signature retirée le … ») only if
     # staff had approved it; `approved_at` tells which.
     EDITABLE_STATUSES = (Status.PENDING, Status.CHANGES_REQUESTED)
+
+    # The one table of status changes, for the candidate (signing) and staff (moderation):
+    # from each status, the statuses a signature may take next. Pending → pending is an edit
+    # before moderation. A withdrawn signature may be signed again (→ pending) only if staff
+    # had never approved it: see next_statuses().
+    TRANSITIONS = {
+        Status.PENDING: frozenset(
+            {
+                Status.PENDING,
+                Status.APPROVED,
+                Status.CHANGES_REQUESTED,
+                Status.REJECTED,
+                Status.WITHDRAWN,
+            }
+        ),
+        Status.CHANGES_REQUESTED: frozenset({Status.PENDING, Status.REJECTED, Status.WITHDRAWN}),
+        Status.APPROVED: frozenset({Status.UNPUBLISHED, Status.WITHDRAWN}),
+        Status.REJECTED: frozenset(),
+        Status.UNPUBLISHED: frozenset(),
+        Status.WITHDRAWN: frozenset({Status.PENDING}),
+    }
 
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("campagne"), on_delete=models.PROTECT, related_name="signatures"
@@ -65,6 +138,38 @@ class Signature(models.Model):
                 name="one_pledge_per_candidate_and_campaign",
                 violation_error_message=_("Cette candidature a déjà signé la charte."),
             ),
+            # Each status and its dates, as the signing and moderation services write them.
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values),
+                name="signature_status_is_known",
+                violation_error_message=_("Ce statut de signature n’existe pas."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status=Status.WITHDRAWN, withdrawn_at__isnull=False)
+                | (~Q(status=Status.WITHDRAWN) & Q(withdrawn_at__isnull=True)),
+                name="signature_withdrawn_iff_dated",
+                violation_error_message=_(
+                    "Une signature retirée porte sa date de retrait, et seule une signature "
+                    "retirée en porte une."
+                ),
+            ),
+            models.CheckConstraint(
+                # approved or unpublished ⇒ dated; pending, changes requested or rejected ⇒
+                # not; a withdrawal keeps whichever it had.
+                condition=(
+                    ~Q(status__in=[Status.APPROVED, Status.UNPUBLISHED])
+                    | Q(approved_at__isnull=False)
+                )
+                & (
+                    ~Q(status__in=[Status.PENDING, Status.CHANGES_REQUESTED, Status.REJECTED])
+                    | Q(approved_at__isnull=True)
+                ),
+                name="signature_approval_dated_by_status",
+                violation_error_message=_(
+                    "Une signature validée ou dépubliée porte sa date de validation ; une "
+                    "signature en attente, à compléter ou refusée n’en porte pas."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -87,6 +192,30 @@ class Signature(models.Model):
         return self.status == self.Status.APPROVED or (
             self.status == self.Status.WITHDRAWN and self.was_approved
         )
+
+    def next_statuses(self) -> frozenset:
+        """The statuses this signature may take next, from TRANSITIONS."""
+        allowed = self.TRANSITIONS[self.status]
+        if self.status == self.Status.WITHDRAWN and self.was_approved:
+            # Its withdrawal is on the public record: it is not signed anew.
+            allowed = allowed - {self.Status.PENDING}
+        return allowed
+
+    def check_transition(self, new_status: str, *, message: str | None = None) -> None:
+        """Raise a French ValidationError unless the table allows `status` → `new_status`.
+
+        `message` replaces the default one and may name `%(current)s` and `%(new)s`.
+        """
+        if new_status in self.next_statuses():
+            return
+        params = {
+            "current": self.get_status_display(),
+            "new": self.Status(new_status).label,
+        }
+        template = message or _(
+            "Cette signature est « %(current)s » : elle ne peut pas devenir « %(new)s »."
+        )
+        raise ValidationError(str(template) % params, code="invalid_transition")
 
     def active_signatures(self):
         return self.signed_commitments.filter(withdrawn_at__isnull=True)

@@ -1,8 +1,7 @@
 """Staff CSV export of signatories with their private contact data.
 
-French Excel opens it as is: UTF-8 with a byte-order mark, `;` between cells. A cell a
-spreadsheet would read as a formula (starting with =, +, -, @, a tab or a carriage
-return) is prefixed with an apostrophe, so a candidate's list name can't run code.
+French Excel opens it as is: UTF-8 with a byte-order mark, `;` between cells. Cells a
+spreadsheet would read as a formula are defused by pledges.csv.neutralise.
 """
 
 import csv
@@ -11,9 +10,8 @@ import io
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from pledges.csv import neutralise
 from pledges.models import Signature, SignedCommitment
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 STAFF_COLUMNS = [
     ("id", lambda p: p.pk),
@@ -39,11 +37,6 @@ STAFF_COLUMNS = [
 
 def _date(value) -> str:
     return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
-
-
-def neutralise(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def staff_export_queryset(pledges: QuerySet) -> QuerySet:

@@ -1,12 +1,11 @@
-"""Staff decisions on pledges: the only code that approves, asks, refuses or unpublishes.
+"""Staff decisions on signatures: the only code that approves, asks, refuses or unpublishes.
 
-Transitions (the candidate's own « retirée » is in pledges.signing.services):
-    en attente → validée | à compléter | refusée
-    validée → dépubliée
-Each decision locks the pledge row, checks its current status (two moderators deciding
-the same pledge at the same moment: one decision is recorded, the other gets a clear
-message), records a PledgeEvent and an AuditEntry (who, when, what, from which IP
-address), and once committed e-mails the candidate.
+Which status a decision may start from is Signature.TRANSITIONS, the table the candidate's
+side (pledges.signing.services) consults too. Each decision locks the signature row,
+checks the transition against its current status (two moderators deciding the same
+signature at the same moment: one decision is recorded, the other gets a clear message),
+records a SignatureEvent and an AuditEntry (who, when, what, from which IP address), and
+once committed e-mails the candidate.
 """
 
 from collections.abc import Iterable
@@ -17,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from candidates.models import Candidate
 from pledges.certificates.services import issue_certificate
@@ -27,13 +27,10 @@ from pledges.signing.account import pseudonym_for
 
 Status = Signature.Status
 
-# Which statuses each decision may start from.
-ALLOWED_FROM = {
-    AuditEntry.Action.APPROVED: {Status.PENDING},
-    AuditEntry.Action.CHANGES_REQUESTED: {Status.PENDING},
-    AuditEntry.Action.REJECTED: {Status.PENDING, Status.CHANGES_REQUESTED},
-    AuditEntry.Action.UNPUBLISHED: {Status.APPROVED},
-}
+REFUSED_DECISION = gettext_lazy(
+    "Cette signature est « %(current)s » : elle ne peut pas devenir « %(new)s ». "
+    "Elle a peut-être été traitée entre-temps par quelqu’un d’autre."
+)
 
 
 def _actor_name(user: AbstractBaseUser) -> str:
@@ -75,14 +72,7 @@ def _decide(
 ) -> Signature:
     with transaction.atomic():
         locked = Signature.objects.select_for_update().get(pk=pledge.pk)
-        if locked.status not in ALLOWED_FROM[action]:
-            raise ValidationError(
-                _(
-                    "Cette signature est « %(status)s » : elle ne peut pas recevoir cette "
-                    "décision. Elle a peut-être été traitée entre-temps par quelqu’un d’autre."
-                )
-                % {"status": locked.get_status_display()}
-            )
+        locked.check_transition(new_status, message=REFUSED_DECISION)
         now = timezone.now()
         previous = locked.status
         locked.status = new_status

@@ -1,4 +1,8 @@
-"""Signing and changing one's mind: the only code that writes pledges and signatures.
+"""Signing and changing one's mind: the candidate's side of a signature.
+
+The only code that creates signatures and changes their signed commitments. The status
+changes a candidate makes (sign again, withdraw) follow Signature.TRANSITIONS, the table
+staff decisions (pledges.moderation.services) follow too.
 
 Every function takes keyword arguments, runs in one transaction, records what it did in
 the pledge's dated history, and raises ValidationError with a French message when the
@@ -11,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from candidates.models import Candidate
 from candidates.services import save_candidate
@@ -49,6 +54,22 @@ def candidacy_consent(*, candidate: Candidate, campaign: Campaign) -> str:
         f"Je certifie être candidate ou candidat aux {campaign.election_name} dans la commune "
         f"de {commune.name} ({commune.departement_id})."
     )
+
+
+# What a candidate is told when the table of transitions (Signature.TRANSITIONS) says no.
+RESUBMISSION_REFUSED = {
+    Signature.Status.APPROVED: gettext_lazy(
+        "Votre signature est déjà validée : ajoutez ou retirez des engagements "
+        "depuis « Mon espace »."
+    ),
+}
+ASK_STAFF_TO_RESUME = gettext_lazy(
+    "Votre signature a été %(current)s : écrivez à l’équipe Coorace pour la reprendre."
+)
+WITHDRAWAL_REFUSED = {
+    Signature.Status.WITHDRAWN: gettext_lazy("Votre signature est déjà retirée."),
+}
+NOTHING_TO_WITHDRAW = gettext_lazy("Cette signature n’est pas publiée : il n’y a rien à retirer.")
 
 
 def _require_signing_open(campaign: Campaign) -> None:
@@ -129,24 +150,17 @@ def _submit(*, candidate: Candidate, campaign: Campaign, ids: set[int]) -> tuple
         _event(pledge, SignatureEvent.Kind.SUBMITTED, at=now)
         return pledge, True
 
-    if pledge.status == Signature.Status.WITHDRAWN and not pledge.was_approved:
-        kind = SignatureEvent.Kind.SUBMITTED  # signing again after withdrawing before approval
-    elif pledge.status == Signature.Status.CHANGES_REQUESTED:
-        kind = SignatureEvent.Kind.RESUBMITTED
-    elif pledge.status == Signature.Status.PENDING:
-        kind = SignatureEvent.Kind.EDITED
-    elif pledge.status == Signature.Status.APPROVED:
-        raise ValidationError(
-            _(
-                "Votre signature est déjà validée : ajoutez ou retirez des engagements "
-                "depuis « Mon espace »."
-            )
-        )
-    else:
-        raise ValidationError(
-            _("Votre signature a été %(status)s : écrivez à l’équipe Coorace pour la reprendre.")
-            % {"status": pledge.get_status_display()}
-        )
+    # Back to « en attente », if the table of transitions allows it.
+    pledge.check_transition(
+        Signature.Status.PENDING,
+        message=RESUBMISSION_REFUSED.get(pledge.status, ASK_STAFF_TO_RESUME),
+    )
+    kind = {
+        Signature.Status.PENDING: SignatureEvent.Kind.EDITED,
+        Signature.Status.CHANGES_REQUESTED: SignatureEvent.Kind.RESUBMITTED,
+        # Signing again after withdrawing before approval.
+        Signature.Status.WITHDRAWN: SignatureEvent.Kind.SUBMITTED,
+    }[pledge.status]
     added, withdrawn = _set_commitments(pledge, ids, now)
     if kind == SignatureEvent.Kind.EDITED and not (added or withdrawn):
         return pledge, False  # the same form sent twice: nothing to record
@@ -230,10 +244,10 @@ def withdraw_commitment(*, pledge: Signature, commitment: Commitment) -> Signatu
 def withdraw_pledge(*, pledge: Signature) -> Signature:
     """Withdraw the whole signature. Once approved, the record says « signature retirée le … »."""
     pledge = _locked_pledge(pledge)
-    if pledge.status == Signature.Status.WITHDRAWN:
-        raise ValidationError(_("Votre signature est déjà retirée."))
-    if pledge.status in (Signature.Status.REJECTED, Signature.Status.UNPUBLISHED):
-        raise ValidationError(_("Cette signature n’est pas publiée : il n’y a rien à retirer."))
+    pledge.check_transition(
+        Signature.Status.WITHDRAWN,
+        message=WITHDRAWAL_REFUSED.get(pledge.status, NOTHING_TO_WITHDRAW),
+    )
     now = timezone.now()
     pledge.status = Signature.Status.WITHDRAWN
     pledge.withdrawn_at = now

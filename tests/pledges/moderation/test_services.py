@@ -34,6 +34,24 @@ def reason(code):
     return RejectionReason.objects.get(code=code)
 
 
+def signature_in(status, moderator):
+    """A signature brought to `status` through the services, as a candidate and staff would."""
+    pledge = make_pledge()
+    if status in (Status.APPROVED, Status.UNPUBLISHED):
+        approve_pledge(pledge=pledge, moderator=moderator)
+    if status == Status.UNPUBLISHED:
+        unpublish_pledge(pledge=pledge, moderator=moderator, reason="Hors charte.")
+    if status == Status.CHANGES_REQUESTED:
+        request_changes(pledge=pledge, moderator=moderator, message="Précisez votre liste.")
+    if status == Status.REJECTED:
+        reject_pledge(pledge=pledge, moderator=moderator, reason=reason("doublon"))
+    if status == Status.WITHDRAWN:
+        withdraw_pledge(pledge=pledge)
+    pledge.refresh_from_db()
+    assert pledge.status == status
+    return pledge
+
+
 def test_the_five_reasons_are_seeded():
     assert list(RejectionReason.objects.values_list("label", flat=True)) == [
         "Candidature introuvable sur les listes officielles",
@@ -153,7 +171,7 @@ def test_unpublishing_an_approved_pledge_removes_it_from_public_view(moderator, 
     ],
 )
 def test_illegal_transitions_are_refused_with_a_clear_message(moderator, status, decision):
-    pledge = make_pledge(status=status)
+    pledge = signature_in(status, moderator)
     entries = AuditEntry.objects.count()
     decide = {
         "approve": lambda: approve_pledge(pledge=pledge, moderator=moderator),
@@ -166,8 +184,11 @@ def test_illegal_transitions_are_refused_with_a_clear_message(moderator, status,
     with pytest.raises(ValidationError) as error:
         decide()
     label = Signature.Status(status).label
+    new = {"approve": "validée", "changes": "à compléter", "reject": "refusée"}.get(
+        decision, "dépubliée"
+    )
     assert error.value.messages == [
-        f"Cette signature est « {label} » : elle ne peut pas recevoir cette décision. "
+        f"Cette signature est « {label} » : elle ne peut pas devenir « {new} ». "
         "Elle a peut-être été traitée entre-temps par quelqu’un d’autre."
     ]
     pledge.refresh_from_db()
@@ -176,7 +197,7 @@ def test_illegal_transitions_are_refused_with_a_clear_message(moderator, status,
 
 
 def test_a_changes_requested_pledge_can_still_be_rejected(moderator):
-    pledge = make_pledge(status=Status.CHANGES_REQUESTED)
+    pledge = signature_in(Status.CHANGES_REQUESTED, moderator)
     reject_pledge(pledge=pledge, moderator=moderator, reason=reason("incomplet"))
     pledge.refresh_from_db()
     assert pledge.status == Status.REJECTED
@@ -184,7 +205,7 @@ def test_a_changes_requested_pledge_can_still_be_rejected(moderator):
 
 def test_the_candidate_may_withdraw_at_any_active_stage(moderator):
     for status in (Status.PENDING, Status.CHANGES_REQUESTED, Status.APPROVED):
-        pledge = make_pledge(status=status)
+        pledge = signature_in(status, moderator)
         withdraw_pledge(pledge=pledge)
         pledge.refresh_from_db()
         assert pledge.status == Status.WITHDRAWN
@@ -192,7 +213,7 @@ def test_the_candidate_may_withdraw_at_any_active_stage(moderator):
 
 def test_bulk_approval_reports_done_and_skipped(moderator):
     pending = [make_pledge() for _ in range(3)]
-    rejected = make_pledge(status=Status.REJECTED)
+    rejected = signature_in(Status.REJECTED, moderator)
     result = bulk_approve(pledges=[*pending, rejected], moderator=moderator)
     assert len(result.done) == 3
     ((skipped, why),) = result.skipped

@@ -191,6 +191,35 @@ def test_an_approved_pledge_is_not_resubmitted_from_the_signing_form():
         submit_pledge(candidate=pledge.candidate, commitments=commitments("1.1"))
 
 
+def test_a_pledge_withdrawn_after_approval_is_not_signed_again():
+    pledge = approve(make_pledge())
+    withdraw_pledge(pledge=pledge)
+    with pytest.raises(ValidationError) as error:
+        submit_pledge(candidate=pledge.candidate, commitments=commitments("1.1"))
+    assert error.value.messages == [
+        "Votre signature a été retirée : écrivez à l’équipe Coorace pour la reprendre."
+    ]
+
+
+def test_signing_follows_the_table_of_transitions(monkeypatch):
+    """Take « validée » → « retirée » out of Signature.TRANSITIONS: withdrawing is refused."""
+    pledge = approve(make_pledge())
+    table = {**Signature.TRANSITIONS, Signature.Status.APPROVED: frozenset()}
+    monkeypatch.setattr(Signature, "TRANSITIONS", table)
+    with pytest.raises(ValidationError) as error:
+        withdraw_pledge(pledge=pledge)
+    assert error.value.messages == ["Cette signature n’est pas publiée : il n’y a rien à retirer."]
+    pledge.refresh_from_db()
+    assert pledge.status == Signature.Status.APPROVED
+
+
+def test_a_refused_withdrawal_names_the_rule():
+    pledge = make_pledge(status=Signature.Status.REJECTED)
+    with pytest.raises(ValidationError) as error:
+        withdraw_pledge(pledge=pledge)
+    assert error.value.messages == ["Cette signature n’est pas publiée : il n’y a rien à retirer."]
+
+
 def test_a_rejected_pledge_is_not_public_and_cannot_be_resubmitted():
     pledge = make_pledge(status=Signature.Status.REJECTED)
     assert not Signature.objects.public().exists()
