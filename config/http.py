@@ -2,10 +2,11 @@
 
 A public page is the same for every visitor who is not signed in, so nginx (or a CDN) may
 keep it for a minute: `public_cache` marks such responses `Cache-Control: public,
-max-age=60`. It never marks a response that could be personal: a request carrying a
-session or messages cookie (a signed-in user, a pending flash message) gets `private`, and
-so does anything but a successful GET or HEAD, or a response whose rendering wrote to the
-session, used a CSRF token or queued a message. `Vary: Cookie` tells caches to keep those
+max-age=60` (`PUBLIC_CACHE_MAX_AGE`, read at each response, so that tests/deploy/ can
+lower it). It never marks a response that could be personal: a request carrying a session
+or messages cookie (a signed-in user, a pending flash message) gets `private`, and so does
+anything but a successful GET or HEAD, or a response whose rendering wrote to the session,
+used a CSRF token or queued a message. `Vary: Cookie` tells caches to keep those
 apart. The decorator touches neither the session nor the cookies, so an anonymous visit
 sets no cookie. A view that set its own Cache-Control (a preview only its owner may see)
 keeps it.
@@ -19,7 +20,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
-PUBLIC_MAX_AGE = 60
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, getattr(settings, "MESSAGE_COOKIE", "messages"))
 
 
@@ -56,7 +56,7 @@ def public_cache(view: Callable) -> Callable:
         response = view(request, *args, **kwargs)
         if not response.has_header("Cache-Control"):
             if is_shareable(request, response):
-                patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+                patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
             else:
                 patch_cache_control(response, private=True)
         patch_vary_headers(response, ("Cookie",))

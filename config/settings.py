@@ -263,6 +263,9 @@ SITE_CONTACT_EMAIL = env("SITE_CONTACT_EMAIL", default="contact@coorace.org")
 SITE_PUBLICATION_DIRECTOR = env("SITE_PUBLICATION_DIRECTOR", default="")
 SITE_HOSTING_PROVIDER = env("SITE_HOSTING_PROVIDER", default="")
 
+# Seconds a shared cache (nginx, config/deploy/) may keep an anonymous public page.
+PUBLIC_CACHE_MAX_AGE = env_int("PUBLIC_CACHE_MAX_AGE", default=60)
+
 # Who is told by e-mail when a candidate signs or asks for a correction.
 STAFF_NOTIFICATION_EMAILS = env_list("STAFF_NOTIFICATION_EMAILS", default=[])
 # A pending signature is marked « en retard » in the moderation queue after this many days.

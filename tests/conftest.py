@@ -24,7 +24,18 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgresql` skip, saying why, when the suite runs on SQLite."""
+    """Tests marked `postgresql` skip, saying why, when the suite runs on SQLite; tests
+    marked `nginx` skip, saying so, when Debian's nginx is not installed."""
+    from tests.deploy.nginx import nginx_executable
+
+    if nginx_executable() is None:
+        skip_nginx = pytest.mark.skip(
+            reason="needs nginx, which is not installed: apt-get install nginx (Debian's; "
+            ".ci/run installs it)"
+        )
+        for item in items:
+            if "nginx" in item.keywords:
+                item.add_marker(skip_nginx)
     if connection.vendor == "postgresql":
         return
     skip = pytest.mark.skip(

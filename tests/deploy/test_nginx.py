@@ -1,0 +1,164 @@
+"""The shipped nginx configuration, run by Debian's nginx in front of the live test server.
+
+Each test starts nginx (tests/deploy/nginx.py) with config/deploy/nginx/cache.conf,
+compress.conf and brotli.conf as they ship, on 127.0.0.1, with an empty cache, and reads
+what it did in the `X-Cache-Status` header that cache.conf adds. The public pages used are
+the legal ones: the same `public_cache` as every directory page, without reference data.
+
+The stale test cannot make a page old by waiting out the minute. It lowers the app's
+`PUBLIC_CACHE_MAX_AGE` to one second (read at each response, config/http.py), and then
+waits for an observable condition: it asks until nginx stops answering HIT (bounded at
+ten seconds; nginx counts in whole seconds, so one to two), and checks what that answer
+is, whatever the time it took. No assertion depends on how long anything took.
+"""
+
+import http.client
+import time
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from tests.deploy.nginx import BROTLI_MODULE, Nginx, check_site_configuration, nginx_executable
+
+pytestmark = pytest.mark.nginx
+
+PAGE = "/mentions-legales/"
+OTHER_PAGE = "/accessibilite/"
+SIGNED_IN = "Se déconnecter"
+FROM_THE_CACHE = {"HIT", "STALE", "UPDATING"}
+WAIT_LIMIT = 10
+
+
+@pytest.fixture
+def nginx(live_server):
+    server = Nginx(nginx_executable(), urlsplit(live_server.url).port)
+    yield server
+    server.stop()
+
+
+def get(nginx, path, *, method="GET", headers=None, body=None):
+    """(status, headers, body) of one request to nginx, with exactly the headers given."""
+    connection = http.client.HTTPConnection("127.0.0.1", nginx.port, timeout=30)
+    try:
+        connection.request(
+            method, path, body=body, headers={"Host": "127.0.0.1", **(headers or {})}
+        )
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+def session_cookie(user=None) -> str:
+    """A real signed-in session, as the browser of a candidate carries it."""
+    client = Client()
+    client.force_login(user or get_user_model().objects.create(username="connectee"))
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+@pytest.mark.parametrize("brotli", [False, True], ids=["gzip alone", "with Brotli"])
+def test_the_site_configuration_is_valid_with_or_without_brotli(tmp_path, brotli):
+    if brotli and not BROTLI_MODULE.exists():
+        pytest.skip(f"Brotli needs Debian's libnginx-mod-http-brotli-filter ({BROTLI_MODULE})")
+    status, output = check_site_configuration(nginx_executable(), tmp_path, brotli=brotli)
+    assert status == 0, output
+    assert "test is successful" in output
+
+
+def test_the_second_anonymous_get_of_a_public_page_is_a_cache_hit(nginx):
+    status, first, body = get(nginx, PAGE)
+    assert (status, first["X-Cache-Status"]) == (200, "MISS")
+    assert first["Cache-Control"] == "public, max-age=60"
+
+    status, second, again = get(nginx, PAGE)
+    assert (status, second["X-Cache-Status"]) == (200, "HIT")
+    assert again == body
+    # HEAD is answered from the same copy.
+    status, head, empty = get(nginx, PAGE, method="HEAD")
+    assert (status, head["X-Cache-Status"], empty) == (200, "HIT", b"")
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br"])
+def test_text_is_compressed_before_it_is_cached_one_copy_per_encoding(nginx, encoding):
+    if encoding == "br" and not BROTLI_MODULE.exists():
+        pytest.skip(f"Brotli needs Debian's libnginx-mod-http-brotli-filter ({BROTLI_MODULE})")
+    _, plain, body = get(nginx, PAGE)
+    asked = {"Accept-Encoding": f"{encoding}, deflate"}
+    _, first, compressed = get(nginx, PAGE, headers=asked)
+    _, second, again = get(nginx, PAGE, headers=asked)
+
+    assert "Content-Encoding" not in plain
+    assert (first["X-Cache-Status"], second["X-Cache-Status"]) == ("MISS", "HIT")
+    assert second["Content-Encoding"] == encoding
+    assert "Accept-Encoding" in second["Vary"]
+    assert again == compressed
+    assert len(compressed) < len(body) / 2
+
+
+def test_a_signed_in_get_is_never_served_from_nor_stored_in_the_cache(nginx, live_server):
+    cookie = {"Cookie": session_cookie()}
+    get(nginx, PAGE)
+    assert get(nginx, PAGE)[1]["X-Cache-Status"] == "HIT"  # an anonymous copy is kept
+
+    status, headers, body = get(nginx, PAGE, headers=cookie)
+    assert (status, headers["X-Cache-Status"]) == (200, "BYPASS")
+    assert SIGNED_IN in body.decode()
+    # Signed in first, on a page nothing holds yet: the next anonymous visitor is a MISS,
+    # and gets the anonymous page.
+    assert get(nginx, OTHER_PAGE, headers=cookie)[1]["X-Cache-Status"] == "BYPASS"
+    _, headers, body = get(nginx, OTHER_PAGE)
+    assert headers["X-Cache-Status"] == "MISS"
+    assert SIGNED_IN not in body.decode()
+    assert get(nginx, PAGE)[1]["X-Cache-Status"] == "HIT"
+
+
+def test_a_pending_message_cookie_bypasses_the_cache(nginx):
+    get(nginx, PAGE)
+    _, headers, _ = get(nginx, PAGE, headers={"Cookie": "messages=une-annonce"})
+    assert headers["X-Cache-Status"] == "BYPASS"
+    assert headers["Cache-Control"] == "private"
+
+
+def test_a_post_is_never_served_from_nor_stored_in_the_cache(nginx):
+    _, _, page = get(nginx, PAGE)
+    assert get(nginx, PAGE)[1]["X-Cache-Status"] == "HIT"
+
+    status, headers, body = get(
+        nginx,
+        PAGE,
+        method="POST",
+        body=b"x=1",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    # The app answered (CSRF refuses a POST without a token): nginx did not even look.
+    assert status == 403
+    assert "X-Cache-Status" not in headers
+    assert body != page
+    status, headers, again = get(nginx, PAGE)
+    assert (status, headers["X-Cache-Status"], again) == (200, "HIT", page)
+
+
+def test_a_stale_page_is_served_while_it_is_refreshed(nginx, settings):
+    settings.PUBLIC_CACHE_MAX_AGE = 1
+    settings.SITE_PUBLISHER = "L’éditeur d’avant"
+    _, headers, _ = get(nginx, PAGE)
+    assert headers["X-Cache-Status"] == "MISS"
+    settings.SITE_PUBLISHER = "L’éditeur d’après"  # what the app would render now
+
+    # Ask until the copy is older than its max-age: the first answer that is not a HIT is
+    # the old copy, served at once, while nginx asks the app for the new one.
+    status, body = "HIT", b""
+    deadline = time.monotonic() + WAIT_LIMIT
+    while status == "HIT" and time.monotonic() < deadline:
+        _, headers, body = get(nginx, PAGE)
+        status = headers["X-Cache-Status"]
+    assert status == "STALE"
+    assert "L’éditeur d’avant" in body.decode()
+
+    # The refresh lands in the cache: later visitors get the new page, from the cache.
+    while "L’éditeur d’après" not in body.decode() and time.monotonic() < deadline:
+        _, headers, body = get(nginx, PAGE)
+        assert headers["X-Cache-Status"] in FROM_THE_CACHE
+    assert "L’éditeur d’après" in body.decode()
