@@ -1,4 +1,4 @@
-"""manage.py seed_demo: demo signatories for a local site (pledges.demo), or their removal."""
+"""manage.py seed_demo: demo signatories played through the services (pledges.demo), or removed."""
 
 import time
 
@@ -20,9 +20,10 @@ def number(value: int) -> str:
 class Command(BaseCommand):
     help = (
         "Crée des signataires de démonstration (Faker, fr_FR), répartis entre les communes "
-        "selon leur population, avec des statuts, des engagements et des historiques variés. "
+        "selon leur population, avec des statuts, des engagements et des historiques variés, "
+        "créés par les services de signature et de modération, comme sur le site. "
         f"Leurs comptes sont en @{DEMO_EMAIL_DOMAIN} : --purge supprime ces données-là, et "
-        "elles seules. Aucun e-mail n’est envoyé."
+        "elles seules. Aucun e-mail n’est envoyé (ils sont rédigés puis jetés)."
     )
 
     def add_arguments(self, parser):
@@ -122,6 +123,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  {number(summary.signed_commitments)} engagements signés, {number(summary.events)} "
             f"événements d’historique, {number(summary.certificates)} attestations."
+        )
+        self.stdout.write(
+            f"  {number(summary.emails)} e-mails rédigés par les services puis jetés : "
+            "aucun n’a été envoyé."
         )
 
     def write_purge(self, summary: PurgeSummary) -> None:

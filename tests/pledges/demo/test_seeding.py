@@ -1,10 +1,16 @@
-"""manage.py seed_demo and pledges.demo: realistic demo signatories, and their exact removal."""
+"""manage.py seed_demo and pledges.demo.seeding: demo signatories played through the services.
+
+That the rows are the services' own is by construction (pledges.demo.seeding calls them);
+what is tested here is what the demo data looks like, that it sends nothing, and that
+--purge removes it exactly.
+"""
 
 from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
@@ -13,8 +19,9 @@ from django.db.models import Count
 from candidates.models import Candidate, candidate_search_key
 from candidates.services import check_candidacy
 from communes.models import Commune
-from pledges.certificates.services import certified_content, fingerprint_of
-from pledges.demo import DEMO_EMAIL_DOMAIN, PUBLIC_KINDS, demo_users, seed_demo
+from pledges.certificates.services import certified_content
+from pledges.demo import DEMO_EMAIL_DOMAIN, demo_users, seed_demo
+from pledges.demo.seeding import MODERATOR_EMAIL, demo_signatures
 from pledges.directory.queries import directory_stats, search_signatories
 from pledges.models import (
     AuditEntry,
@@ -32,7 +39,11 @@ Status = Signature.Status
 
 
 def demo_pledges():
-    return Signature.objects.filter(candidate__user__in=demo_users())
+    return demo_signatures()
+
+
+def demo_candidates_users():
+    return demo_users().exclude(email=MODERATOR_EMAIL)
 
 
 def seed(signatories=60, seed=1, **options) -> str:
@@ -78,8 +89,10 @@ def test_every_demo_account_is_at_the_demo_domain_with_a_verified_address():
     accounts_before = get_user_model().objects.count()
     seed(60)
 
-    users = get_user_model().objects.order_by("-pk")[:60]
-    assert get_user_model().objects.count() == accounts_before + 60
+    users = demo_candidates_users()
+    # 60 candidates, and the demo moderator who signs the decisions.
+    assert get_user_model().objects.count() == accounts_before + 61
+    assert users.count() == 60
     for user in users:
         assert user.email.endswith(f"@{DEMO_EMAIL_DOMAIN}")
         assert not user.has_usable_password()
@@ -88,48 +101,66 @@ def test_every_demo_account_is_at_the_demo_domain_with_a_verified_address():
     assert addresses.filter(verified=True, primary=True).count() == 60
 
 
-def test_seeding_sends_no_email(mailoutbox):
+def test_seeding_sends_no_email_and_keeps_none(mailoutbox):
+    mailoutbox.append("an e-mail of the test itself")
+
+    summary = seed_demo(signatories=60, seed=1)
+
+    # Every receipt and decision was built (the services sent them to locmem)...
+    assert summary.emails >= 60
+    # ... and set aside: the outbox is the one there was before.
+    assert mail.outbox is mailoutbox
+    assert mailoutbox == ["an e-mail of the test itself"]
+
+
+def test_the_decisions_are_the_demo_moderators_in_the_audit_log():
     seed(60)
 
-    assert mailoutbox == []
+    entries = AuditEntry.objects.filter(pledge__in=demo_pledges())
+    decided = (
+        demo_pledges()
+        .exclude(status=Status.PENDING)
+        .exclude(status=Status.WITHDRAWN, approved_at__isnull=True)
+    )
+    assert set(entries.values_list("pledge", flat=True)) == set(
+        decided.values_list("pk", flat=True)
+    )
+    assert set(entries.values_list("actor__email", flat=True)) == {MODERATOR_EMAIL}
+    moderator = get_user_model().objects.get(email=MODERATOR_EMAIL)
+    assert not moderator.has_usable_password() and not moderator.is_staff
 
 
-def test_approved_pledges_have_a_certificate_whose_fingerprint_holds():
-    seed(60)
+def test_approved_pledges_have_a_certificate_saying_what_they_say_now():
+    seed(200)
 
     for pledge in demo_pledges().select_related("candidate__commune__departement", "campaign"):
-        certificates = list(pledge.certificates.all())
+        certificates = list(pledge.certificates.order_by("version"))
         if pledge.approved_at is None:
             assert certificates == []
             continue
-        (certificate,) = certificates
-        assert certificate.fingerprint == fingerprint_of(
-            reference=certificate.reference,
-            version=certificate.version,
-            issued_at=certificate.issued_at,
-            content=certificate.content,
-        )
-        assert certificate.issued_at >= pledge.approved_at
+        assert certificates[0].issued_at == pledge.approved_at
+        assert [c.version for c in certificates] == list(range(1, len(certificates) + 1))
+        assert [c.superseded_at is None for c in certificates][-1]
         if pledge.status == Status.APPROVED:
-            # What the certificate says is what the pledge says now: issue_certificate
-            # would see nothing new to certify.
-            assert certificate.content == certified_content(pledge)
+            assert certificates[-1].content == certified_content(pledge)
     ever_approved = demo_pledges().filter(approved_at__isnull=False)
-    assert ever_approved.count() >= 42 + 2  # approved, unpublished, most of the withdrawn
-    assert Certificate.objects.filter(pledge__in=demo_pledges()).count() == ever_approved.count()
+    assert ever_approved.count() >= 140 + 6  # approved, unpublished, most of the withdrawn
+    current = Certificate.objects.filter(pledge__in=demo_pledges(), superseded_at__isnull=True)
+    assert current.count() == ever_approved.count()
+    # Commitments added or withdrawn after approval re-issued some.
+    assert Certificate.objects.filter(pledge__in=demo_pledges(), version__gt=1).exists()
 
 
-def test_events_are_public_exactly_when_the_services_make_them_so():
+def test_the_histories_take_every_path_of_a_campaign():
     seed(200)
 
     events = SignatureEvent.objects.filter(pledge__in=demo_pledges()).select_related("pledge")
     assert events.filter(kind=SignatureEvent.Kind.SUBMITTED).count() == 200
-    for event in events:
-        approved_at = event.pledge.approved_at
-        expected = (
-            approved_at is not None and event.at >= approved_at and event.kind in PUBLIC_KINDS
-        )
-        assert event.is_public is expected, (event.kind, event.pledge.status)
+    assert set(events.values_list("kind", flat=True)) == set(SignatureEvent.Kind.values)
+    # Never public before approval, nor on a signature staff never approved.
+    public = events.filter(is_public=True)
+    assert not public.filter(pledge__approved_at__isnull=True).exists()
+    assert all(event.at >= event.pledge.approved_at for event in public)
     rejections = events.filter(kind=SignatureEvent.Kind.REJECTED)
     assert rejections.count() == 10
     assert not rejections.filter(reason__isnull=True).exists()
@@ -156,6 +187,7 @@ def test_candidates_pass_the_profile_rules_and_are_searchable():
     seed(60)
 
     candidates = Candidate.objects.filter(user__in=demo_users()).select_related("commune")
+    assert len(candidates) == 60
     for candidate in candidates:
         candidate.full_clean(exclude=["user"])
         check_candidacy(
@@ -214,15 +246,16 @@ def test_a_second_seed_adds_more_with_fresh_addresses():
     seed(20, seed=1)
     seed(30, seed=1)
 
-    assert demo_users().count() == 50
-    assert demo_users().values("email").distinct().count() == 50
+    assert demo_candidates_users().count() == 50
+    assert demo_users().values("email").distinct().count() == 51
 
 
-def test_seeding_refreshes_the_public_counters():
+def test_seeding_refreshes_the_public_counters(django_capture_on_commit_callbacks):
     campaign = current_campaign()
     before = directory_stats(campaign).signatories  # now cached
 
-    seed(60)
+    with django_capture_on_commit_callbacks(execute=True):
+        seed(60)
 
     assert directory_stats(campaign).signatories == before + 42
 
@@ -243,7 +276,7 @@ def test_purge_removes_exactly_the_demo_data(django_capture_on_commit_callbacks)
     users_before = get_user_model().objects.count()
     seed(60)
     demo_pledge = demo_pledges().filter(status=Status.APPROVED).first()
-    certificate = demo_pledge.certificates.get()
+    certificate = demo_pledge.certificates.get(superseded_at__isnull=True)
     certificate.pdf.save(f"{certificate.reference}.pdf", ContentFile(b"%PDF-1.7"))
     pdf_name = certificate.pdf.name
     AuditEntry.objects.create(
@@ -257,7 +290,7 @@ def test_purge_removes_exactly_the_demo_data(django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         output = purge()
 
-    assert "60 comptes de démonstration supprimés." in output
+    assert "61 comptes de démonstration supprimés." in output  # with the demo moderator
     assert "fichiers PDF d’attestation : 1" in output
     assert not demo_users().exists()
     assert get_user_model().objects.count() == users_before
@@ -277,8 +310,8 @@ def test_a_dry_run_purge_counts_and_deletes_nothing():
 
     assert "seraient supprimés" in output
     assert "rien n’a été supprimé" in output
-    assert "utilisateurs : 60" in output
-    assert demo_users().count() == 60
+    assert "utilisateurs : 61" in output
+    assert demo_users().count() == 61
     assert SignedCommitment.objects.count() == signatures
 
 
@@ -315,7 +348,7 @@ def test_the_service_refuses_a_number_out_of_range():
 
 
 def test_the_mean_number_of_commitments_can_be_raised():
-    from pledges.demo import COMMITMENT_COUNTS, commitment_count_cum_weights
+    from pledges.demo.stories import COMMITMENT_COUNTS, commitment_count_cum_weights
 
     cumulative = commitment_count_cum_weights(10)
     weights = [b - a for a, b in zip([0, *cumulative], cumulative, strict=False)]

@@ -1,0 +1,66 @@
+"""benchmarks/bulk_seed.py writes, in bulk, exactly the rows the services write.
+
+The same stories (pledges.demo.stories) are played once through the signing and
+moderation services (what `manage.py seed_demo` does) and once by the bulk seeder; every
+row of every signatory must come out the same: account, profile, signature and its
+dates, signed commitments, history and its public flags, certificate versions and what
+they say, audit log. Change a service's rule and this test fails until the bulk seeder
+follows.
+"""
+
+from collections import Counter
+
+import pytest
+
+from benchmarks.bulk_seed import BulkSeeder, bulk_seed
+from pledges.demo.seeding import Player, SeedSummary, demo_signatures, mail_set_aside, purge_demo
+from pledges.demo.stories import Action, Storyteller
+from pledges.models import Certificate, Signature
+from tests.rows import signature_rows
+
+pytestmark = pytest.mark.django_db
+
+COUNT = 150
+SEED = 2020
+
+
+def rows_by_email() -> dict[str, dict]:
+    signatures = demo_signatures().select_related("candidate__user")
+    return {s.candidate.user.email: signature_rows(s) for s in signatures}
+
+
+def test_the_bulk_rows_equal_the_rows_the_services_write():
+    teller = Storyteller(seed=SEED)
+    stories = teller.stories(range(1, COUNT + 1), teller.statuses(COUNT))
+    # The stories take every path the services offer, or the comparison proves less.
+    assert {step.action for story in stories for step in story.steps} == {
+        value for name, value in vars(Action).items() if name.isupper()
+    }
+    assert set(Counter(story.status for story in stories)) == set(Signature.Status.values)
+
+    with mail_set_aside():
+        player = Player(campaign=teller.campaign, moderator=BulkSeeder(seed=0).moderator)
+        for story in stories:
+            player.play(story)
+    through_services = rows_by_email()
+    assert Certificate.objects.filter(version__gt=1).exists()  # re-issued after a change
+    purge_demo()
+
+    BulkSeeder(seed=0).write(stories, SeedSummary())
+    in_bulk = rows_by_email()
+
+    assert len(in_bulk) == len(through_services) == COUNT
+    for email, rows in through_services.items():
+        assert in_bulk[email] == rows, email
+
+
+def test_the_bulk_seeder_tells_the_same_stories_as_seed_demo(django_capture_on_commit_callbacks):
+    summary = bulk_seed(signatories=40, seed=5)
+    bulk = rows_by_email()
+    purge_demo()
+
+    from pledges.demo import seed_demo
+
+    assert seed_demo(signatories=40, seed=5).statuses == summary.statuses
+    assert rows_by_email() == bulk
+    assert summary.signatories == 40 and summary.certificates > 0
