@@ -1,9 +1,13 @@
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import path, re_path
+from django.views.generic import TemplateView
 
 from communes.urls import INSEE_CODE
+from config.http import public_cache
 from pledges.certificates import views as certificates
 from pledges.directory import areas
 from pledges.directory import views as directory
+from pledges.directory.sitemaps import SITEMAPS
 from pledges.signing import views as signing
 
 app_name = "pledges"
@@ -28,10 +32,34 @@ urlpatterns = [
         directory.commune_signatories_api,
         name="api_commune_signatories",
     ),
-    path("sitemap.xml", directory.sitemap, name="sitemap"),
-    path("mentions-legales/", signing.legal_notice, name="legal_notice"),
-    path("donnees-personnelles/", signing.privacy, name="privacy"),
-    path("accessibilite/", signing.accessibility, name="accessibility"),
+    path(
+        "sitemap.xml",
+        public_cache(sitemaps.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "pledges:sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        public_cache(sitemaps.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
+    # The legal pages: templates only, the publisher's identity from a context processor.
+    path(
+        "mentions-legales/",
+        public_cache(TemplateView.as_view(template_name="pledges/directory/legal_notice.html")),
+        name="legal_notice",
+    ),
+    path(
+        "donnees-personnelles/",
+        public_cache(TemplateView.as_view(template_name="pledges/directory/privacy.html")),
+        name="privacy",
+    ),
+    path(
+        "accessibilite/",
+        public_cache(TemplateView.as_view(template_name="pledges/directory/accessibility.html")),
+        name="accessibility",
+    ),
     # The candidate's side (pledges/signing/).
     path("ma-candidature/", signing.profile, name="profile"),
     path("signer/", signing.sign, name="sign"),

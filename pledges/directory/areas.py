@@ -1,7 +1,10 @@
 """The public pages of an area: a commune with its comparison grid, a région, a département."""
 
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_safe
@@ -10,8 +13,9 @@ from communes.models import Commune, Departement, Region
 from config.http import public_cache
 from config.site import absolute_url
 from pledges.charter.queries import charter, current_campaign
-from pledges.directory.grid import commune_grid
+from pledges.directory.grid import commune_grid, long_date
 from pledges.directory.queries import (
+    commune_commitment_totals,
     commune_pledges,
     communes_with_signatories,
     departement_counts,
@@ -21,6 +25,9 @@ from pledges.directory.queries import (
 from pledges.models import Campaign
 
 MIN_QUERY_LENGTH = 2
+# Signatories a page of a commune's grid: the largest commune's pages stay well under
+# 250 kB of HTML, and render in a fixed number of queries.
+COMMUNE_PAGE_SIZE = 100
 PAGE_LIMIT = 50
 # Région and département pages list at most this many communes with signatories.
 AREA_LIMIT = 500
@@ -35,7 +42,7 @@ DEFAULT_SORT = "signataires"
 
 @public_cache
 def commune(request, insee_code):
-    """The commune, and the comparison grid of its signatories."""
+    """The commune, and the comparison grid of its signatories, COMMUNE_PAGE_SIZE a page."""
     commune = get_object_or_404(
         Commune.objects.select_related("departement__region"), insee_code=insee_code.upper()
     )
@@ -43,8 +50,27 @@ def commune(request, insee_code):
         return redirect(commune, permanent=True)
     # Without a current campaign the commune is still worth a page: its facts, no grid.
     campaign = Campaign.objects.current()
-    rows = load_signatories(commune_pledges(campaign, commune)) if campaign else []
-    grid = commune_grid(rows, charter(campaign) if rows else [])
+    paginator = Paginator(
+        commune_pledges(campaign, commune).select_related("candidate") if campaign else [],
+        COMMUNE_PAGE_SIZE,
+    )
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except InvalidPage:
+        raise Http404("Page inconnue.") from None
+    rows = load_signatories(page.object_list)
+    grid = (
+        commune_grid(
+            rows,
+            charter(campaign),
+            totals=commune_commitment_totals(campaign, commune),
+            signatories=signatory_counts_by_commune(campaign, [commune]).get(commune.pk, 0),
+        )
+        if rows
+        else None
+    )
+    signatories = grid.signatories if grid else 0
+    as_of = timezone.localdate()
     return render(
         request,
         "pledges/directory/commune.html",
@@ -53,13 +79,17 @@ def commune(request, insee_code):
             "arrondissements": list(commune.arrondissements.all()),
             "campaign": campaign,
             "grid": grid,
+            "page": page,
+            "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2)),
+            "as_of": as_of,
+            "as_of_text": long_date(as_of),
             "open_data_url": reverse(
                 "pledges:api_commune_signatories", kwargs={"insee_code": commune.insee_code}
             ),
             "page_url": absolute_url(request.path),
             "og_title": _("%(name)s (%(code)s) : qui s’est engagé ?")
             % {"name": commune.name, "code": commune.departement_id},
-            "og_description": _commune_description(commune, grid.signatories),
+            "og_description": _commune_description(commune, signatories),
         },
     )
 

@@ -1,44 +1,94 @@
 """The comparison grid of a commune: a row per signatory, a column per commitment.
 
-Built from `pledges.directory.queries.load_signatories(commune_pledges(...))` and the charter; the
-template (templates/directory/_grid.html) prints it as a table and as one card per
-signatory. Each cell's mark and its text for screen readers are computed here, once,
-rather than by template logic run for every cell.
+Built from a page of `load_signatories(commune_pledges(...))`, the charter and the
+commune's totals; templates/pledges/directory/_grid.html prints it once, as a table that
+CSS reflows into one card per signatory on a narrow screen. Each cell's state and its
+words are computed here, once, rather than by template logic run for every cell; each
+commitment's code and short label once per column, not per cell.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pledges.directory.queries import SignatoryRow
 from pledges.models import Commitment, Proposal
 
-# Each mark has its own shape, not only its own colour, and a text for screen readers.
+# Each mark has its own shape (drawn by the CSS from the cell's class), not only its
+# own colour, and its words for screen readers and phones.
 MARKS = {"signed": "✓", "withdrawn": "↺", "absent": "–"}
 MARK_MEANINGS = {
     "signed": gettext_lazy("signé"),
     "withdrawn": gettext_lazy("signé puis retiré"),
     "absent": gettext_lazy("non signé"),
 }
+# The cell's class: one letter, since a page prints thousands of cells.
+CELL_CLASSES = {"signed": "s", "withdrawn": "w", "absent": "a"}
+PLEDGE_PREFIX = "Je m’engage à "
+SHORT_LABEL_LENGTH = 42
+
+
+def long_date(value: date) -> str:
+    """« 15 mars 2020 », and « 1er décembre 2026 » on the first of a month."""
+    if value.day == 1:
+        return _("1er %(month_year)s") % {"month_year": date_format(value, "F Y")}
+    return date_format(value, "j F Y")
+
+
+def short_label(text: str) -> str:
+    """The commitment without « Je m’engage à », cut at a word near SHORT_LABEL_LENGTH.
+
+    What a card names beside the code on a phone; the whole text is in the grid's key.
+    """
+    text = text.removeprefix(PLEDGE_PREFIX).strip()
+    if len(text) <= SHORT_LABEL_LENGTH:
+        return text
+    words, length = [], 0
+    for word in text.split():
+        if words and length + 1 + len(word) > SHORT_LABEL_LENGTH:
+            break
+        words.append(word)
+        length += len(word) + (1 if length else 0)
+    return " ".join(words).rstrip(",;:.") + "…"
+
+
+@dataclass(frozen=True)
+class GridColumn:
+    commitment: Commitment
+    code: str
+    label: str  # the short label
+    anchor: str  # the id of its line in the grid's key
+
+    @classmethod
+    def of(cls, commitment: Commitment) -> "GridColumn":
+        code = commitment.code
+        return cls(
+            commitment, code, short_label(commitment.text), "engagement-" + code.replace(".", "-")
+        )
 
 
 @dataclass(frozen=True)
 class GridCell:
-    commitment: Commitment
+    column: GridColumn
     state: str  # "signed", "withdrawn" or "absent"
     date: datetime | None  # when signed, or when withdrawn
 
     @property
-    def symbol(self) -> str:
-        return MARKS[self.state]
+    def css_class(self) -> str:
+        return CELL_CLASSES[self.state]
+
+    @property
+    def is_marked(self) -> bool:
+        return self.state != "absent"
 
     @property
     def label(self) -> str:
-        """What a screen reader says of the mark (computed here: a grid has many cells)."""
+        """The words of the mark (computed here: a grid has many cells)."""
         if self.state == "withdrawn":
             return _("retiré le %(date)s") % {
                 "date": date_format(timezone.localtime(self.date), "j F Y")
@@ -49,11 +99,7 @@ class GridCell:
 @dataclass(frozen=True)
 class GridRow:
     row: SignatoryRow
-    groups: list[tuple[Proposal, list[GridCell]]]
-
-    @property
-    def cells(self) -> list[GridCell]:
-        return [cell for _proposal, cells in self.groups for cell in cells]
+    cells: list[GridCell]
 
     @property
     def signed_count(self) -> int:
@@ -62,43 +108,51 @@ class GridRow:
 
 @dataclass(frozen=True)
 class Grid:
-    """A row per signatory, a column per commitment grouped under its proposal."""
+    """A page of rows, a column per commitment grouped under its proposal, and totals.
+
+    `totals` and `signatories` are over the whole commune, not only this page's rows.
+    """
 
     proposals: list[tuple[Proposal, list[Commitment]]]
+    columns: list[GridColumn]
     rows: list[GridRow]
     totals: list[int]  # current signatories of each commitment, in column order
-
-    @property
-    def signatories(self) -> int:
-        return sum(not row.row.is_withdrawn for row in self.rows)
+    signatories: int  # current signatories in the commune
 
     @property
     def commitment_count(self) -> int:
-        return len(self.totals)
+        return len(self.columns)
 
     @property
     def legend(self) -> list[tuple[str, str, str]]:
         return [(state, MARKS[state], MARK_MEANINGS[state]) for state in MARKS]
 
+    @cached_property
+    def key(self) -> list[tuple[Proposal, list[GridColumn]]]:
+        """The commitments' full texts, by proposal: the key printed under the grid."""
+        by_pk = {column.commitment.pk: column for column in self.columns}
+        return [(p, [by_pk[c.pk] for c in commitments]) for p, commitments in self.proposals]
 
-def _cell(row: SignatoryRow, commitment: Commitment) -> GridCell:
-    signature = row.by_commitment.get(commitment.pk)
+
+def _cell(row: SignatoryRow, column: GridColumn) -> GridCell:
+    signature = row.by_commitment.get(column.commitment.pk)
     if signature is None:
-        return GridCell(commitment, "absent", None)
+        return GridCell(column, "absent", None)
     withdrawn_on = row.withdrawn_on(signature)
     if withdrawn_on is not None:
-        return GridCell(commitment, "withdrawn", withdrawn_on)
-    return GridCell(commitment, "signed", signature.signed_at)
+        return GridCell(column, "withdrawn", withdrawn_on)
+    return GridCell(column, "signed", signature.signed_at)
 
 
-def commune_grid(rows: list[SignatoryRow], proposals) -> Grid:
-    grid_rows = [
-        GridRow(row, [(p, [_cell(row, c) for c in commitments]) for p, commitments in proposals])
-        for row in rows
-    ]
-    columns = [c for _proposal, commitments in proposals for c in commitments]
-    totals = [
-        sum(grid_row.cells[index].state == "signed" for grid_row in grid_rows)
-        for index in range(len(columns))
-    ]
-    return Grid(proposals=proposals, rows=grid_rows, totals=totals)
+def commune_grid(
+    rows: list[SignatoryRow], proposals, *, totals: dict[int, int], signatories: int
+) -> Grid:
+    """The grid of a page of `rows`, with the commune's `totals` by commitment pk."""
+    columns = [GridColumn.of(c) for _proposal, commitments in proposals for c in commitments]
+    return Grid(
+        proposals=proposals,
+        columns=columns,
+        rows=[GridRow(row, [_cell(row, column) for column in columns]) for row in rows],
+        totals=[totals.get(column.commitment.pk, 0) for column in columns],
+        signatories=signatories,
+    )

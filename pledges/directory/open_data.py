@@ -4,26 +4,110 @@ COLUMNS is the whole contract. The CSV file, the JSON file, the per-commune API 
 /donnees/ page that documents them are all generated from it, so a field becomes public
 only by being added here: never an e-mail address, a phone number, a consent, a staff note
 or the status of a signature that is not public. Records are built from
-`pledges.directory.queries.export_rows(public_pledges(...))`.
+`export_rows(public_pledges(...))`; the whole-directory files are streamed by chunks of
+EXPORT_CHUNK signatories (`export_chunks`), so no request holds the directory in memory.
 """
 
 import csv
-import io
-from collections.abc import Callable, Iterable
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from candidates.models import Candidate
 from config.site import absolute_url
-from pledges.directory.queries import ExportRow
+from pledges.csv import neutralise
+from pledges.models import Signature, SignedCommitment
 
 LICENCE_NAME = "Licence Ouverte / Open Licence 2.0 (Etalab)"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
-# A spreadsheet reads a cell starting with these as a formula: the CSV defuses them.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Signatories read (and written out) at a time by the streamed files.
+EXPORT_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """A public signatory as plain values: what the open data is built from."""
+
+    pk: int
+    first_name: str
+    last_name: str
+    list_name: str
+    role: str
+    political_label: str
+    commune_insee_code: str
+    commune_name: str
+    departement_code: str
+    region_code: str
+    status: str
+    approved_at: datetime | None
+    withdrawn_at: datetime | None
+    active_codes: list[str]
+    withdrawn_codes: list[str]
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == Signature.Status.WITHDRAWN
+
+
+_EXPORT_FIELDS = {
+    "pk": "pk",
+    "first_name": "candidate__first_name",
+    "last_name": "candidate__last_name",
+    "list_name": "candidate__list_name",
+    "role": "candidate__role",
+    "political_label": "candidate__political_label",
+    "commune_insee_code": "candidate__commune__insee_code",
+    "commune_name": "candidate__commune__name",
+    "departement_code": "candidate__commune__departement_id",
+    "region_code": "candidate__commune__departement__region_id",
+    "status": "status",
+    "approved_at": "approved_at",
+    "withdrawn_at": "withdrawn_at",
+}
+
+
+def export_rows(pledges: QuerySet[Signature]) -> list[ExportRow]:
+    """The pledges (already restricted to public ones) as plain values: two queries.
+
+    The whole directory goes through here for the exports, so no model instance is built:
+    tuples from two queries, the signatures read through a subquery (no list of ids).
+    """
+    active, withdrawn = defaultdict(list), defaultdict(list)
+    signatures = (
+        SignedCommitment.objects.filter(pledge__in=pledges.order_by().values("pk"))
+        .order_by("pledge_id", "commitment__proposal__number", "commitment__position")
+        .values_list(
+            "pledge_id",
+            "commitment__proposal__number",
+            "commitment__position",
+            "withdrawn_at",
+            "pledge__status",
+        )
+    )
+    for pledge_id, number, position, withdrawn_at, status in signatures:
+        counts = withdrawn_at is None and status != Signature.Status.WITHDRAWN
+        (active if counts else withdrawn)[pledge_id].append(f"{number}.{position}")
+    roles = {value: str(label) for value, label in Candidate.Role.choices}
+    rows = []
+    for values in pledges.values_list(*_EXPORT_FIELDS.values()):
+        fields = dict(zip(_EXPORT_FIELDS, values, strict=True))
+        fields["role"] = roles.get(fields["role"], fields["role"])
+        rows.append(
+            ExportRow(
+                **fields,
+                active_codes=active.get(fields["pk"], []),
+                withdrawn_codes=withdrawn.get(fields["pk"], []),
+            )
+        )
+    return rows
 
 
 def _date(value: datetime | None) -> str | None:
@@ -144,14 +228,55 @@ def _csv_cell(value) -> str:
     if isinstance(value, list):
         return " ".join(value)
     text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    return neutralise(text)
 
 
-def csv_text(rows: Iterable[ExportRow]) -> str:
-    """The CSV file: UTF-8, comma-separated, one header row, RFC 4180 quoting."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMN_NAMES)
-    for row in rows:
-        writer.writerow([_csv_cell(value) for value in record(row).values()])
-    return buffer.getvalue()
+def export_chunks(pledges: QuerySet[Signature], size: int | None = None) -> Iterator[list]:
+    """The pledges' export rows in pk order, `size` (EXPORT_CHUNK) at a time: three queries
+    a chunk.
+
+    Each chunk is a pk range (no list of ids in the SQL); a signature that changes while
+    the file is written shows in the state its chunk read.
+    """
+    size = size or EXPORT_CHUNK
+    pledges = pledges.order_by("pk")
+    last = 0
+    while True:
+        ids = list(pledges.filter(pk__gt=last).values_list("pk", flat=True)[:size])
+        if not ids:
+            return
+        yield export_rows(pledges.filter(pk__gt=last, pk__lte=ids[-1]))
+        if len(ids) < size:
+            return
+        last = ids[-1]
+
+
+class _Echo:
+    """A file whose write() returns the line: csv.writer then formats one row at a time."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def csv_lines(chunks: Iterable[list[ExportRow]]) -> Iterator[str]:
+    """The CSV file, a chunk at a time: UTF-8, comma-separated, one header row, RFC 4180."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(COLUMN_NAMES)
+    for rows in chunks:
+        yield "".join(
+            writer.writerow([_csv_cell(value) for value in record(row).values()]) for row in rows
+        )
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
+
+
+def json_pieces(head: dict, chunks: Iterable[list[ExportRow]]) -> Iterator[str]:
+    """`head`'s keys, then "signataires": the records, a chunk at a time; one JSON object."""
+    yield _json(head)[:-1] + ', "signataires": ['
+    separator = ""
+    for rows in chunks:
+        yield separator + ", ".join(_json(record(row)) for row in rows)
+        separator = ", "
+    yield "]}"

@@ -23,9 +23,8 @@ from functools import cached_property
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 
-from candidates.models import Candidate
 from communes.models import Commune, Departement
 from communes.search import normalize_name, normalize_postal_query
 from pledges.models import Campaign, Signature, SignatureEvent, SignedCommitment
@@ -82,12 +81,35 @@ def counted_pledges(campaign: Campaign) -> QuerySet[Signature]:
 
 
 def commune_pledges(campaign: Campaign, commune: Commune) -> QuerySet[Signature]:
-    """A commune's public signatories: approved ones first, then by list and name."""
+    """A commune's public signatories: approved ones first, then by list and name.
+
+    A total order (ending on the pk), so that the commune page's pages never overlap;
+    NULLS FIRST spelled out, since PostgreSQL and SQLite sort NULL at opposite ends.
+    """
     return (
         public_pledges(campaign)
         .filter(candidate__commune=commune)
-        .order_by("withdrawn_at", "candidate__list_name", "candidate__last_name", "pk")
+        .order_by(
+            F("withdrawn_at").asc(nulls_first=True),
+            "candidate__list_name",
+            "candidate__last_name",
+            "pk",
+        )
     )
+
+
+def commune_commitment_totals(campaign: Campaign, commune: Commune) -> dict[int, int]:
+    """{commitment pk: current signatories in the commune}, over all of its signatories."""
+    rows = (
+        SignedCommitment.objects.filter(
+            withdrawn_at__isnull=True,
+            pledge__in=counted_pledges(campaign).filter(candidate__commune=commune).values("pk"),
+        )
+        .values("commitment_id")
+        .annotate(signatories=Count("pk"))
+        .order_by()
+    )
+    return {row["commitment_id"]: row["signatories"] for row in rows}
 
 
 # ------------------------------------------------------------------ counters (cached)
@@ -293,105 +315,23 @@ class SignatoryRow:
         return [signature.commitment.code for signature in self.withdrawn]
 
 
-def load_signatories(pledges: QuerySet[Signature]) -> list[SignatoryRow]:
-    """The pledges (already restricted to public ones) with their signatures, for pages.
+def load_signatories(pledges: Iterable[Signature]) -> list[SignatoryRow]:
+    """The pledges (already public, their candidate selected) with their signatures.
 
-    Two queries (one when there is no pledge); the signatures are read through a subquery
-    rather than a list of ids, which SQLite limits in length.
+    For a page's worth of pledges (a signatory, a page of a commune's grid): the pledges,
+    then their signatures in one query by id.
     """
-    rows = [
-        SignatoryRow(pledge) for pledge in pledges.select_related("candidate__commune__departement")
-    ]
+    rows = [SignatoryRow(pledge) for pledge in pledges]
     if not rows:
         return rows
     by_pledge = {row.pledge.pk: row for row in rows}
     signatures = (
-        SignedCommitment.objects.filter(pledge__in=pledges.order_by().values("pk"))
+        SignedCommitment.objects.filter(pledge_id__in=list(by_pledge))
         .select_related("commitment__proposal")
         .order_by("pledge_id", "commitment__proposal__number", "commitment__position")
     )
     for signature in signatures:
-        row = by_pledge.get(signature.pledge_id)
-        if row is not None:  # a pledge that changed between the two queries
-            row.signed_commitments.append(signature)
-    return rows
-
-
-@dataclass(frozen=True)
-class ExportRow:
-    """A public signatory as plain values: what the open data is built from."""
-
-    pk: int
-    first_name: str
-    last_name: str
-    list_name: str
-    role: str
-    political_label: str
-    commune_insee_code: str
-    commune_name: str
-    departement_code: str
-    region_code: str
-    status: str
-    approved_at: datetime | None
-    withdrawn_at: datetime | None
-    active_codes: list[str]
-    withdrawn_codes: list[str]
-
-    @property
-    def is_withdrawn(self) -> bool:
-        return self.status == Signature.Status.WITHDRAWN
-
-
-_EXPORT_FIELDS = {
-    "pk": "pk",
-    "first_name": "candidate__first_name",
-    "last_name": "candidate__last_name",
-    "list_name": "candidate__list_name",
-    "role": "candidate__role",
-    "political_label": "candidate__political_label",
-    "commune_insee_code": "candidate__commune__insee_code",
-    "commune_name": "candidate__commune__name",
-    "departement_code": "candidate__commune__departement_id",
-    "region_code": "candidate__commune__departement__region_id",
-    "status": "status",
-    "approved_at": "approved_at",
-    "withdrawn_at": "withdrawn_at",
-}
-
-
-def export_rows(pledges: QuerySet[Signature]) -> list[ExportRow]:
-    """The pledges (already restricted to public ones) as plain values: two queries.
-
-    The whole directory goes through here for the exports, so no model instance is built:
-    tuples from two queries, the signatures read through a subquery (no list of ids).
-    """
-    active, withdrawn = defaultdict(list), defaultdict(list)
-    signatures = (
-        SignedCommitment.objects.filter(pledge__in=pledges.order_by().values("pk"))
-        .order_by("pledge_id", "commitment__proposal__number", "commitment__position")
-        .values_list(
-            "pledge_id",
-            "commitment__proposal__number",
-            "commitment__position",
-            "withdrawn_at",
-            "pledge__status",
-        )
-    )
-    for pledge_id, number, position, withdrawn_at, status in signatures:
-        counts = withdrawn_at is None and status != Signature.Status.WITHDRAWN
-        (active if counts else withdrawn)[pledge_id].append(f"{number}.{position}")
-    roles = {value: str(label) for value, label in Candidate.Role.choices}
-    rows = []
-    for values in pledges.values_list(*_EXPORT_FIELDS.values()):
-        fields = dict(zip(_EXPORT_FIELDS, values, strict=True))
-        fields["role"] = roles.get(fields["role"], fields["role"])
-        rows.append(
-            ExportRow(
-                **fields,
-                active_codes=active.get(fields["pk"], []),
-                withdrawn_codes=withdrawn.get(fields["pk"], []),
-            )
-        )
+        by_pledge[signature.pledge_id].signed_commitments.append(signature)
     return rows
 
 

@@ -1,7 +1,7 @@
-"""The public directory: home, proposals, signatory pages, search, open data, sitemap.
+"""The public directory: home, proposals, signatory pages, search, open data.
 
 Everything here reads through pledges.directory.queries, whose querysets start from
-`Pledge.objects.public()`; each page runs a fixed number of queries whatever the number
+`Signature.objects.public()`; each page runs a fixed number of queries whatever the number
 of signatories, and the counters come from the cache. Public pages are wrapped in
 `public_cache` (config/http.py): anonymous GETs set no cookie and may be cached
 for a minute.
@@ -10,7 +10,7 @@ for a minute.
 import itertools
 from dataclasses import dataclass
 
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,7 @@ from communes.maps import (
     shade,
     shading_scale,
 )
-from communes.models import Commune, Departement, Region
+from communes.models import Commune
 from config.http import public_cache
 from config.site import absolute_url
 from pledges.charter.queries import charter, current_campaign
@@ -38,7 +38,6 @@ from pledges.directory.queries import (
     commune_pledges,
     departement_counts,
     directory_stats,
-    export_rows,
     latest_signatories,
     load_signatories,
     public_events,
@@ -261,8 +260,15 @@ def search(request):
 # ------------------------------------------------------------------ open data
 
 
-def _open_data_rows(campaign: Campaign):
-    return export_rows(public_pledges(campaign).order_by("pk"))
+def _export_chunks(campaign: Campaign):
+    return open_data.export_chunks(public_pledges(campaign))
+
+
+def _streamed(request, pieces, *, content_type: str) -> StreamingHttpResponse:
+    # A HEAD request gets the headers without the export being read from the database.
+    return StreamingHttpResponse(
+        iter(()) if request.method == "HEAD" else pieces, content_type=content_type
+    )
 
 
 @public_cache
@@ -287,9 +293,12 @@ def open_data_page(request):
 
 @public_cache
 def open_data_csv(request):
+    """The whole directory as CSV, streamed a chunk of signatories at a time."""
     campaign = current_campaign()
-    response = HttpResponse(
-        open_data.csv_text(_open_data_rows(campaign)), content_type="text/csv; charset=utf-8"
+    response = _streamed(
+        request,
+        open_data.csv_lines(_export_chunks(campaign)),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="signataires.csv"'
     return response
@@ -297,18 +306,19 @@ def open_data_csv(request):
 
 @public_cache
 def open_data_json(request):
+    """The whole directory as one JSON object, streamed a chunk of signatories at a time."""
     campaign = current_campaign()
-    records = open_data.records(_open_data_rows(campaign))
-    return JsonResponse(
-        {
-            "campagne": campaign.name,
-            "licence": {"nom": open_data.LICENCE_NAME, "url": open_data.LICENCE_URL},
-            "documentation": absolute_url(reverse("pledges:open_data")),
-            "genere_le": timezone.now().isoformat(timespec="seconds"),
-            "nombre": len(records),
-            "signataires": records,
-        },
-        json_dumps_params=JSON_OPTIONS,
+    head = {
+        "campagne": campaign.name,
+        "licence": {"nom": open_data.LICENCE_NAME, "url": open_data.LICENCE_URL},
+        "documentation": absolute_url(reverse("pledges:open_data")),
+        "genere_le": timezone.now().isoformat(timespec="seconds"),
+        "nombre": public_pledges(campaign).count(),
+    }
+    return _streamed(
+        request,
+        open_data.json_pieces(head, _export_chunks(campaign)),
+        content_type="application/json",
     )
 
 
@@ -323,7 +333,7 @@ def commune_signatories_api(request, insee_code):
         return JsonResponse(
             {"error": _("Commune inconnue.")}, status=404, json_dumps_params=JSON_OPTIONS
         )
-    records = open_data.records(export_rows(commune_pledges(campaign, commune)))
+    records = open_data.records(open_data.export_rows(commune_pledges(campaign, commune)))
     return JsonResponse(
         {
             "commune": {
@@ -337,46 +347,4 @@ def commune_signatories_api(request, insee_code):
             "signataires": records,
         },
         json_dumps_params=JSON_OPTIONS,
-    )
-
-
-# ------------------------------------------------------------------ sitemap
-
-
-@public_cache
-def sitemap(request):
-    """Every public page worth indexing, in one file (the protocol allows 50,000 URLs)."""
-    campaign = current_campaign()
-    paths = [reverse("pledges:home"), reverse("pledges:search"), reverse("pledges:open_data")]
-    paths += [
-        reverse("pledges:proposal", kwargs={"number": number})
-        for number in Proposal.objects.filter(campaign=campaign)
-        .order_by("number")
-        .values_list("number", flat=True)
-    ]
-    paths += [
-        reverse("pledges:region", kwargs={"code": code})
-        for code in Region.objects.order_by("code").values_list("code", flat=True)
-    ]
-    paths += [
-        reverse("pledges:departement", kwargs={"code": code})
-        for code in Departement.objects.order_by("code").values_list("code", flat=True)
-    ]
-    public = public_pledges(campaign)
-    paths += [
-        reverse("pledges:commune", kwargs={"insee_code": code})
-        for code in Commune.objects.filter(candidates__signatures__in=public.values("pk"))
-        .order_by("insee_code")
-        .values_list("insee_code", flat=True)
-        .distinct()
-    ]
-    paths += [
-        reverse("pledges:signatory", kwargs={"pk": pk})
-        for pk in public.order_by("pk").values_list("pk", flat=True)
-    ]
-    return render(
-        request,
-        "pledges/directory/sitemap.xml",
-        {"urls": [absolute_url(path) for path in paths]},
-        content_type="application/xml; charset=utf-8",
     )

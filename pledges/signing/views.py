@@ -1,6 +1,5 @@
 import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -20,7 +19,6 @@ from candidates.decorators import (
 )
 from candidates.forms import CandidateForm, DeleteAccountForm
 from candidates.models import Candidate
-from config.http import public_cache
 from pledges.charter.queries import charter, current_campaign
 from pledges.models import Commitment, Signature, SignatureEvent
 from pledges.signing.account import delete_account, export_personal_data
@@ -34,31 +32,6 @@ from pledges.signing.services import (
     withdraw_commitment,
     withdraw_pledge,
 )
-
-
-def _site_identity() -> dict:
-    return {
-        "publisher": settings.SITE_PUBLISHER,
-        "contact_email": settings.SITE_CONTACT_EMAIL,
-        "publication_director": settings.SITE_PUBLICATION_DIRECTOR,
-        "hosting_provider": settings.SITE_HOSTING_PROVIDER,
-    }
-
-
-@public_cache
-def legal_notice(request):
-    return render(request, "pledges/directory/legal_notice.html", _site_identity())
-
-
-@public_cache
-def privacy(request):
-    return render(request, "pledges/directory/privacy.html", _site_identity())
-
-
-@public_cache
-def accessibility(request):
-    return render(request, "pledges/directory/accessibility.html", _site_identity())
-
 
 # ---------------------------------------------------------------- candidates' side
 

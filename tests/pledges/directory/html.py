@@ -1,4 +1,6 @@
-"""Read a page's tables as a screen reader would: text without what is aria-hidden."""
+"""Read a page's tables as a screen reader would on a wide screen: text without what is
+aria-hidden, nor the <b> by which a grid cell names its commitment on a narrow screen only
+(on a wide one, the column header names it; the CSS hides the <b>)."""
 
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -12,6 +14,7 @@ class Cell:
     attrs: dict
     text: str = ""
     visible: str = ""  # the text including aria-hidden marks, as seen on screen
+    named: str = ""  # what a grid cell's <b> says: its commitment, on a narrow screen
 
 
 @dataclass
@@ -36,6 +39,10 @@ class _TableParser(HTMLParser):
     @property
     def _hidden(self) -> bool:
         return any(hidden for _tag, hidden in self._stack)
+
+    @property
+    def _named(self) -> bool:
+        return self._cell is not None and self._cell.tag == "td" and ("b", False) in self._stack
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -72,6 +79,9 @@ class _TableParser(HTMLParser):
         if self._in_caption and self._table is not None:
             self._table.caption += data
         if self._cell is not None:
+            if self._named:
+                self._cell.named += data
+                return
             self._cell.visible += data
             if not self._hidden:
                 self._cell.text += data
@@ -90,6 +100,7 @@ def tables(html: str) -> list[Table]:
             for row in rows:
                 for cell in row:
                     cell.text, cell.visible = _squash(cell.text), _squash(cell.visible)
+                    cell.named = _squash(cell.named)
     return parser.tables
 
 

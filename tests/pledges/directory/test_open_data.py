@@ -2,10 +2,12 @@
 
 import csv
 import io
+import json
 
 import pytest
 from django.utils import timezone
 
+from pledges.directory import open_data
 from pledges.directory.open_data import COLUMN_NAMES
 from pledges.models import Signature
 from tests.bulk import make_signatories, make_signatory
@@ -24,9 +26,18 @@ def read_csv(client) -> list[dict]:
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="signataires.csv"'
-    text = response.content.decode("utf-8")
+    assert response.streaming
+    text = response.getvalue().decode("utf-8")
     assert text.splitlines()[0] == ",".join(COLUMNS)
     return list(csv.DictReader(io.StringIO(text)))
+
+
+def read_json(client) -> dict:
+    response = client.get("/donnees/signataires.json")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.streaming
+    return json.loads(response.getvalue().decode("utf-8"))
 
 
 def test_the_columns_are_the_documented_ones():
@@ -74,16 +85,22 @@ def test_a_cell_a_spreadsheet_would_run_is_defused(client):
     make_signatory(list_name='=HYPERLINK("http://exemple.test")')
     (row,) = read_csv(client)
     assert row["liste"] == '\'=HYPERLINK("http://exemple.test")'
-    (record,) = client.get("/donnees/signataires.json").json()["signataires"]
+    (record,) = read_json(client)["signataires"]
     assert record["liste"] == '=HYPERLINK("http://exemple.test")'
 
 
 def test_the_json_file_has_the_same_records_with_lists_and_its_licence(client):
     pledge = make_signatory(codes=("1.1", "3.2"), withdrawn_codes=("2.1",))
     make_signatory(commune="69123", status=Signature.Status.PENDING)
-    response = client.get("/donnees/signataires.json")
-    assert response["Content-Type"] == "application/json"
-    data = response.json()
+    data = read_json(client)
+    assert list(data) == [
+        "campagne",
+        "licence",
+        "documentation",
+        "genere_le",
+        "nombre",
+        "signataires",
+    ]
     assert data["licence"] == {
         "nom": "Licence Ouverte / Open Licence 2.0 (Etalab)",
         "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
@@ -111,7 +128,7 @@ def test_the_commune_api_gives_the_same_records_for_one_commune(client):
         "url": "http://127.0.0.1:8000/communes/42218/",
     }
     assert sorted(record["id"] for record in data["signataires"]) == [p.pk for p in here]
-    everything = {r["id"]: r for r in client.get("/donnees/signataires.json").json()["signataires"]}
+    everything = {r["id"]: r for r in read_json(client)["signataires"]}
     for record in data["signataires"]:
         assert record == everything[record["id"]]
 
@@ -146,9 +163,41 @@ def test_the_exports_run_the_same_queries_at_1_and_50_signatories(
     client, django_assert_num_queries, count
 ):
     make_signatories(count, codes=("1.1", "2.1"), withdrawn_codes=("3.1",))
-    with django_assert_num_queries(3):  # campaign, pledges, signatures
+    with django_assert_num_queries(4):  # campaign, a chunk's ids, its pledges, signatures
         assert len(read_csv(client)) == count
-    with django_assert_num_queries(3):
-        assert client.get("/donnees/signataires.json").json()["nombre"] == count
+    with django_assert_num_queries(5):  # the same and the count
+        assert read_json(client)["nombre"] == count
     with django_assert_num_queries(4):  # campaign, commune, pledges, signatures
         client.get("/api/communes/42218/signataires/")
+
+
+def test_the_files_are_streamed_a_chunk_of_signatories_at_a_time(
+    client, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(open_data, "EXPORT_CHUNK", 2)
+    pledges = make_signatories(5, codes=("1.1",))
+    make_signatory(status=Signature.Status.PENDING)
+    response = client.get("/donnees/signataires.csv")
+    with django_assert_num_queries(9):  # three chunks (2, 2, 1) of three queries
+        pieces = list(response.streaming_content)
+    assert len(pieces) == 4  # the header, then a piece a chunk
+    rows = list(csv.DictReader(io.StringIO(b"".join(pieces).decode())))
+    assert [row["id"] for row in rows] == [str(p.pk) for p in sorted(pledges, key=lambda p: p.pk)]
+
+    data = read_json(client)
+    assert data["nombre"] == 5
+    assert [r["id"] for r in data["signataires"]] == [int(row["id"]) for row in rows]
+
+
+def test_an_empty_directory_gives_valid_files(client):
+    assert read_csv(client) == []
+    data = read_json(client)
+    assert (data["nombre"], data["signataires"]) == (0, [])
+
+
+def test_a_head_request_reads_no_signatory(client, django_assert_num_queries):
+    make_signatories(3)
+    with django_assert_num_queries(1):  # the campaign
+        response = client.head("/donnees/signataires.csv")
+        assert response.getvalue() == b""
+    assert response["Content-Type"] == "text/csv; charset=utf-8"

@@ -1,5 +1,7 @@
 """Only approved pledges are ever public: every status, on every page and export."""
 
+import json
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -35,7 +37,13 @@ LISTINGS = [
     "/donnees/signataires.json",
     "/api/communes/42218/signataires/",
     "/sitemap.xml",
+    "/sitemap-communes.xml",
+    "/sitemap-signataires.xml",
 ]
+
+
+def json_export(client) -> dict:
+    return json.loads(client.get("/donnees/signataires.json").getvalue())
 
 
 def other_user(**fields):
@@ -51,12 +59,12 @@ def test_a_pledge_that_is_not_public_appears_nowhere(client, status, was_approve
     for path in LISTINGS:
         response = client.get(path)
         assert response.status_code == 200, path
-        content = response.content.decode()
+        content = response.getvalue().decode()  # the exports are streamed
         assert "Invisible" not in content, path
         assert "fantôme" not in content, path
         assert f"/signataires/{hidden.pk}/" not in content, path
     assert f"/signataires/{shown.pk}/" in client.get("/communes/42218/").content.decode()
-    assert client.get("/donnees/signataires.json").json()["nombre"] == 1
+    assert json_export(client)["nombre"] == 1
 
 
 @pytest.mark.parametrize(("status", "was_approved"), NOT_PUBLIC)
@@ -98,8 +106,8 @@ def test_an_approved_pledge_is_listed_everywhere_and_counted(client):
     assert client.get(url).status_code == 200
     for path in ["/", "/communes/42218/", "/recherche/?q=visible", "/recherche/?q=lumineuse",
                  "/donnees/signataires.csv", "/donnees/signataires.json",
-                 "/api/communes/42218/signataires/", "/sitemap.xml"]:  # fmt: skip
-        assert url in client.get(path).content.decode(), path
+                 "/api/communes/42218/signataires/", "/sitemap-signataires.xml"]:  # fmt: skip
+        assert url in client.get(path).getvalue().decode(), path
     for path, text in [
         ("/regions/84/", "1 signataire dans la région."),
         ("/departements/42/", "1 signataire dans le département."),
@@ -115,7 +123,7 @@ def test_a_pledge_withdrawn_after_approval_stays_public_but_is_not_counted(clien
     assert "Signature retirée le" in content
     assert "Camille Partie" in client.get("/communes/42218/").content.decode()
     assert "Camille Partie" in client.get("/recherche/?q=partie").content.decode()
-    (record,) = client.get("/donnees/signataires.json").json()["signataires"]
+    (record,) = json_export(client)["signataires"]
     assert record["engagements_signes"] == []
     assert record["engagements_retires"] == ["1.1", "2.1"]
     home = client.get("/").content.decode()
@@ -127,7 +135,7 @@ def test_a_pledge_withdrawn_after_approval_stays_public_but_is_not_counted(clien
 @pytest.mark.parametrize(
     "path",
     ["/recherche/?q=saint", "/donnees/", "/donnees/signataires.csv", "/donnees/signataires.json",
-     "/api/communes/42218/signataires/", "/sitemap.xml", "/regions/84/", "/departements/42/"],
+     "/api/communes/42218/signataires/", "/regions/84/", "/departements/42/"],
 )  # fmt: skip
 def test_without_a_current_campaign_directory_pages_are_404s(client, path):
     Campaign.objects.update(is_current=False)
