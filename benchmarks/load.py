@@ -1,46 +1,52 @@
-"""Throughput and latency of the public pages under load, against a minimal « hello » view.
+"""The public pages under load, served as production serves them, against static files.
 
 Usage: .venv/bin/python benchmarks/load.py [--signatories 50000] [--duration 10]
-       [--connections 16] [--rounds 2] [--connection-close] [--worker-recycling]
-       [--churn SECONDS] [--postgres URL] [--redis-db 13]
+       [--connections 64] [--rounds 1] [--keep-database] [--postgres URL] [--redis-db 13]
 
-1. Creates a scratch PostgreSQL database (coorace_load_bench), migrates it, imports the
-   communes, loads the charter, seeds the demo signatories (`seed_demo --commitments-mean
-   10`: about 500,000 signed commitments for 50,000 signatories), vacuums and analyses it,
-   and collects the static files into a temporary folder.
-2. Starts gunicorn with config/deploy/gunicorn.conf.py (two workers per core, plus one) on
-   a free port of 127.0.0.1, with production settings (DJANGO_DEBUG=0, the Redis cache on
-   database --redis-db, flushed first) and DJANGO_ROOT_URLCONF=benchmarks.hello_urls, which
-   adds /hello/ (the smallest Django page) to the site for this run only.
-3. Measures, in --rounds rounds (the second in reverse order, so that slow drifts of the
-   machine's load even out): /hello/, the home page, the commune with the most approved
-   signatories, its département, one of its signatories' pages, the commune search API,
-   the CSV export, and /hello/<size>/ with a body as large as the CSV export as served.
-   For each: the cache is flushed and one request timed (« cold »: nothing cached), then
-   a warm-up and `wrk -t2 -c16 -d10s --latency`, with the `Accept-Encoding` browsers send
-   (`gzip, deflate, br, zstd`). Prints a markdown table: mean requests per second over
-   the rounds, the ratio to /hello/, and the worst p50, p90 and p99 seen.
-4. Stops gunicorn, flushes the Redis database and drops the scratch database, even after a
-   failure. Exits with status 1 if a target is missed (every page at least half of
-   /hello/'s throughput, p99 under 100 ms, no error).
+wrk → nginx with the shipped configuration → gunicorn (config/deploy/gunicorn.conf.py,
+production settings) → PostgreSQL and Redis:
 
---churn SECONDS renews the public version every SECONDS during each measured run, as a
-moderation decision does: every stored page goes stale and is rendered again. The targets
-are for the steady state; with --churn the script reports and does not judge.
+1. A scratch PostgreSQL database, coorace_bench_load: migrated, the communes imported, the
+   charter loaded, --signatories demo signatories seeded (benchmarks/bulk_seed.py when it is
+   there, else `manage.py seed_demo`; `--seed 2020 --commitments-mean 10`), vacuumed and
+   analysed; the static files collected into a temporary folder. --keep-database keeps it
+   after the run and reuses it next time (when it holds as many signatories).
+2. gunicorn with config/deploy/gunicorn.conf.py (two workers per core, plus one; its
+   production worker recycling) on a free port of 127.0.0.1, DJANGO_DEBUG=0, the Redis
+   cache on database --redis-db (flushed before and after).
+3. Debian's nginx in a temporary prefix, on 127.0.0.1, wired as config/deploy/nginx.conf
+   wires it and including the same files: config/deploy/nginx/http.conf, cache.conf in the
+   public location, compress.conf and brotli.conf (when Debian's module is installed) in
+   the internal compressing server; `worker_processes auto` and an access log, as Debian's
+   own nginx.conf. Two additions of the benchmark's own: requests carrying
+   `X-Bench-Miss: 1` bypass the cache (as a signed-in visitor's do), and /same-size/ serves
+   static files.
+4. For each page (home, Paris, its département, one of its signatories, the commune
+   search API, the CSV export), with the `Accept-Encoding` browsers send
+   (`gzip, deflate, br, zstd`):
+   - cold: the Redis cache flushed, one request through nginx with X-Bench-Miss (a full
+     render, counters included);
+   - the page fetched once more into the cache (nginx stores it compressed), and its body
+     as served written to /same-size/ as a file of exactly as many bytes
+     (application/octet-stream: nginx sends it as it is, with sendfile);
+   - `wrk -t2 -c<connections> -d<duration>s --latency` after a 2-second warm-up, on the
+     cached page, on its same-size static file, then on the page with X-Bench-Miss (every
+     request rendered by gunicorn).
+   Pages and static files share the machine and the same wrk: the ratio of their
+   throughputs is what the proxy and its cache cost over serving a file.
+5. Prints a markdown table; exits with status 1 if a target is missed: each cached page at
+   least 0.8 of its static file's throughput, p99 under 50 ms, no error. The figures when
+   every request misses the cache are reported, not judged.
 
-gunicorn's worker recycling (max_requests) is off unless --worker-recycling: at this
-benchmark's rate it would restart every worker every half-minute.
---connection-close sends `Connection: close`, as nginx does to gunicorn with the
-deployment's configuration (one upstream connection per request); by default wrk keeps
-its 16 connections open, each served by the worker that accepted it.
-
-Only 127.0.0.1 is contacted. Needs Debian's wrk (`apt-get install wrk`); says so and exits
-with status 1 without it. About five minutes on two cores.
+Stops wrk, nginx and gunicorn, and drops the database (unless --keep-database), even after
+a failure. Only 127.0.0.1 is contacted. Needs Debian's nginx and wrk (`apt-get install nginx
+wrk`), a local Redis and PostgreSQL; says what is missing and exits with status 1 without
+them. About four minutes per round on two cores, plus a minute of seeding.
 """
 
 import argparse
+import http.client
 import os
-import pickle
 import platform
 import re
 import secrets
@@ -51,10 +57,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.request
-import uuid
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,41 +66,51 @@ import psycopg2
 import redis
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRATCH = "coorace_load_bench"
+SNIPPETS = ROOT / "config" / "deploy" / "nginx"
+BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
+SCRATCH = "coorace_bench_load"
 VENV_BIN = Path(sys.executable).parent
 WARM_UP_SECONDS = 2
 START_TIMEOUT = 60
-TARGET_RATIO = 0.5
-TARGET_P99_MS = 100.0
+TARGET_RATIO = 0.8
+TARGET_P99_MS = 50.0
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
-# pledges.directory.queries' version key as Django's Redis cache stores it
-# (KEY_PREFIX "", version 1).
-VERSION_KEY = ":1:directory:version"
 # What Firefox and Chrome send.
 ACCEPT_ENCODING = "gzip, deflate, br, zstd"
+MISS = {"X-Bench-Miss": "1"}
 
 
 @dataclass
 class Page:
     name: str
     path: str
-    size: int = 0  # bytes as served (gzipped when the page is)
+    size: int = 0  # body bytes as served (compressed when the page is)
+    encoding: str = ""
     cold_ms: list[float] = field(default_factory=list)
-    runs: list[dict] = field(default_factory=list)
+    cached: list[dict] = field(default_factory=list)
+    static: list[dict] = field(default_factory=list)
+    missed: list[dict] = field(default_factory=list)
 
     @property
-    def requests_per_second(self) -> float:
-        return statistics.mean(run["rps"] for run in self.runs)
-
-    def worst(self, name: str) -> float:
-        return max(run[name] for run in self.runs)
-
-    def each(self, name: str) -> str:
-        return " / ".join(f"{run[name]:.0f}" for run in self.runs)
+    def static_path(self) -> str:
+        slug = re.sub(r"[^a-z0-9]+", "-", self.path.lower()).strip("-")
+        return f"/same-size/{slug or 'home'}"
 
     @property
-    def errors(self) -> int:
-        return sum(run["errors"] for run in self.runs)
+    def ratio(self) -> float:
+        return mean_rps(self.cached) / mean_rps(self.static)
+
+
+def mean_rps(runs: list[dict]) -> float:
+    return statistics.mean(run["rps"] for run in runs)
+
+
+def worst(runs: list[dict], name: str) -> float:
+    return max(run[name] for run in runs)
+
+
+def errors(runs: list[dict]) -> int:
+    return sum(run["errors"] for run in runs)
 
 
 # ------------------------------------------------------------------ set-up
@@ -109,21 +122,14 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def server_env(
-    database_url: str, cache_url: str, static_root: str, *, recycle: bool
-) -> dict[str, str]:
-    """Production settings, reachable over plain HTTP on 127.0.0.1."""
+def server_env(database_url: str, cache_url: str, static_root: str) -> dict[str, str]:
+    """Production settings, reachable over plain HTTP on 127.0.0.1 (nginx without TLS)."""
     return {
         **os.environ,
-        # The production setting recycles a worker every 20,000 requests or so: every
-        # half-minute at this benchmark's rate, a hundred times as often as the site's
-        # traffic would. Off unless asked, so that the figures are those of serving.
-        **({} if recycle else {"GUNICORN_MAX_REQUESTS": "0"}),
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_ROOT_URLCONF": "benchmarks.hello_urls",
         "DJANGO_STATIC_ROOT": static_root,
         "DJANGO_LOG_LEVEL": "WARNING",
         "DATABASE_URL": database_url,
@@ -132,15 +138,20 @@ def server_env(
     }
 
 
-def manage(*args: str, env: dict[str, str]) -> str:
+def run(*command: str, env: dict[str, str]) -> str:
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
+        command, cwd=ROOT, env=env, check=True, capture_output=True, text=True
     ).stdout
+
+
+def manage(*args: str, env: dict[str, str]) -> str:
+    return run(sys.executable, "manage.py", *args, env=env)
+
+
+def signatories_in(url: str) -> int:
+    with closing(psycopg2.connect(url)) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pledges_signature")
+        return cursor.fetchone()[0]
 
 
 def prepare_database(url: str, env: dict[str, str], signatories: int) -> None:
@@ -148,14 +159,14 @@ def prepare_database(url: str, env: dict[str, str], signatories: int) -> None:
     manage("migrate", "--noinput", env=env)
     manage("import_communes", env=env)
     manage("load_charter", env=env)
-    print(f"Seeding {signatories:,} demo signatories…", flush=True)
-    seeded = manage(
-        "seed_demo",
-        *("--signatories", str(signatories), "--seed", "2020", "--commitments-mean", "10"),
-        env=env,
-    )
-    print(*seeded.strip().splitlines()[-3:], sep="\n")
-    manage("collectstatic", "--noinput", env=env)
+    seed = ("--signatories", str(signatories), "--seed", "2020", "--commitments-mean", "10")
+    if (ROOT / "benchmarks" / "bulk_seed.py").exists():
+        print(f"Seeding {signatories:,} demo signatories (benchmarks/bulk_seed.py)…", flush=True)
+        seeded = run(sys.executable, "benchmarks/bulk_seed.py", *seed, env=env)
+    else:
+        print(f"Seeding {signatories:,} demo signatories (seed_demo)…", flush=True)
+        seeded = manage("seed_demo", *seed, env=env)
+    print(*seeded.strip().splitlines()[-2:], sep="\n")
     # Otherwise autovacuum analyses the new rows, and a checkpoint writes them, while the
     # first pages are measured.
     with closing(psycopg2.connect(url)) as connection:
@@ -163,58 +174,61 @@ def prepare_database(url: str, env: dict[str, str], signatories: int) -> None:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM (ANALYZE)")
             cursor.execute("CHECKPOINT")
-    print(f"Database and static files ready in {time.perf_counter() - started:.0f} s.")
+    print(f"Database ready in {time.perf_counter() - started:.0f} s.")
 
 
 def pick_pages(url: str) -> tuple[list[Page], dict[str, int]]:
-    """The busiest commune (most approved signatories), its département, one of its signatories."""
+    """Paris (75056), its département, one of its signatories; the counts of the data set."""
     with closing(psycopg2.connect(url)) as connection, connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT commune.insee_code, commune.name, commune.departement_id, count(*)
-            FROM pledges_signature pledge
-            JOIN candidates_candidate candidate ON candidate.id = pledge.candidate_id
+            SELECT signature.id FROM pledges_signature signature
+            JOIN candidates_candidate candidate ON candidate.id = signature.candidate_id
             JOIN communes_commune commune ON commune.id = candidate.commune_id
-            WHERE pledge.status = 'approved'
-            GROUP BY commune.id ORDER BY count(*) DESC, commune.insee_code LIMIT 1
+            WHERE signature.status = 'approved' AND commune.insee_code = '75056'
+            ORDER BY signature.id
             """
         )
-        insee_code, commune_name, departement, busiest = cursor.fetchone()
-        cursor.execute(
-            """
-            SELECT pledge.id FROM pledges_signature pledge
-            JOIN candidates_candidate candidate ON candidate.id = pledge.candidate_id
-            JOIN communes_commune commune ON commune.id = candidate.commune_id
-            WHERE pledge.status = 'approved' AND commune.insee_code = %s
-            ORDER BY pledge.id LIMIT 1
-            """,
-            [insee_code],
-        )
-        (signatory,) = cursor.fetchone()
+        paris = [row[0] for row in cursor.fetchall()]
+        if not paris:
+            raise RuntimeError("no approved signatory in Paris (75056): seed more")
         counts = {}
         for name, sql in {
-            "pledges": "SELECT count(*) FROM pledges_signature",
+            "signatures": "SELECT count(*) FROM pledges_signature",
             "approved": "SELECT count(*) FROM pledges_signature WHERE status = 'approved'",
-            "signatures": "SELECT count(*) FROM pledges_signedcommitment",
+            "commitments": "SELECT count(*) FROM pledges_signedcommitment",
         }.items():
             cursor.execute(sql)
             counts[name] = cursor.fetchone()[0]
     pages = [
-        Page("« hello » (the ceiling)", "/hello/"),
         Page("Home", "/"),
-        Page(f"Commune: {commune_name}, {busiest:,} signatories", f"/communes/{insee_code}/"),
-        Page(f"Département {departement}", f"/departements/{departement}/"),
-        Page("Candidate (signatory page)", f"/signataires/{signatory}/"),
+        Page(f"Commune: Paris, {len(paris):,} signatories", "/communes/75056/"),
+        Page("Département 75", "/departements/75/"),
+        Page("Signatory page", f"/signataires/{paris[0]}/"),
         Page("Commune search API", "/api/communes/?q=saint"),
         Page("Open data CSV export", "/donnees/signataires.csv"),
     ]
     return pages, counts
 
 
-# ------------------------------------------------------------------ the server
+# ------------------------------------------------------------------ the servers
 
 
-def start_server(env: dict[str, str], port: int, log) -> subprocess.Popen:
+def wait_for(port: int, path: str, process: subprocess.Popen, name: str) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited with status {process.returncode}")
+        try:
+            if fetch(port, path)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{name} did not answer within {START_TIMEOUT} s")
+
+
+def start_gunicorn(env: dict[str, str], port: int, log) -> subprocess.Popen:
     server = subprocess.Popen(
         [str(VENV_BIN / "gunicorn"), "-c", "config/deploy/gunicorn.conf.py", "config.wsgi"],
         cwd=ROOT,
@@ -223,41 +237,97 @@ def start_server(env: dict[str, str], port: int, log) -> subprocess.Popen:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with status {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/hello/", timeout=2) as reply:
-                if reply.status == 200:
-                    return server
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("gunicorn did not answer within a minute")
+    wait_for(port, "/", server, "gunicorn")
+    return server
 
 
-def stop_server(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)  # gunicorn's graceful shutdown of its workers
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+def nginx_configuration(prefix: Path, *, app_port: int, port: int) -> str:
+    """config/deploy/nginx.conf's wiring on 127.0.0.1, with the benchmark's two additions."""
+    brotli = BROTLI_MODULE.exists()
+    compressor_port = free_port()
+    return f"""
+{f"load_module {BROTLI_MODULE};" if brotli else ""}
+worker_processes auto;
+daemon off;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    sendfile on;
+    tcp_nopush on;
+    include /etc/nginx/mime.types;
+    access_log {prefix}/access.log combined buffer=64k;
+    client_body_temp_path {prefix}/client_body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    include {SNIPPETS}/http.conf;
+    proxy_cache_path {prefix}/cache levels=1:2 keys_zone=coorace:20m max_size=1g
+                     inactive=10m use_temp_path=off;
+    upstream coorace_app {{ server 127.0.0.1:{app_port}; keepalive 16; }}
+    upstream coorace_compressor {{ server 127.0.0.1:{compressor_port}; keepalive 16; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            include {SNIPPETS}/cache.conf;
+            # The benchmark's: every request that says so misses the cache.
+            proxy_cache_bypass $http_x_bench_miss;
+            proxy_no_cache $http_x_bench_miss;
+        }}
+        # The benchmark's: files as large as each page as served, sent as they are.
+        location /same-size/ {{
+            alias {prefix}/same-size/;
+            default_type application/octet-stream;
+            types {{ }}
+        }}
+    }}
+    server {{
+        listen 127.0.0.1:{compressor_port};
+        include {SNIPPETS}/compress.conf;
+        {f"include {SNIPPETS}/brotli.conf;" if brotli else ""}
+    }}
+}}
+"""
+
+
+def start_nginx(prefix: Path, *, app_port: int, port: int) -> subprocess.Popen:
+    (prefix / "same-size").mkdir()
+    conf = prefix / "nginx.conf"
+    conf.write_text(nginx_configuration(prefix, app_port=app_port, port=port))
+    command = ["nginx", "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log")]
+    subprocess.run([*command, "-t"], check=True, capture_output=True)
+    server = subprocess.Popen(command, start_new_session=True)
+    wait_for(port, "/", server, "nginx")
+    return server
+
+
+def stop(process: subprocess.Popen | None) -> None:
+    """SIGTERM: gunicorn's graceful shutdown, nginx's fast one; then SIGKILL if need be."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 # ------------------------------------------------------------------ measuring
 
 
-def fetch(url: str) -> tuple[float, int]:
-    """One request as a browser makes it: (milliseconds, bytes received); a 200 or fail."""
-    request = urllib.request.Request(url, headers={"Accept-Encoding": ACCEPT_ENCODING})
-    started = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=60) as reply:
-        body = reply.read()
-        if reply.status != 200:
-            raise RuntimeError(f"{url}: HTTP {reply.status}")
-    return (time.perf_counter() - started) * 1000, len(body)
+def fetch(port: int, path: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    """One request as a browser makes it: (status, headers, body)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        connection.request(
+            "GET", path, headers={"Accept-Encoding": ACCEPT_ENCODING, **(headers or {})}
+        )
+        reply = connection.getresponse()
+        return reply.status, dict(reply.headers), reply.read()
+    finally:
+        connection.close()
 
 
 def _ms(text: str) -> float:
@@ -265,16 +335,12 @@ def _ms(text: str) -> float:
     return float(number) * UNITS_MS[unit]
 
 
-def run_wrk(url: str, *, seconds: int, connections: int, close: bool) -> dict:
-    headers = ["-H", f"Accept-Encoding: {ACCEPT_ENCODING}"]
-    headers += ["-H", "Connection: close"] if close else []
+def run_wrk(url: str, *, seconds: int, connections: int, headers: dict | None = None) -> dict:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    for name, value in {"Accept-Encoding": ACCEPT_ENCODING, **(headers or {})}.items():
+        command += ["-H", f"{name}: {value}"]
     output = subprocess.run(
-        [*command, *headers, url],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=seconds + 30,
+        [*command, url], capture_output=True, text=True, check=True, timeout=seconds + 30
     ).stdout
     percentiles = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)\s*$", output, re.MULTILINE))
     if set(percentiles) != {"50", "75", "90", "99"}:
@@ -288,82 +354,45 @@ def run_wrk(url: str, *, seconds: int, connections: int, close: bool) -> dict:
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
         "p50": _ms(percentiles["50"]),
-        "p90": _ms(percentiles["90"]),
         "p99": _ms(percentiles["99"]),
         "errors": sum(error_kinds.values()),
         "error_kinds": error_kinds,
     }
 
 
-def _is_ours(pid: str, name: str) -> bool:
-    """Whether a process is part of the benchmark: gunicorn, wrk, Redis, our PostgreSQL."""
-    if pid == str(os.getpid()) or name in {"wrk", "redis-server"}:
-        return True
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-            command = cmdline.read()
-    except OSError:
-        return False
-    if name == "postgres":  # the server's own processes, or a backend of our database
-        return SCRATCH.encode() in command or b"(" not in command
-    return b"gunicorn" in command
+def load(url: str, options, headers: dict | None = None) -> dict:
+    arguments = {"connections": options.connections, "headers": headers}
+    run_wrk(url, seconds=WARM_UP_SECONDS, **arguments)
+    return run_wrk(url, seconds=options.duration, **arguments)
 
 
-def cpu_seconds_of_others() -> float:
-    """CPU time used so far by the processes that are not part of the benchmark."""
-    ticks = 0
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat") as stat:
-                data = stat.read()
-        except OSError:  # gone meanwhile
-            continue
-        name = data[data.index("(") + 1 : data.rindex(")")]
-        if not _is_ours(entry.name, name):
-            fields = data[data.rindex(")") + 2 :].split()
-            ticks += int(fields[11]) + int(fields[12])  # utime + stime
-    return ticks / os.sysconf("SC_CLK_TCK")
+def cache_status(port: int, path: str) -> str:
+    return fetch(port, path)[1].get("X-Cache-Status", "")
 
 
-class Churn(threading.Thread):
-    """Renews the public version every `interval` seconds, as moderation decisions do."""
+def measure(page: Page, port: int, prefix: Path, cache: redis.Redis, options) -> None:
+    base = f"http://127.0.0.1:{port}"
+    cache.flushdb()  # no counter cached: the cold request renders everything
+    started = time.perf_counter()
+    status, _, _ = fetch(port, page.path, MISS)
+    page.cold_ms.append((time.perf_counter() - started) * 1000)
+    if status != 200:
+        raise RuntimeError(f"{page.path}: HTTP {status}")
+    # Into the cache (a MISS, or a HIT left by the previous round), then its twin file.
+    fetch(port, page.path)
+    status, headers, body = fetch(port, page.path)
+    if headers.get("X-Cache-Status") != "HIT":
+        raise RuntimeError(f"{page.path}: not cached ({headers.get('X-Cache-Status')})")
+    page.size, page.encoding = len(body), headers.get("Content-Encoding", "")
+    (prefix / page.static_path.lstrip("/")).write_bytes(body)
 
-    def __init__(self, cache: redis.Redis, interval: float):
-        super().__init__(daemon=True)
-        self.cache, self.interval = cache, interval
-        self.stopped = threading.Event()
-        self.renewals = 0
-
-    def run(self) -> None:
-        while not self.stopped.wait(self.interval):
-            self.cache.set(VERSION_KEY, pickle.dumps(uuid.uuid4().hex))
-            self.renewals += 1
-
-    def stop(self) -> int:
-        self.stopped.set()
-        self.join()
-        return self.renewals
-
-
-def measure(page: Page, base: str, cache: redis.Redis, options) -> None:
-    cache.flushdb()  # nothing cached: no page, no counter, a new public version
-    cold_ms, size = fetch(base + page.path)
-    page.cold_ms.append(cold_ms)
-    page.size = size
-    arguments = {"connections": options.connections, "close": options.connection_close}
-    run_wrk(base + page.path, seconds=WARM_UP_SECONDS, **arguments)
-    others = cpu_seconds_of_others()
-    churn = Churn(cache, options.churn) if options.churn else None
-    if churn is not None:
-        churn.start()
-    run = run_wrk(base + page.path, seconds=options.duration, **arguments)
-    if churn is not None:
-        run["renewals"] = churn.stop()
-    # Share of one CPU the other processes took during the run.
-    run["others"] = (cpu_seconds_of_others() - others) / options.duration
-    page.runs.append(run)
+    page.cached.append(load(base + page.path, options))
+    page.static.append(load(base + page.static_path, options))
+    page.missed.append(load(base + page.path, options, MISS))
+    # The cached run stayed within the page's minute, or nginx served it stale meanwhile:
+    # either way from the cache.
+    if cache_status(port, page.path) not in {"HIT", "STALE", "UPDATING"}:
+        raise RuntimeError(f"{page.path}: no longer answered from the cache")
 
 
 # ------------------------------------------------------------------ report
@@ -383,6 +412,12 @@ def machine() -> str:
     )
 
 
+def versions() -> str:
+    nginx = subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip()
+    wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout
+    return f"{nginx.removeprefix('nginx version: ')}, {wrk.split(' [')[0].strip()}"
+
+
 def load_average() -> str:
     return ", ".join(f"{value:.2f}" for value in os.getloadavg())
 
@@ -395,60 +430,48 @@ def size_text(size: int) -> str:
     return f"{size} B"
 
 
+def error_text(runs: list[dict]) -> str:
+    kinds = ", ".join(f"{n} {kind}" for run in runs for kind, n in run["error_kinds"].items())
+    return f" (errors: {kinds})" if kinds else ""
+
+
 def print_table(pages: list[Page], options) -> None:
-    hello = pages[0].requests_per_second
-    keep = "one connection per request" if options.connection_close else "keep-alive"
-    keep += ", worker recycling " + ("on" if options.worker_recycling else "off")
     print(
         f"\n`wrk -t2 -c{options.connections} -d{options.duration}s --latency`, "
-        f"`Accept-Encoding: {ACCEPT_ENCODING}`, {keep}; {options.rounds} round(s) after a "
-        f"{WARM_UP_SECONDS} s warm-up each: mean req/s, worst latency percentiles. "
-        "Cold: the first request after the cache was flushed (fastest of the rounds). "
-        "Others' CPU: the most any run saw other processes take, in share of one CPU."
+        f"`Accept-Encoding: {ACCEPT_ENCODING}`, after a {WARM_UP_SECONDS} s warm-up; "
+        f"{options.rounds} round(s): mean req/s, worst p50/p99. Size: the body as served "
+        "(and its encoding); the static file has as many bytes. Cold: one request with "
+        "the Redis cache flushed, rendered by gunicorn (fastest of the rounds). Miss: "
+        "every request bypasses nginx's cache and is rendered.\n"
     )
-    if options.churn:
-        renewals = sum(run["renewals"] for page in pages for run in page.runs)
-        print(
-            f"Churn: the public version renewed every {options.churn:g} s during the "
-            f"measured runs ({renewals} times in all), as a moderation decision does."
-        )
-    print()
     print(
-        "| Page | Size | Cold | Req/s | Ratio to hello | p50 | p90 | p99 | p99 of each run "
-        "| Others' CPU |"
+        "| Page | Size | Cold | Cached req/s | Static req/s | Ratio | Cached p50 / p99 "
+        "| Static p99 | Miss req/s | Miss p50 / p99 |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for page in pages:
-        kinds = ", ".join(
-            f"{count} {kind}" for run in page.runs for kind, count in run["error_kinds"].items()
-        )
-        errors = f" (errors: {kinds})" if page.errors else ""
         print(
-            f"| {page.name} `{page.path}`{errors} | {size_text(page.size)} "
-            f"| {min(page.cold_ms):,.0f} ms | {page.requests_per_second:,.0f} "
-            f"| {page.requests_per_second / hello:.2f} | {page.worst('p50'):.1f} ms "
-            f"| {page.worst('p90'):.1f} ms | {page.worst('p99'):.1f} ms "
-            f"| {page.each('p99')} ms "
-            f"| {page.worst('others'):.0%} |"
+            f"| {page.name} `{page.path}`{error_text(page.cached + page.static)} "
+            f"| {size_text(page.size)} {page.encoding or 'identity'} "
+            f"| {min(page.cold_ms):,.0f} ms "
+            f"| {mean_rps(page.cached):,.0f} | {mean_rps(page.static):,.0f} "
+            f"| {page.ratio:.2f} "
+            f"| {worst(page.cached, 'p50'):.1f} / {worst(page.cached, 'p99'):.1f} ms "
+            f"| {worst(page.static, 'p99'):.1f} ms "
+            f"| {mean_rps(page.missed):,.0f}{error_text(page.missed)} "
+            f"| {worst(page.missed, 'p50'):,.0f} / {worst(page.missed, 'p99'):,.0f} ms |"
         )
-    runs = ", ".join(f"{run['rps']:,.0f}" for run in pages[0].runs)
-    print(f"\n/hello/ runs: {runs} req/s.")
 
 
-def missed_targets(pages: list[Page], *, same_size: Page) -> list[str]:
-    """The public pages' misses (the two « hello » are the references)."""
-    hello = pages[0].requests_per_second
+def missed_targets(pages: list[Page]) -> list[str]:
     missed = []
-    for page in pages[1:]:
-        if page is same_size:
-            continue
-        ratio = page.requests_per_second / hello
-        if ratio < TARGET_RATIO:
-            missed.append(f"{page.path}: {ratio:.2f} of /hello/'s throughput (target 0.5)")
-        if page.worst("p99") >= TARGET_P99_MS:
-            missed.append(f"{page.path}: p99 {page.worst('p99'):.1f} ms (target < 100 ms)")
-        if page.errors:
-            missed.append(f"{page.path}: {page.errors} errors")
+    for page in pages:
+        if page.ratio < TARGET_RATIO:
+            missed.append(f"{page.path}: {page.ratio:.2f} of its static file (target 0.8)")
+        if worst(page.cached, "p99") >= TARGET_P99_MS:
+            missed.append(f"{page.path}: p99 {worst(page.cached, 'p99'):.1f} ms (target < 50)")
+        if errors(page.cached):
+            missed.append(f"{page.path}: {errors(page.cached)} errors once cached")
     return missed
 
 
@@ -458,109 +481,99 @@ def missed_targets(pages: list[Page], *, same_size: Page) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--signatories", type=int, default=50_000)
-    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page")
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--connection-close", action="store_true")
-    parser.add_argument(
-        "--worker-recycling",
-        action="store_true",
-        help="keep gunicorn's max_requests (config/deploy/gunicorn.conf.py)",
-    )
-    parser.add_argument(
-        "--churn",
-        type=float,
-        default=0,
-        metavar="SECONDS",
-        help="renew the public version this often during each run (0: never)",
-    )
+    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per run")
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--keep-database", action="store_true")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--redis-db", type=int, default=13, help="flushed before and after")
     options = parser.parse_args()
-    if not (1 <= options.duration <= 60 and 1 <= options.connections <= 256):
-        parser.error("--duration must be 1..60 seconds and --connections 1..256")
+    # The cached run and its warm-up stay within the page's minute of max-age.
+    if not (1 <= options.duration <= 40 and 1 <= options.connections <= 512):
+        parser.error("--duration must be 1..40 seconds and --connections 1..512")
     if not 1 <= options.rounds <= 5:
         parser.error("--rounds must be 1..5")
-    if options.churn and not 0.5 <= options.churn <= options.duration:
-        parser.error("--churn must be 0 (off) or 0.5 seconds up to --duration")
-    if shutil.which("wrk") is None:
-        print("wrk is not installed: `apt-get install wrk` (Debian), then run this again.")
+    missing = [tool for tool in ("nginx", "wrk") if shutil.which(tool) is None]
+    if missing:
+        print(f"Missing: {', '.join(missing)}. `apt-get install {' '.join(missing)}` (Debian).")
         return 1
 
-    print(f"Machine: {machine()}; load average before: {load_average()}")
+    print(f"Machine: {machine()}; {versions()}; load average before: {load_average()}")
     cache = redis.Redis(host="127.0.0.1", port=6379, db=options.redis_db)
     cache.flushdb()
     admin = psycopg2.connect(options.postgres, dbname="postgres")
     admin.autocommit = True
+    url = options.postgres.rsplit("/", 1)[0] + f"/{SCRATCH}"
     with admin.cursor() as cursor:
         cursor.execute("SHOW server_version")
-        print(f"PostgreSQL {cursor.fetchone()[0]}")
-        cursor.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE {SCRATCH}")
-    url = options.postgres.rsplit("/", 1)[0] + f"/{SCRATCH}"
-    static_root = tempfile.mkdtemp(prefix="coorace-load-static-")
-    log_path = Path(static_root).with_suffix(".gunicorn.log")
-    env = server_env(
-        url,
-        f"redis://127.0.0.1:6379/{options.redis_db}",
-        static_root,
-        recycle=options.worker_recycling,
-    )
-    server = None
+        print(f"PostgreSQL {cursor.fetchone()[0]}, Redis {cache.info()['redis_version']}")
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [SCRATCH])
+        reuse = options.keep_database and cursor.fetchone() is not None
+    if reuse and signatories_in(url) != options.signatories:
+        reuse = False
+    if not reuse:
+        with admin.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
+            cursor.execute(f"CREATE DATABASE {SCRATCH}")
+    work = Path(tempfile.mkdtemp(prefix="coorace-load-"))
+    work.chmod(0o755)  # nginx's workers (nobody, when run as root) read the static files
+    static_root, prefix = work / "static", work / "nginx"
+    prefix.mkdir()
+    env = server_env(url, f"redis://127.0.0.1:6379/{options.redis_db}", str(static_root))
+    log_path = work / "gunicorn.log"
+    gunicorn = nginx = None
     try:
-        prepare_database(url, env, options.signatories)
+        if reuse:
+            print(f"Reusing {SCRATCH} ({options.signatories:,} signatories).")
+        else:
+            prepare_database(url, env, options.signatories)
+        manage("collectstatic", "--noinput", env=env)
         pages, counts = pick_pages(url)
         print(
-            f"{counts['pledges']:,} signatories ({counts['approved']:,} approved), "
-            f"{counts['signatures']:,} signed commitments."
+            f"{counts['signatures']:,} signatures ({counts['approved']:,} approved), "
+            f"{counts['commitments']:,} signed commitments."
         )
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
+        app_port, port = free_port(), free_port()
         with open(log_path, "w") as log:
-            server = start_server(env, port, log)
-            workers = subprocess.run(
-                ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
-            ).stdout.split()
-            print(f"gunicorn: {len(workers)} workers on {base}; measuring…", flush=True)
-            # The ceiling for a response as large as the CSV export as served: measured
-            # after it, once its size is known.
-            csv = pages[-1]
-            same_size = Page("« hello », as large as the CSV", "")
-            pages.append(same_size)
+            gunicorn = start_gunicorn(env, app_port, log)
+            nginx = start_nginx(prefix, app_port=app_port, port=port)
+            workers = len(
+                subprocess.run(
+                    ["pgrep", "-P", str(gunicorn.pid)], capture_output=True, text=True
+                ).stdout.split()
+            )
+            brotli = "with Brotli" if BROTLI_MODULE.exists() else "gzip only"
+            print(f"gunicorn: {workers} workers; nginx ({brotli}) on :{port}; measuring…")
             for round_number in range(options.rounds):
                 for page in pages if round_number % 2 == 0 else pages[::-1]:
-                    if page is same_size:
-                        page.path = f"/hello/{csv.size}/"
-                    measure(page, base, cache, options)
+                    measure(page, port, prefix, cache, options)
                     print(
-                        f"  {page.path}: {page.runs[-1]['rps']:,.0f} req/s; other processes "
-                        f"used {page.runs[-1]['others']:.0%} of a CPU meanwhile",
+                        f"  {page.path}: cached {page.cached[-1]['rps']:,.0f}, static "
+                        f"{page.static[-1]['rps']:,.0f}, miss {page.missed[-1]['rps']:,.0f} "
+                        "req/s",
                         flush=True,
                     )
     except BaseException:
-        print(f"Failed; gunicorn's log: {log_path}", file=sys.stderr)
+        print(f"Failed; logs kept in {work}", file=sys.stderr)
         raise
     finally:
-        if server is not None:
-            stop_server(server)
+        stop(nginx)
+        stop(gunicorn)
         cache.flushdb()
-        with admin.cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
+        if not options.keep_database:
+            with admin.cursor() as cursor:
+                cursor.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
         admin.close()
-        shutil.rmtree(static_root, ignore_errors=True)
 
-    log = log_path.read_text()
-    boots = log.count("Booting worker")
-    if any(page.errors for page in pages):
-        server_errors = len(re.findall(r'" 5\d\d ', log))
-        print(f"gunicorn's log, kept: {log_path} ({server_errors} responses 5xx in it).")
+    failures = any(errors(page.cached + page.static + page.missed) for page in pages)
+    if failures:
+        server_errors = len(re.findall(r'" 5\d\d ', log_path.read_text()))
+        print(f"Logs kept in {work} ({server_errors} responses 5xx in gunicorn's log).")
     else:
-        log_path.unlink()
+        shutil.rmtree(work, ignore_errors=True)
     print_table(pages, options)
-    print(f"gunicorn workers started: {boots} (the first {len(workers)}, then recycled ones).")
-    print(f"Load average after: {load_average()}")
-    # The targets are for the steady state; under churn the figures are for information.
-    missed = [] if options.churn else missed_targets(pages, same_size=same_size)
+    print(f"\nLoad average after: {load_average()}")
+    missed = missed_targets(pages)
     for target in missed:
         print(f"Target missed: {target}")
     return 1 if missed else 0
