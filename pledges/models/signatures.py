@@ -47,7 +47,7 @@ class SignatureQuerySet(models.QuerySet):
 
     def with_duplicate_flag(self) -> "SignatureQuerySet":
         """Each row gets `has_duplicate`: two EXISTS subqueries, no query per row."""
-        same_person, same_list = Signature.objects._duplicate_rules(
+        same_person, same_list = Signature.objects.all()._duplicate_rules(
             pk=OuterRef("pk"),
             campaign=OuterRef("campaign_id"),
             commune=OuterRef("candidate__commune_id"),

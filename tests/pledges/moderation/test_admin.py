@@ -2,16 +2,14 @@
 
 import csv
 import io
-from datetime import timedelta
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
-from django.utils import timezone
 
-from communes.models import Commune
 from pledges.models import AuditEntry, RejectionReason, Signature
 from tests.factories import make_candidate, make_moderator, make_pledge, make_user
+from tests.pledges.moderation.conftest import decide_url, page, pledge_in, rows
 
 pytestmark = pytest.mark.django_db
 
@@ -21,36 +19,10 @@ EXPORT = reverse("admin:pledges_signature_export")
 
 
 @pytest.fixture
-def moderator_client(client):
-    moderator = make_moderator(first_name="Nadia", last_name="Benali")
-    client.force_login(moderator)
-    client.user = moderator
-    return client
-
-
-@pytest.fixture
 def staff_client(client):
     """Staff, but not in the « Modération » group: may look at nothing here."""
     client.force_login(make_moderator("stagiaire", group=""))
     return client
-
-
-def pledge_in(code, *, days_ago=0, status=None, **fields):
-    commune = Commune.objects.get(insee_code=code)
-    pledge = make_pledge(make_candidate(commune=commune, **fields), status=status)
-    Signature.objects.filter(pk=pledge.pk).update(
-        submitted_at=timezone.now() - timedelta(days=days_ago)
-    )
-    pledge.refresh_from_db()
-    return pledge
-
-
-def rows(response):
-    return list(response.context["cl"].result_list)
-
-
-def page(response):
-    return response.content.decode()
 
 
 def test_the_queue_puts_pending_first_oldest_first(moderator_client):
@@ -133,10 +105,8 @@ def test_the_detail_page_shows_data_commitments_history_and_decisions(moderator_
 def test_a_moderator_approves_from_the_detail_page(moderator_client, mailoutbox):
     pledge = pledge_in("42218")
     mailoutbox.clear()
-    url = reverse("admin:pledges_signature_decide", args=[pledge.pk])
-    response = moderator_client.post(
-        url, {"decision": "approve"}, follow=True, REMOTE_ADDR="192.0.2.9"
-    )
+    url = decide_url(pledge, "valider")
+    response = moderator_client.post(url, follow=True, REMOTE_ADDR="192.0.2.9")
     assert "Signature validée : le candidat est prévenu par e-mail." in page(response)
     pledge.refresh_from_db()
     assert pledge.status == Status.APPROVED
@@ -146,26 +116,28 @@ def test_a_moderator_approves_from_the_detail_page(moderator_client, mailoutbox)
     # The audit entry is shown on the detail page.
     assert "Journal des décisions" in page(response) and "192.0.2.9" in page(response)
     # Deciding twice is refused with a clear message.
-    response = moderator_client.post(url, {"decision": "approve"}, follow=True)
-    assert "Elle a peut-être été traitée entre-temps" in page(response)
+    response = moderator_client.post(url, follow=True)
+    assert (
+        "Cette signature est « validée » : elle ne peut pas devenir « validée ». "
+        "Elle a peut-être été traitée entre-temps par quelqu’un d’autre." in page(response)
+    )
     assert AuditEntry.objects.count() == 1
 
 
 def test_approve_and_go_to_the_next_pending(moderator_client):
     first = pledge_in("42218", days_ago=3)
     second = pledge_in("69123", days_ago=2)
-    url = reverse("admin:pledges_signature_decide", args=[first.pk])
-    response = moderator_client.post(url, {"decision": "approve", "next": "1"})
+    response = moderator_client.post(decide_url(first, "valider"), {"next": "1"})
     assert response["Location"] == reverse("admin:pledges_signature_change", args=[second.pk])
 
 
 def test_a_rejection_without_a_reason_is_refused(moderator_client):
     pledge = pledge_in("42218")
-    url = reverse("admin:pledges_signature_decide", args=[pledge.pk])
-    response = moderator_client.post(url, {"decision": "reject"}, follow=True)
+    url = decide_url(pledge, "refuser")
+    response = moderator_client.post(url, follow=True)
     assert "Choisissez un motif de refus." in page(response)
     doublon = RejectionReason.objects.get(code="doublon")
-    moderator_client.post(url, {"decision": "reject", "reason": doublon.pk})
+    moderator_client.post(url, {"reason": doublon.pk})
     pledge.refresh_from_db()
     assert pledge.status == Status.REJECTED
 
@@ -204,8 +176,7 @@ def test_bulk_reject_goes_through_a_confirmation_page(moderator_client, mailoutb
 def test_plain_staff_see_no_queue_and_cannot_decide(staff_client):
     pledge = pledge_in("42218")
     assert staff_client.get(CHANGELIST).status_code == 403
-    url = reverse("admin:pledges_signature_decide", args=[pledge.pk])
-    assert staff_client.post(url, {"decision": "approve"}).status_code == 403
+    assert staff_client.post(decide_url(pledge, "valider")).status_code == 403
     assert staff_client.get(EXPORT).status_code == 403
     pledge.refresh_from_db()
     assert pledge.status == Status.PENDING
@@ -239,9 +210,7 @@ def test_a_viewer_without_moderation_rights_sees_no_decision_panel(client):
 
 def test_the_audit_log_cannot_be_edited_or_deleted(moderator_client, client):
     pledge = pledge_in("42218")
-    moderator_client.post(
-        reverse("admin:pledges_signature_decide", args=[pledge.pk]), {"decision": "approve"}
-    )
+    moderator_client.post(decide_url(pledge, "valider"))
     entry = AuditEntry.objects.get()
     superuser = make_user("root@coorace.test", is_staff=True, is_superuser=True)
     client.force_login(superuser)
@@ -258,10 +227,7 @@ def test_the_audit_log_cannot_be_edited_or_deleted(moderator_client, client):
 def test_a_used_reason_cannot_be_deleted(client, moderator_client):
     pledge = pledge_in("42218")
     doublon = RejectionReason.objects.get(code="doublon")
-    moderator_client.post(
-        reverse("admin:pledges_signature_decide", args=[pledge.pk]),
-        {"decision": "reject", "reason": doublon.pk},
-    )
+    moderator_client.post(decide_url(pledge, "refuser"), {"reason": doublon.pk})
     client.force_login(make_user("root@coorace.test", is_staff=True, is_superuser=True))
     assert (
         client.get(reverse("admin:pledges_rejectionreason_delete", args=[doublon.pk])).status_code

@@ -1,0 +1,124 @@
+"""The moderation queue's filters: waiting time, région, département, possible duplicate."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from communes.models import Departement, Region
+from pledges.models import Signature
+
+Status = Signature.Status
+
+
+def overdue_days() -> int:
+    return settings.MODERATION_OVERDUE_DAYS
+
+
+class SelectFilter(admin.SimpleListFilter):
+    """A filter shown as a <select> in a GET form, not as a list of a hundred links.
+
+    Works without JavaScript (a « Filtrer » button); static/js/admin-select-filter.js
+    submits the form as soon as a value is chosen. The form carries the changelist's other
+    parameters (search, other filters, sorting) as hidden fields, except the page number
+    and those named in `clears` (a département of another région, say).
+    """
+
+    template = "admin/pledges/signature/select_filter.html"
+    clears: tuple[str, ...] = ()
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        dropped = {self.parameter_name, "p", *self.clears}
+        self.kept_parameters = [
+            (name, value)
+            for name, values in request.GET.lists()
+            if name not in dropped
+            for value in values
+        ]
+
+    def choices(self, changelist):
+        for choice, (value, _label) in zip(
+            super().choices(changelist), [("", None), *self.lookup_choices], strict=True
+        ):
+            yield {**choice, "value": value}
+
+
+class RegionFilter(SelectFilter):
+    title = gettext_lazy("région")
+    parameter_name = "region"
+    clears = ("departement",)
+
+    def lookups(self, request, model_admin):
+        return list(Region.objects.order_by("name").values_list("code", "name"))
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(candidate__commune__departement__region_id=self.value())
+        return queryset
+
+
+class DepartementFilter(SelectFilter):
+    title = gettext_lazy("département")
+    parameter_name = "departement"
+
+    def lookups(self, request, model_admin):
+        departements = Departement.objects.order_by("code")
+        region = request.GET.get("region")
+        if region:
+            departements = departements.filter(region_id=region)
+        return [
+            (code, f"{code} — {name}") for code, name in departements.values_list("code", "name")
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(candidate__commune__departement_id=self.value())
+        return queryset
+
+
+class DuplicateFilter(admin.SimpleListFilter):
+    """Signatures with a possible duplicate: the rule of SignatureQuerySet.with_duplicate_flag,
+    which the queue's rows already carry as `has_duplicate` (the column shows it)."""
+
+    title = gettext_lazy("doublon possible")
+    parameter_name = "doublon"
+
+    def lookups(self, request, model_admin):
+        return [("oui", _("oui")), ("non", _("non"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "oui":
+            return queryset.filter(has_duplicate=True)
+        if self.value() == "non":
+            return queryset.filter(has_duplicate=False)
+        return queryset
+
+
+class WaitingFilter(admin.SimpleListFilter):
+    title = gettext_lazy("attente")
+    parameter_name = "attente"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("1", _("moins d’un jour")),
+            ("2", _("de 1 à %(days)d jours") % {"days": overdue_days()}),
+            ("retard", _("en retard (plus de %(days)d jours)") % {"days": overdue_days()}),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        waiting = queryset.filter(status=Status.PENDING)
+        if self.value() == "1":
+            return waiting.filter(submitted_at__gte=now - timedelta(days=1))
+        if self.value() == "2":
+            return waiting.filter(
+                submitted_at__lt=now - timedelta(days=1),
+                submitted_at__gte=now - timedelta(days=overdue_days()),
+            )
+        if self.value() == "retard":
+            return waiting.filter(submitted_at__lt=now - timedelta(days=overdue_days()))
+        return queryset

@@ -1,0 +1,351 @@
+"""The moderation queue: the signatures changelist, its columns, bulk actions and export.
+
+The rows are read in a constant number of queries whatever the volume: the number of
+active commitments and the « possible duplicate » flag are subqueries of the page's one
+SELECT, and the counts Django runs for the paginator leave them out unless a filter
+needs them.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from config.site import client_ip
+from pledges.models import RejectionReason, Signature, SignedCommitment
+from pledges.moderation.admin import dashboard, decisions
+from pledges.moderation.admin.filters import (
+    DepartementFilter,
+    DuplicateFilter,
+    RegionFilter,
+    WaitingFilter,
+    overdue_days,
+)
+from pledges.moderation.admin.forms import BulkRejectForm
+from pledges.moderation.admin.inlines import (
+    AuditEntryInline,
+    CertificateInline,
+    SignatureEventInline,
+    SignedCommitmentInline,
+)
+from pledges.moderation.exports import staff_csv
+from pledges.moderation.services import bulk_approve, bulk_reject
+
+Status = Signature.Status
+
+
+def _active_commitment_count():
+    return Coalesce(
+        Subquery(
+            SignedCommitment.objects.filter(pledge=OuterRef("pk"), withdrawn_at__isnull=True)
+            .order_by()
+            .values("pledge")
+            .annotate(n=Count("pk"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+@admin.register(Signature)
+class SignatureAdmin(admin.ModelAdmin):
+    list_display = [
+        "candidate_name",
+        "list_name",
+        "commune",
+        "submitted",
+        "waiting",
+        "commitment_count",
+        "possible_duplicate",
+        "status",
+    ]
+    list_display_links = ["candidate_name"]
+    list_filter = [
+        "status",
+        RegionFilter,
+        DepartementFilter,
+        "candidate__role",
+        WaitingFilter,
+        DuplicateFilter,
+    ]
+    search_fields = [
+        "candidate__first_name",
+        "candidate__last_name",
+        "candidate__list_name",
+        "candidate__commune__name",
+        "=candidate__commune__insee_code",
+        "candidate__user__email",
+    ]
+    search_help_text = gettext_lazy("Nom, prénom, liste, commune, code INSEE ou adresse e-mail.")
+    list_per_page = 50
+    actions = ["approve_selected", "reject_selected"]
+    inlines = [SignedCommitmentInline, SignatureEventInline, CertificateInline, AuditEntryInline]
+    readonly_fields = [
+        "candidate_details",
+        "campaign",
+        "status",
+        "submitted_at",
+        "approved_at",
+        "withdrawn_at",
+        "consent_candidacy_text",
+        "consent_candidacy_at",
+        "consent_publication_text",
+        "consent_publication_at",
+    ]
+    fieldsets = [
+        (gettext_lazy("Candidat·e"), {"fields": ["candidate_details"]}),
+        (
+            gettext_lazy("Signature"),
+            {"fields": ["campaign", "status", "submitted_at", "approved_at", "withdrawn_at"]},
+        ),
+        (
+            gettext_lazy("Consentements"),
+            {
+                "fields": [
+                    "consent_candidacy_text",
+                    "consent_candidacy_at",
+                    "consent_publication_text",
+                    "consent_publication_at",
+                ]
+            },
+        ),
+    ]
+    change_list_template = "admin/pledges/signature/change_list.html"
+    change_form_template = "admin/pledges/signature/change_form.html"
+
+    # -- permissions: a moderator never sees what they may not do
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # decisions, not edits: see the decision panel
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("pledges.moderate_pledge")
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("pledges.export_pledges")
+
+    # -- the queue's rows
+
+    def get_queryset(self, request):
+        # Not super(): it orders by get_ordering() before the annotations exist.
+        return (
+            self.model._default_manager.get_queryset()
+            .select_related("candidate__commune__departement", "candidate__user", "campaign")
+            .with_duplicate_flag()
+            .annotate(
+                status_rank=Case(
+                    When(status=Status.PENDING, then=Value(0)),
+                    When(status=Status.CHANGES_REQUESTED, then=Value(1)),
+                    default=Value(2),
+                    output_field=IntegerField(),
+                ),
+                active_count=_active_commitment_count(),
+            )
+            .order_by(*self.get_ordering(request))
+        )
+
+    def get_ordering(self, request):
+        return ["status_rank", "submitted_at", "pk"]
+
+    @admin.display(description=gettext_lazy("candidat·e"), ordering="candidate__last_name")
+    def candidate_name(self, obj):
+        return obj.candidate.full_name
+
+    @admin.display(description=gettext_lazy("liste"), ordering="candidate__list_name")
+    def list_name(self, obj):
+        return obj.candidate.list_name or "—"
+
+    @admin.display(description=gettext_lazy("commune"), ordering="candidate__commune__name")
+    def commune(self, obj):
+        commune = obj.candidate.commune
+        return f"{commune.name} ({commune.departement_id})"
+
+    @admin.display(description=gettext_lazy("envoyée le"), ordering="submitted_at")
+    def submitted(self, obj):
+        return timezone.localtime(obj.submitted_at).strftime("%d/%m/%Y %H:%M")
+
+    @admin.display(description=gettext_lazy("attente"))
+    def waiting(self, obj):
+        if obj.status != Status.PENDING:
+            return "—"
+        days = (timezone.now() - obj.submitted_at).days
+        label = ngettext("%(days)d jour", "%(days)d jours", days) % {"days": days}
+        if days >= overdue_days():
+            return format_html('{} <strong class="overdue">{}</strong>', label, _("en retard"))
+        return label
+
+    @admin.display(description=gettext_lazy("engagements"), ordering="active_count")
+    def commitment_count(self, obj):
+        return obj.active_count
+
+    @admin.display(description=gettext_lazy("doublon possible"), boolean=True)
+    def possible_duplicate(self, obj):
+        return obj.has_duplicate
+
+    @admin.display(description=gettext_lazy("candidature"))
+    def candidate_details(self, obj):
+        candidate = obj.candidate
+        commune = candidate.commune
+        rows = [
+            (_("Nom"), candidate.full_name),
+            (_("E-mail"), candidate.user.email),
+            (_("Téléphone"), candidate.phone or "—"),
+            (_("Commune"), f"{commune.name} ({commune.insee_code}, {commune.departement.name})"),
+            (_("Population"), commune.population if commune.population is not None else "—"),
+            (_("Rôle"), candidate.get_role_display()),
+            (_("Liste"), candidate.list_name or "—"),
+            (_("Étiquette"), candidate.political_label or "—"),
+            (_("Site web"), candidate.website or "—"),
+            (_("Déclaration"), candidate.statement or "—"),
+        ]
+        return format_html(
+            '<dl class="candidate-details">{}</dl>',
+            format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows),
+        )
+
+    # -- bulk actions
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(
+        description=gettext_lazy("Valider les signatures sélectionnées"), permissions=["moderate"]
+    )
+    def approve_selected(self, request, queryset):
+        result = bulk_approve(
+            pledges=list(queryset), moderator=request.user, ip_address=client_ip(request)
+        )
+        self._report(request, result, _("validée"), _("validées"))
+
+    @admin.action(
+        description=gettext_lazy("Refuser les signatures sélectionnées…"), permissions=["moderate"]
+    )
+    def reject_selected(self, request, queryset):
+        form = BulkRejectForm(request.POST if "confirm" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            result = bulk_reject(
+                pledges=list(queryset),
+                moderator=request.user,
+                reason=form.cleaned_data["reason"],
+                details=form.cleaned_data["details"],
+                ip_address=client_ip(request),
+            )
+            self._report(request, result, _("refusée"), _("refusées"))
+            return None
+        if form.is_bound:
+            for error in form.errors.values():
+                self.message_user(request, error.as_text(), messages.ERROR)
+        return TemplateResponse(
+            request,
+            "admin/pledges/signature/reject_confirmation.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Refuser %(count)d signature(s)") % {"count": queryset.count()},
+                "pledges": queryset.select_related("candidate__commune"),
+                "form": form,
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+                "action": "reject_selected",
+            },
+        )
+
+    def _report(self, request, result, singular, plural):
+        done = len(result.done)
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d signature %(word)s.", "%(count)d signatures %(word)s.", done)
+                % {"count": done, "word": singular if done == 1 else plural},
+                messages.SUCCESS,
+            )
+        for pledge, why in result.skipped:
+            self.message_user(
+                request,
+                _("Ignorée : %(name)s (%(commune)s) — %(why)s")
+                % {
+                    "name": pledge.candidate.full_name,
+                    "commune": pledge.candidate.commune.name,
+                    "why": why,
+                },
+                messages.WARNING,
+            )
+        if not done and not result.skipped:
+            self.message_user(request, _("Aucune signature sélectionnée."), messages.WARNING)
+
+    # -- the other screens: decisions, export, dashboard
+
+    def get_urls(self):
+        urls = super().get_urls()
+        return [
+            path(
+                "<int:pledge_id>/decider/<slug:decision>/",
+                self.admin_site.admin_view(self.decide_view),
+                name="pledges_signature_decide",
+            ),
+            path(
+                "export.csv",
+                self.admin_site.admin_view(self.export_view),
+                name="pledges_signature_export",
+            ),
+            path(
+                "tableau-de-bord/",
+                self.admin_site.admin_view(self.dashboard_view),
+                name="pledges_signature_dashboard",
+            ),
+            *urls,
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        pledge = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if pledge is not None:
+            extra_context.update(
+                {
+                    "duplicates": list(Signature.objects.possible_duplicates_of(pledge)),
+                    "can_moderate": self.has_moderate_permission(request),
+                    "decision_reasons": RejectionReason.objects.filter(is_active=True),
+                    "Status": Status,
+                }
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def decide_view(self, request, pledge_id, decision):
+        return decisions.decide_view(self, request, pledge_id, decision)
+
+    def dashboard_view(self, request):
+        return dashboard.dashboard_view(self, request)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_export": self.has_export_permission(request),
+            "overdue_days": overdue_days(),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def export_view(self, request):
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        # The same filters and search as the changelist the link was on.
+        changelist = self.get_changelist_instance(request)
+        queryset = changelist.get_queryset(request)
+        response = HttpResponse(staff_csv(queryset), content_type="text/csv; charset=utf-8")
+        filename = f"signataires-coorace-{timezone.localdate():%Y-%m-%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
