@@ -18,8 +18,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
+from django.core.signals import request_started
+from django.test import Client, RequestFactory
 
+from config.site import client_ip
 from tests.deploy.nginx import BROTLI_MODULE, Nginx, check_site_configuration, nginx_executable
 
 pytestmark = pytest.mark.nginx
@@ -112,6 +114,27 @@ def test_a_signed_in_get_is_never_served_from_nor_stored_in_the_cache(nginx, liv
     assert headers["X-Cache-Status"] == "MISS"
     assert SIGNED_IN not in body.decode()
     assert get(nginx, PAGE)[1]["X-Cache-Status"] == "HIT"
+
+
+def test_the_app_reads_the_visitor_s_address_and_scheme_through_both_hops(nginx, settings):
+    """The public server appends the visitor's address; the compressing one passes it on."""
+    seen = []
+
+    def record(environ, **kwargs):
+        seen.append({k: v for k, v in environ.items() if k.startswith("HTTP_X_FORWARDED")})
+
+    request_started.connect(record)
+    try:
+        get(nginx, PAGE, headers={"X-Forwarded-For": "203.0.113.9"})  # a visitor's claim
+    finally:
+        request_started.disconnect(record)
+
+    assert seen == [
+        {"HTTP_X_FORWARDED_FOR": "203.0.113.9, 127.0.0.1", "HTTP_X_FORWARDED_PROTO": "http"}
+    ]
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1  # production's default
+    request = RequestFactory().get(PAGE, headers={"x-forwarded-for": "203.0.113.9, 127.0.0.1"})
+    assert client_ip(request) == "127.0.0.1"  # the address nginx saw, not the claim
 
 
 def test_a_pending_message_cookie_bypasses_the_cache(nginx):
