@@ -8,8 +8,10 @@ import re
 
 import pytest
 
+from pledges.directory.areas import COMMUNE_PAGE_SIZE
 from pledges.signing.services import withdraw_commitment
 from tests.browser.journeys import log_in
+from tests.bulk import make_signatories
 from tests.factories import approve, commitments, make_candidate, make_pledge, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -109,9 +111,14 @@ def test_the_public_pages_pass_axe_core(new_page, signatory):
         "accessibility statement": axe_findings(page, base + "/accessibilite/"),
     }
     assert page.get_by_role("heading", name="Déclaration d’accessibilité").is_visible()
+    # A commune with more signatories than a page: its second page, and its page links.
+    make_signatories(COMMUNE_PAGE_SIZE + 1, commune="42187", codes=("1.1", "2.1"))
+    checked["commune, page 2"] = axe_findings(page, base + "/communes/42187/?page=2")
+    assert page.get_by_role("navigation", name="Pages de la liste des signataires").is_visible()
     phone = new_page(width=375)
     checked["commune (375 px)"] = axe_findings(phone, base + "/communes/42218/")
-    assert phone.locator(".grid-card", has_text="Dominique Durand").is_visible()
+    card = phone.locator("table.grid tbody tr", has_text="Dominique Durand")
+    assert card.is_visible() and "1.1 généraliser" in card.inner_text()
     assert_no_findings(checked)
 
 
