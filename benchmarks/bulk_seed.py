@@ -81,7 +81,7 @@ class Replay:
     does; a step the services would refuse raises ValueError.
     """
 
-    def __init__(self, story: Story, *, candidate: Candidate, seeder: "BulkSeeder"):
+    def __init__(self, steps: list[Step], *, candidate: Candidate, seeder: "RowWriter"):
         self.seeder = seeder
         self.candidate = candidate
         self.signature: Signature | None = None
@@ -89,7 +89,7 @@ class Replay:
         self.events: list[SignatureEvent] = []
         self.certificates: list[Certificate] = []
         self.audits: list[AuditEntry] = []
-        for step in story.steps:
+        for step in steps:
             self.take(step)
 
     def take(self, step: Step) -> None:
@@ -248,19 +248,19 @@ class Replay:
         self.certificates.append(certificate)
 
 
-class BulkSeeder:
-    def __init__(self, *, seed: int | None, commitments_mean: float | None = None):
-        self.teller = Storyteller(seed=seed, commitments_mean=commitments_mean)
-        self.campaign = self.teller.campaign
+class RowWriter:
+    """Writes signatures and all that hangs off them in bulk, as the services would."""
+
+    def __init__(self, *, campaign, moderator):
+        self.campaign = campaign
+        self.moderator = moderator
         self.commitments = (
-            Commitment.objects.filter(proposal__campaign=self.campaign)
+            Commitment.objects.filter(proposal__campaign=campaign)
             .select_related("proposal")
             .in_bulk()
         )
         self.reasons = RejectionReason.objects.in_bulk()
         self.departements = Departement.objects.in_bulk()
-        self.moderator = demo_moderator()
-        self.password = make_password(None)  # unusable, as create_user(password=None) makes it
         self.references: set[str] = set()
 
     def give_reference(self, certificate: Certificate) -> None:
@@ -277,68 +277,37 @@ class BulkSeeder:
             content=certificate.content,
         )
 
-    def replay(self, stories: list[Story]) -> list[tuple[Story, Candidate, Replay]]:
+    @transaction.atomic
+    def write(self, items: list[tuple[Candidate, list[Step]]]) -> list[Replay]:
+        """Each (saved candidate, steps): its signature's rows, written in a few INSERTs."""
         replays = []
-        for story in stories:
-            commune = story.profile["commune"]
-            commune.departement = self.departements[commune.departement_id]
-            candidate = Candidate(
-                **story.profile,
-                search_key=candidate_search_key(
-                    first_name=story.profile["first_name"],
-                    last_name=story.profile["last_name"],
-                    list_name=story.profile["list_name"],
-                ),
-            )
-            replays.append((story, candidate, Replay(story, candidate=candidate, seeder=self)))
+        for candidate, steps in items:
+            commune = candidate.commune
+            if commune.departement_id in self.departements:  # no query per certificate
+                commune.departement = self.departements[commune.departement_id]
+            replays.append(Replay(steps, candidate=candidate, seeder=self))
+        Signature.objects.bulk_create(replay.signature for replay in replays)
+        signed, events, certificates, audits = [], [], [], []
+        for replay in replays:
+            signature = replay.signature
+            signature.__dict__.pop("active_signatures", None)  # back to the model's method
+            for rows, out in (
+                (replay.signed.values(), signed),
+                (replay.events, events),
+                (replay.certificates, certificates),
+                (replay.audits, audits),
+            ):
+                for row in rows:
+                    row.pledge = signature
+                    out.append(row)
+            pseudonym = pseudonym_for(signature)
+            for audit in replay.audits:
+                audit.pledge_pseudonym = pseudonym
+        SignedCommitment.objects.bulk_create(signed, batch_size=5_000)
+        SignatureEvent.objects.bulk_create(events, batch_size=5_000)
+        AuditEntry.objects.bulk_create(audits, batch_size=5_000)
+        self.insert_certificates(certificates)
         return replays
-
-    def write(self, stories: list[Story], summary: SeedSummary) -> None:
-        replays = self.replay(stories)
-        User = get_user_model()
-        with transaction.atomic():
-            users = User.objects.bulk_create(
-                User(
-                    username=story.email,
-                    email=story.email,
-                    password=self.password,
-                    date_joined=story.joined_at,
-                )
-                for story, _candidate, _replay in replays
-            )
-            EmailAddress.objects.bulk_create(
-                EmailAddress(user=user, email=user.email, verified=True, primary=True)
-                for user in users
-            )
-            for user, (_story, candidate, _replay) in zip(users, replays, strict=True):
-                candidate.user = user
-            Candidate.objects.bulk_create(candidate for _s, candidate, _r in replays)
-            Signature.objects.bulk_create(replay.signature for _s, _c, replay in replays)
-            signed, events, certificates, audits = [], [], [], []
-            for _story, _candidate, replay in replays:
-                signature = replay.signature
-                signature.__dict__.pop("active_signatures", None)  # back to the model's method
-                for rows, out in (
-                    (replay.signed.values(), signed),
-                    (replay.events, events),
-                    (replay.certificates, certificates),
-                    (replay.audits, audits),
-                ):
-                    for row in rows:
-                        row.pledge = signature
-                        out.append(row)
-                pseudonym = pseudonym_for(signature)
-                for audit in replay.audits:
-                    audit.pledge_pseudonym = pseudonym
-            SignedCommitment.objects.bulk_create(signed, batch_size=5_000)
-            SignatureEvent.objects.bulk_create(events, batch_size=5_000)
-            AuditEntry.objects.bulk_create(audits, batch_size=5_000)
-            self.insert_certificates(certificates)
-        summary.signatories += len(replays)
-        summary.statuses.update(replay.signature.status for _s, _c, replay in replays)
-        summary.signed_commitments += len(signed)
-        summary.events += len(events)
-        summary.certificates += len(certificates)
 
     def insert_certificates(self, certificates: list[Certificate]) -> None:
         # A reference already in the database (about one chance in a million per batch):
@@ -353,6 +322,51 @@ class BulkSeeder:
                     certificate.pk = None
                     self.give_reference(certificate)
         raise RuntimeError("Could not draw free certificate references.")
+
+
+class BulkSeeder:
+    """seed_demo's stories, their accounts and profiles included, written in bulk."""
+
+    def __init__(self, *, seed: int | None, commitments_mean: float | None = None):
+        self.teller = Storyteller(seed=seed, commitments_mean=commitments_mean)
+        self.rows = RowWriter(campaign=self.teller.campaign, moderator=demo_moderator())
+        self.password = make_password(None)  # unusable, as create_user(password=None) makes it
+
+    @transaction.atomic
+    def write(self, stories: list[Story], summary: SeedSummary) -> None:
+        User = get_user_model()
+        users = User.objects.bulk_create(
+            User(
+                username=story.email,
+                email=story.email,
+                password=self.password,
+                date_joined=story.joined_at,
+            )
+            for story in stories
+        )
+        EmailAddress.objects.bulk_create(
+            EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users
+        )
+        candidates = Candidate.objects.bulk_create(
+            Candidate(
+                user=user,
+                **story.profile,
+                search_key=candidate_search_key(
+                    first_name=story.profile["first_name"],
+                    last_name=story.profile["last_name"],
+                    list_name=story.profile["list_name"],
+                ),
+            )
+            for user, story in zip(users, stories, strict=True)
+        )
+        replays = self.rows.write(
+            [(c, story.steps) for c, story in zip(candidates, stories, strict=True)]
+        )
+        summary.signatories += len(replays)
+        summary.statuses.update(replay.signature.status for replay in replays)
+        summary.signed_commitments += sum(len(replay.signed) for replay in replays)
+        summary.events += sum(len(replay.events) for replay in replays)
+        summary.certificates += sum(len(replay.certificates) for replay in replays)
 
 
 def bulk_seed(

@@ -1,7 +1,12 @@
 """Signatories made in bulk for tests that need many: no password hashing, few queries.
 
-`make_signatories(50, commune=…)` writes 50 users, candidates, pledges and their
-signatures in a handful of INSERTs, in the state moderation would leave them.
+`make_signatories(50, commune=…)` writes 50 users and candidates, then the steps of their
+signatures (`signatory_steps`: submitted, then approved or not, commitments withdrawn,
+the signature withdrawn…) as rows, through benchmarks/bulk_seed.py's RowWriter: the
+rows the signing and moderation services would write for those steps, public events
+decided by `SignatureEvent.is_public_kind`, certificates saying what
+`certified_content` says. tests/test_bulk.py plays the same steps through the services
+and proves the rows are the same.
 """
 
 import itertools
@@ -11,9 +16,11 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from benchmarks.bulk_seed import RowWriter
 from candidates.models import Candidate, candidate_search_key
 from communes.models import Commune
-from pledges.models import Campaign, Commitment, Signature, SignatureEvent, SignedCommitment
+from pledges.demo.stories import Action, Step
+from pledges.models import Campaign, Commitment, RejectionReason, Signature
 
 Status = Signature.Status
 _numbers = itertools.count(1)
@@ -21,6 +28,63 @@ _numbers = itertools.count(1)
 # Known private data: no public response may ever contain these.
 SECRET_EMAIL_DOMAIN = "adresse-privee.test"
 SECRET_PHONE = "+33 6 99 88 77 66"
+PRIVATE_NOTE = "Note privée de la modération"
+MODERATOR_USERNAME = "moderation-en-bloc"
+
+
+def signatory_steps(
+    *,
+    status: str = Status.APPROVED,
+    was_approved: bool | None = None,
+    codes: tuple[str, ...] = ("1.1", "2.1"),
+    withdrawn_codes: tuple[str, ...] = (),
+    at=None,
+) -> list[Step]:
+    """The service calls that leave a signature in `status`, dated from `at`.
+
+    Submitted at `at` with `codes` and `withdrawn_codes`; approved a day later if
+    `was_approved` (default: approved or unpublished); `withdrawn_codes` withdrawn on
+    day 3; then asked for changes, refused or unpublished on day 4 (with PRIVATE_NOTE),
+    or withdrawn on day 5.
+    """
+    if was_approved is None:
+        was_approved = status in (Status.APPROVED, Status.UNPUBLISHED)
+    if was_approved and status not in (Status.APPROVED, Status.UNPUBLISHED, Status.WITHDRAWN):
+        raise ValueError(f"A signature staff approved cannot be {status}.")
+    if status == Status.UNPUBLISHED and not was_approved:
+        raise ValueError("Only an approved signature can be unpublished.")
+    at = at or timezone.now() - timedelta(days=10)
+    campaign = Campaign.objects.current()
+    by_code = {
+        c.code: c.pk
+        for c in Commitment.objects.filter(proposal__campaign=campaign).select_related("proposal")
+    }
+    day = timedelta(days=1)
+    steps = [Step(Action.SUBMIT, at, tuple(by_code[c] for c in (*codes, *withdrawn_codes)))]
+    if was_approved:
+        steps.append(Step(Action.APPROVE, at + day))
+    for minute, code in enumerate(withdrawn_codes):
+        moment = at + 3 * day + timedelta(minutes=minute)
+        steps.append(Step(Action.WITHDRAW_COMMITMENT, moment, (by_code[code],)))
+    if status == Status.CHANGES_REQUESTED:
+        steps.append(Step(Action.REQUEST_CHANGES, at + 4 * day, note=PRIVATE_NOTE))
+    elif status == Status.REJECTED:
+        reason = RejectionReason.objects.filter(is_active=True).order_by("position", "pk")[0]
+        steps.append(Step(Action.REJECT, at + 4 * day, note=PRIVATE_NOTE, reason=reason.pk))
+    elif status == Status.UNPUBLISHED:
+        steps.append(Step(Action.UNPUBLISH, at + 4 * day, note=PRIVATE_NOTE))
+    elif status == Status.WITHDRAWN:
+        steps.append(Step(Action.WITHDRAW, at + 5 * day))
+    return steps
+
+
+def bulk_moderator():
+    """The staff member who signs the bulk signatories' decisions."""
+    user, _created = get_user_model().objects.get_or_create(
+        username=MODERATOR_USERNAME,
+        defaults={"email": f"{MODERATOR_USERNAME}@coorace.test", "password": "!"},
+    )
+    return user
 
 
 def make_signatories(
@@ -34,17 +98,20 @@ def make_signatories(
     at=None,
     **candidate_fields,
 ) -> list[Signature]:
-    """`count` pledges in `commune`, each signing `codes` (and `withdrawn_codes`, withdrawn).
+    """`count` signatures in `commune`, each signing `codes` (and `withdrawn_codes`, withdrawn).
 
-    `was_approved` (default: approved or unpublished) sets `approved_at`, which decides
-    whether a withdrawn pledge stays public.
+    `was_approved` (default: approved or unpublished) tells whether staff approved the
+    signature, which decides whether a withdrawn one stays public.
     """
     if isinstance(commune, str):
-        commune = Commune.objects.get(insee_code=commune)
-    if was_approved is None:
-        was_approved = status in (Status.APPROVED, Status.UNPUBLISHED)
-    campaign = Campaign.objects.current()
-    at = at or timezone.now() - timedelta(days=10)
+        commune = Commune.objects.select_related("departement").get(insee_code=commune)
+    steps = signatory_steps(
+        status=status,
+        was_approved=was_approved,
+        codes=codes,
+        withdrawn_codes=withdrawn_codes,
+        at=at,
+    )
     numbers = [next(_numbers) for _ in range(count)]
     users = get_user_model().objects.bulk_create(
         get_user_model()(
@@ -73,69 +140,9 @@ def make_signatories(
             )
         )
     candidates = Candidate.objects.bulk_create(candidates)
-    pledges = Signature.objects.bulk_create(
-        Signature(
-            campaign=campaign,
-            candidate=candidate,
-            status=status,
-            submitted_at=at,
-            approved_at=at + timedelta(days=1) if was_approved else None,
-            withdrawn_at=at + timedelta(days=5) if status == Status.WITHDRAWN else None,
-            consent_candidacy_text="Je certifie être candidate ou candidat.",
-            consent_candidacy_at=at,
-            consent_publication_text="J’accepte que mon nom soit publié.",
-            consent_publication_at=at,
-        )
-        for candidate in candidates
-    )
-    by_code = {
-        c.code: c
-        for c in Commitment.objects.filter(proposal__campaign=campaign).select_related("proposal")
-    }
-    SignedCommitment.objects.bulk_create(
-        SignedCommitment(
-            pledge=pledge,
-            commitment=by_code[code],
-            signed_at=at,
-            withdrawn_at=at + timedelta(days=3) if code in withdrawn_codes else None,
-        )
-        for pledge in pledges
-        for code in (*codes, *withdrawn_codes)
-    )
-    events = []
-    for pledge in pledges:
-        events.append(SignatureEvent(pledge=pledge, kind=SignatureEvent.Kind.SUBMITTED, at=at))
-        if was_approved:
-            events.append(
-                SignatureEvent(
-                    pledge=pledge,
-                    kind=SignatureEvent.Kind.APPROVED,
-                    at=pledge.approved_at,
-                    is_public=True,
-                    note="Note privée de la modération",
-                )
-            )
-        for code in withdrawn_codes:
-            events.append(
-                SignatureEvent(
-                    pledge=pledge,
-                    kind=SignatureEvent.Kind.COMMITMENT_WITHDRAWN,
-                    commitment=by_code[code],
-                    at=at + timedelta(days=3),
-                    is_public=was_approved,
-                )
-            )
-        if status == Status.WITHDRAWN:
-            events.append(
-                SignatureEvent(
-                    pledge=pledge,
-                    kind=SignatureEvent.Kind.WITHDRAWN,
-                    at=pledge.withdrawn_at,
-                    is_public=was_approved,
-                )
-            )
-    SignatureEvent.objects.bulk_create(events)
-    return pledges
+    writer = RowWriter(campaign=Campaign.objects.current(), moderator=bulk_moderator())
+    replays = writer.write([(candidate, steps) for candidate in candidates])
+    return [replay.signature for replay in replays]
 
 
 def french_date(value) -> str:

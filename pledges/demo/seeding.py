@@ -43,6 +43,7 @@ from django.utils import timezone
 from pledges.demo.stories import (
     DEMO_EMAIL_DOMAIN,
     Action,
+    Step,
     Story,
     Storyteller,
     check_count,
@@ -149,8 +150,12 @@ class Player:
             )
             EmailAddress.objects.create(user=user, email=story.email, verified=True, primary=True)
             candidate = signing.save_profile(user=user, **story.profile)
+        return self.sign(candidate, story.steps)
+
+    def sign(self, candidate, steps: list[Step]) -> Signature:
+        """The candidate's signature, through its steps, each at its date."""
         signature = None
-        for step in story.steps:
+        for step in steps:
             with clock_at(step.at):
                 signature = self.take(step, candidate=candidate, signature=signature)
         return signature

@@ -13,7 +13,14 @@ from collections import Counter
 import pytest
 
 from benchmarks.bulk_seed import BulkSeeder, bulk_seed
-from pledges.demo.seeding import Player, SeedSummary, demo_signatures, mail_set_aside, purge_demo
+from pledges.demo.seeding import (
+    Player,
+    SeedSummary,
+    demo_moderator,
+    demo_signatures,
+    mail_set_aside,
+    purge_demo,
+)
 from pledges.demo.stories import Action, Storyteller
 from pledges.models import Certificate, Signature
 from tests.rows import signature_rows
@@ -39,7 +46,7 @@ def test_the_bulk_rows_equal_the_rows_the_services_write():
     assert set(Counter(story.status for story in stories)) == set(Signature.Status.values)
 
     with mail_set_aside():
-        player = Player(campaign=teller.campaign, moderator=BulkSeeder(seed=0).moderator)
+        player = Player(campaign=teller.campaign, moderator=demo_moderator())
         for story in stories:
             player.play(story)
     through_services = rows_by_email()
