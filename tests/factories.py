@@ -1,4 +1,8 @@
-"""Small factory functions for test data (the JSON fixtures are for the site)."""
+"""Small factory functions for test data (the JSON fixtures are for the site).
+
+Signatures and decisions go through the signing and moderation services, as on the site;
+for many signatories at once, tests/bulk.py writes the same rows in bulk.
+"""
 
 import itertools
 
@@ -9,11 +13,19 @@ from django.contrib.auth.models import Group
 from candidates.models import Candidate
 from communes.models import Commune, Departement
 from communes.search import normalize_name
-from pledges.models import Campaign, Commitment, Signature
-from pledges.moderation.services import approve_pledge
-from pledges.signing.services import submit_pledge
+from pledges.models import Campaign, Commitment, RejectionReason, Signature
+from pledges.moderation.services import (
+    approve_pledge,
+    reject_pledge,
+    request_changes,
+    unpublish_pledge,
+)
+from pledges.signing.services import submit_pledge, withdraw_pledge
 
 PASSWORD = "un-mot-de-passe-solide-2020"
+CHANGES_MESSAGE = "Merci d’indiquer le nom de votre liste tel qu’il a été déposé."
+REJECTION_DETAILS = "Aucune liste de ce nom n’a été déposée en préfecture."
+UNPUBLISH_REASON = "La liste n’a finalement pas été déposée."
 _numbers = itertools.count(1)
 
 
@@ -58,13 +70,30 @@ def commitments(*codes: str) -> list[Commitment]:
 
 
 def make_pledge(candidate=None, *, codes=("1.1", "2.1"), status=None) -> Signature:
-    """A pledge submitted through the service; `status` then set as moderation would."""
+    """A pledge submitted through the service, then taken to `status` by the services too.
+
+    Approved, asked for changes, refused or unpublished by a moderator; withdrawn by the
+    candidate before any decision.
+    """
     pledge = submit_pledge(candidate=candidate or make_candidate(), commitments=commitments(*codes))
-    if status == Signature.Status.APPROVED:
-        approve(pledge)
-    elif status is not None:
-        Signature.objects.filter(pk=pledge.pk).update(status=status)
-        pledge.refresh_from_db()
+    Status = Signature.Status
+    if status in (None, Status.PENDING):
+        return pledge
+    if status == Status.WITHDRAWN:
+        return withdraw_pledge(pledge=pledge)
+    if status in (Status.APPROVED, Status.UNPUBLISHED):
+        pledge = approve(pledge)
+    moderator = a_moderator()
+    if status == Status.CHANGES_REQUESTED:
+        pledge = request_changes(pledge=pledge, moderator=moderator, message=CHANGES_MESSAGE)
+    elif status == Status.REJECTED:
+        reason = RejectionReason.objects.filter(is_active=True).order_by("position", "pk")[0]
+        pledge = reject_pledge(
+            pledge=pledge, moderator=moderator, reason=reason, details=REJECTION_DETAILS
+        )
+    elif status == Status.UNPUBLISHED:
+        pledge = unpublish_pledge(pledge=pledge, moderator=moderator, reason=UNPUBLISH_REASON)
+    pledge.refresh_from_db()
     return pledge
 
 
@@ -83,10 +112,15 @@ def make_moderator(username: str | None = None, *, group: str = "Modération", *
     return user
 
 
+def a_moderator():
+    """The first member of « Modération », made if there is none."""
+    moderator = get_user_model().objects.filter(groups__name="Modération").first()
+    return moderator or make_moderator()
+
+
 def approve(pledge: Signature, moderator=None) -> Signature:
     """Approve through the moderation service, as staff would."""
-    moderator = moderator or get_user_model().objects.filter(groups__name="Modération").first()
-    return approve_pledge(pledge=pledge, moderator=moderator or make_moderator())
+    return approve_pledge(pledge=pledge, moderator=moderator or a_moderator())
 
 
 def current_campaign() -> Campaign:

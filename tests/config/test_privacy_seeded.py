@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from candidates.models import Candidate
 from pledges.models import Certificate
+from tests.pages import PUBLIC_PAGES
 
 pytestmark = pytest.mark.django_db
 
@@ -25,19 +26,19 @@ def test_no_seeded_email_or_phone_appears_in_any_public_response(client):
     phones = set().union(*(variants(c.phone) for c in candidates if c.phone))
     assert len(emails) == 80 and len(phones) > 20
 
-    sitemap = client.get("/sitemap.xml")
-    locations = [
-        element.text.split("://", 1)[1].split("/", 1)[1]
-        for element in ElementTree.fromstring(sitemap.content).iter()
-        if element.tag.endswith("loc")
-    ]
+    # Every page the sitemaps list (the index, then each of its sections).
+    def locations(path: str) -> list[str]:
+        tree = ElementTree.fromstring(client.get(path).getvalue())
+        urls = [e.text for e in tree.iter() if e.tag.endswith("loc")]
+        return ["/" + url.split("://", 1)[1].split("/", 1)[1] for url in urls]
+
+    sections = locations("/sitemap.xml")
+    assert len(sections) >= 6
     communes = {c.commune for c in candidates}
     paths = {
-        "/",
-        "/donnees/",
-        "/donnees/signataires.csv",
-        "/donnees/signataires.json",
-        *("/" + location for location in locations),
+        *PUBLIC_PAGES,
+        *sections,
+        *(page for section in sections for page in locations(section)),
         *(f"/api/communes/{commune.insee_code}/signataires/" for commune in communes),
         *(f"/departements/{commune.departement_id}/" for commune in communes),
         *(f"/recherche/?q={candidate.last_name}" for candidate in candidates[:20]),
@@ -49,7 +50,7 @@ def test_no_seeded_email_or_phone_appears_in_any_public_response(client):
             cache.clear()  # the verification page allows 30 checks a minute per address
         response = client.get(path)
         assert response.status_code == 200, path
-        content = response.content.decode()
+        content = response.getvalue().decode()
         for secret in emails | phones:
             assert secret not in content, (path, secret)
         assert "@demo.coorace.invalid" not in content, path

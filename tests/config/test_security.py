@@ -11,6 +11,7 @@ from pledges.models import Signature
 from tests.bulk import make_signatory
 from tests.config.test_settings import PRODUCTION, run_python
 from tests.factories import PASSWORD, make_candidate, make_moderator, make_pledge, make_user
+from tests.pages import HTML_PAGES, PUBLIC_PAGES, SIGN_IN_PAGES
 
 pytestmark = pytest.mark.django_db
 
@@ -21,24 +22,8 @@ WRONG = (
     "Veuillez compléter correctement les champs «\xa0nom d’utilisateur\xa0» et «\xa0mot de passe"
 )
 
-PUBLIC_PAGES = [
-    "/",
-    "/communes/42218/",
-    "/signer/",  # redirects an anonymous visitor to the login page
-    "/compte/login/",
-    "/compte/signup/",
-    "/compte/password/reset/",
-    "/admin/login/",
-    "/propositions/1/",
-    "/recherche/?q=saint",
-    "/communes/?q=saint",
-    "/regions/84/",
-    "/departements/42/",
-    "/verifier/",
-    "/donnees/",
-    "/mentions-legales/",
-    "/donnees-personnelles/",
-]
+# The directory's HTML pages, and the pages that sign visitors in.
+PAGES = [*HTML_PAGES, *SIGN_IN_PAGES]
 
 
 @pytest.fixture
@@ -104,7 +89,7 @@ def assert_secure_headers(response):
     assert "unsafe-eval" not in header
 
 
-@pytest.mark.parametrize("path", PUBLIC_PAGES)
+@pytest.mark.parametrize("path", PAGES)
 def test_a_public_page_is_served_with_the_security_headers(client, signatory, path):
     response = client.get(path, follow=True)
     assert response.status_code == 200
@@ -112,7 +97,16 @@ def test_a_public_page_is_served_with_the_security_headers(client, signatory, pa
     assert_secure_headers(response)
 
 
-@pytest.mark.parametrize("path", PUBLIC_PAGES)
+@pytest.mark.parametrize("path", sorted(set(PUBLIC_PAGES) - set(HTML_PAGES)))
+def test_the_data_pages_are_served_with_the_security_headers_too(client, signatory, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert not response["Content-Type"].startswith("text/html")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize("path", PAGES)
 def test_a_public_page_has_no_inline_script_or_style(client, signatory, path):
     page = inline_code(client.get(path, follow=True))
     assert page.blocked == []

@@ -6,6 +6,7 @@ import pytest
 
 from pledges.models import Signature
 from tests.bulk import SECRET_EMAIL_DOMAIN, SECRET_PHONE, make_signatory
+from tests.pages import pages_about
 
 pytestmark = pytest.mark.django_db
 
@@ -23,13 +24,9 @@ def test_no_public_response_contains_an_email_or_a_phone_number(client):
     assert approved.candidate.user.email.endswith(SECRET_EMAIL_DOMAIN)
     assert approved.candidate.phone == SECRET_PHONE
     paths = [
-        "/", "/propositions/1/", "/communes/42218/", "/regions/84/", "/departements/42/",
-        "/departements/42/?q=saint", "/recherche/?q=camille", "/recherche/?q=liste publique",
-        "/recherche/?q=saint etienne", "/donnees/", "/donnees/signataires.csv",
-        "/donnees/signataires.json", "/api/communes/42218/signataires/", "/sitemap.xml",
-        "/sitemap-signataires.xml", "/sitemap-communes.xml",
-        approved.get_absolute_url(), withdrawn.get_absolute_url(),
-    ]  # fmt: skip
+        *pages_about(approved, "camille", "liste publique"),
+        withdrawn.get_absolute_url(),
+    ]
     phone_digits = SECRET_PHONE.replace(" ", "")
     for path in paths:
         response = client.get(path)

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from pledges.models import Campaign, Signature
 from tests.bulk import make_signatory
+from tests.pages import DIRECTORY_PAGES
 
 pytestmark = pytest.mark.django_db
 
@@ -20,26 +21,9 @@ NOT_PUBLIC = [
     pytest.param(Status.WITHDRAWN, False, id="withdrawn_before_approval"),
 ]
 
-# Every public page and export that lists signatories, for a signatory of Saint-Étienne
+# Every page and export of the directory, and searches for a signatory of Saint-Étienne
 # whose last name is « Invisible » and list « Liste fantôme ».
-LISTINGS = [
-    "/",
-    "/communes/42218/",
-    "/regions/84/",
-    "/departements/42/",
-    "/departements/42/?q=saint-etienne",
-    "/propositions/1/",
-    "/recherche/?q=invisible",
-    "/recherche/?q=liste fantome",
-    "/recherche/?q=saint etienne",
-    "/donnees/",
-    "/donnees/signataires.csv",
-    "/donnees/signataires.json",
-    "/api/communes/42218/signataires/",
-    "/sitemap.xml",
-    "/sitemap-communes.xml",
-    "/sitemap-signataires.xml",
-]
+LISTINGS = [*DIRECTORY_PAGES, "/recherche/?q=invisible", "/recherche/?q=liste fantome"]
 
 
 def json_export(client) -> dict:

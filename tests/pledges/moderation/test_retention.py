@@ -1,3 +1,5 @@
+"""pledges.moderation.retention and `manage.py erase_private_data`: private data kept a year."""
+
 import datetime
 
 import pytest
@@ -11,18 +13,17 @@ from tests.factories import make_candidate, make_moderator, make_pledge
 
 pytestmark = pytest.mark.django_db
 
-LONG_AGO = timezone.now() - datetime.timedelta(days=400)
-
 
 @pytest.fixture
 def old_data():
-    """A candidate signed and was approved 400 days ago; another did so yesterday."""
+    """A candidate signed and was approved 400 days ago; another did so just now."""
+    long_ago = timezone.now() - datetime.timedelta(days=400)  # far from the 12-month line
     old = make_pledge(make_candidate(phone="06 00 00 00 01"))
     approve_pledge(pledge=old, moderator=make_moderator(), ip_address="203.0.113.1")
     CorrectionRequest.objects.create(candidate=old.candidate, message="Mon nom s’écrit Lévy.")
-    Candidate.objects.filter(pk=old.candidate.pk).update(updated_at=LONG_AGO)
-    CorrectionRequest.objects.update(created_at=LONG_AGO)
-    AuditEntry.objects.update(at=LONG_AGO)
+    Candidate.objects.filter(pk=old.candidate.pk).update(updated_at=long_ago)
+    CorrectionRequest.objects.update(created_at=long_ago)
+    AuditEntry.objects.update(at=long_ago)
     recent = make_pledge(make_candidate(phone="06 00 00 00 02"))
     approve_pledge(pledge=recent, moderator=make_moderator(), ip_address="203.0.113.2")
     return old, recent
