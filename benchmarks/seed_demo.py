@@ -1,10 +1,13 @@
-"""Time `manage.py seed_demo --signatories 50000` (then `--purge`) on a fresh PostgreSQL database.
+"""Time the demo data on a fresh PostgreSQL database: seed_demo, the bulk seeder, the purge.
 
-Usage: .venv/bin/python benchmarks/seed_demo.py [--signatories 50000] [--postgres URL]
+Usage: .venv/bin/python benchmarks/seed_demo.py [--signatories 50000] [--services 1000]
+       [--postgres URL]
 
 Creates a scratch database (coorace_seed_bench) on the server, migrates it, imports the
 communes and loads the charter (not timed), then times, each in its own process as a
-developer would run them, the seeding and the purge of the demo data. Prints a markdown
+developer would run them: `manage.py seed_demo --signatories <services>` (through the
+signing and moderation services), `benchmarks/bulk_seed.py --signatories <signatories>`
+(the same rows, in bulk), and `manage.py seed_demo --purge` of both. Prints a markdown
 table; drops the scratch database at the end, even after a failure.
 """
 
@@ -26,20 +29,21 @@ TABLES = {
     "pledges_signedcommitment": "signatures",
     "pledges_signatureevent": "events",
     "pledges_certificate": "certificates",
+    "pledges_auditentry": "audit entries",
     "account_emailaddress": "e-mail addresses",
 }
 
 
-def manage(*args: str, database_url: str, quiet: bool = True) -> float:
+def run(*command: str, database_url: str) -> float:
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_DEBUG": "1"}
     started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "manage.py", *args, *(["--verbosity", "0"] if quiet else [])],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
+    subprocess.run([sys.executable, *command], cwd=ROOT, env=env, check=True)
     return time.perf_counter() - started
+
+
+def manage(*args: str, database_url: str, quiet: bool = True) -> float:
+    verbosity = ["--verbosity", "0"] if quiet else []
+    return run("manage.py", *args, *verbosity, database_url=database_url)
 
 
 def row_counts(url: str) -> dict[str, int]:
@@ -54,7 +58,8 @@ def row_counts(url: str) -> dict[str, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--signatories", type=int, default=50_000)
+    parser.add_argument("--signatories", type=int, default=50_000, help="for the bulk seeder")
+    parser.add_argument("--services", type=int, default=1_000, help="for seed_demo")
     parser.add_argument("--seed", type=int, default=2020)
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
     options = parser.parse_args()
@@ -69,17 +74,20 @@ def main() -> None:
         manage("migrate", "--noinput", database_url=url)
         manage("import_communes", database_url=url)
         manage("load_charter", database_url=url)
-        before = row_counts(url)
-        seconds = manage(
-            "seed_demo",
-            "--signatories",
-            str(options.signatories),
-            "--seed",
-            str(options.seed),
-            database_url=url,
-            quiet=False,
-        )
-        after = row_counts(url)
+        timings = []  # (what, rows before, rows after, seconds)
+        for what, command in (
+            (
+                "`seed_demo` (services)",
+                ["manage.py", "seed_demo", "--signatories", str(options.services)],
+            ),
+            (
+                "`bulk_seed.py` (bulk)",
+                ["benchmarks/bulk_seed.py", "--signatories", str(options.signatories)],
+            ),
+        ):
+            before = row_counts(url)
+            seconds = run(*command, "--seed", str(options.seed), database_url=url)
+            timings.append((what, before, row_counts(url), seconds))
         purge_seconds = manage("seed_demo", "--purge", database_url=url, quiet=False)
         left = row_counts(url)
     finally:
@@ -87,20 +95,21 @@ def main() -> None:
             cursor.execute(f"DROP DATABASE IF EXISTS {SCRATCH}")
         admin.close()
 
-    added = {table: after[table] - before[table] for table in TABLES}
-    rows = sum(added.values())
     out = sys.stdout
-    out.write(f"\nPostgreSQL, fresh database, `seed_demo --seed {options.seed}`, one run.\n\n")
-    out.write("| Signatories | Signatures (commitments) rows | All rows | Seconds | Rows/s |\n")
-    out.write("|---:|---:|---:|---:|---:|\n")
-    out.write(
-        f"| {added['pledges_signature']:,} | {added['pledges_signedcommitment']:,} | {rows:,} "
-        f"| {seconds:.1f} | {rows / seconds:,.0f} |\n"
-    )
-    out.write("\nRows added: ")
-    out.write(", ".join(f"{label} {added[table]:,}" for table, label in TABLES.items()) + ".\n")
-    leftover = sum(left[table] - before[table] for table in TABLES)
-    out.write(f"`seed_demo --purge`: {purge_seconds:.1f} s; rows left over after it: {leftover}.\n")
+    out.write(f"\nPostgreSQL, fresh database, `--seed {options.seed}`, one run each.\n\n")
+    out.write("| Seeder | Signatories | Signed commitments | All rows | Seconds | Rows/s |\n")
+    out.write("|---|---:|---:|---:|---:|---:|\n")
+    for what, before, after, seconds in timings:
+        added = {table: after[table] - before[table] for table in TABLES}
+        rows = sum(added.values())
+        out.write(
+            f"| {what} | {added['pledges_signature']:,} | "
+            f"{added['pledges_signedcommitment']:,} | {rows:,} | {seconds:.1f} "
+            f"| {rows / seconds:,.0f} |\n"
+        )
+    first = timings[0][1]
+    leftover = sum(left[table] - first[table] for table in TABLES)
+    out.write(f"\n`seed_demo --purge`: {purge_seconds:.1f} s; rows left over: {leftover}.\n")
 
 
 if __name__ == "__main__":
