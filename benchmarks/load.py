@@ -30,8 +30,8 @@ production settings) → PostgreSQL and Redis:
      as served written to /same-size/ as a file of exactly as many bytes
      (application/octet-stream: nginx sends it as it is, with sendfile);
    - `wrk -t2 -c<connections> -d<duration>s --latency` after a 2-second warm-up, on the
-     cached page, on its same-size static file, then on the page with X-Bench-Miss (every
-     request rendered by gunicorn).
+     cached page and on its same-size static file (in turns: the file first every other
+     round), then on the page with X-Bench-Miss (every request rendered by gunicorn).
    Pages and static files share the machine and the same wrk: the ratio of their
    throughputs is what the proxy and its cache cost over serving a file.
 5. Prints a markdown table; exits with status 1 if a target is missed: each cached page at
@@ -378,16 +378,22 @@ def measure(page: Page, port: int, prefix: Path, cache: redis.Redis, options) ->
     page.cold_ms.append((time.perf_counter() - started) * 1000)
     if status != 200:
         raise RuntimeError(f"{page.path}: HTTP {status}")
-    # Into the cache (a MISS, or a HIT left by the previous round), then its twin file.
-    fetch(port, page.path)
-    status, headers, body = fetch(port, page.path)
-    if headers.get("X-Cache-Status") != "HIT":
-        raise RuntimeError(f"{page.path}: not cached ({headers.get('X-Cache-Status')})")
+    # Into the cache, fresh: a MISS stores it; a copy left by the previous round is STALE,
+    # and the next answers are the old copy until the background update lands.
+    deadline = time.monotonic() + START_TIMEOUT
+    while (headers := fetch(port, page.path)[1]).get("X-Cache-Status") != "HIT":
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{page.path}: not cached ({headers.get('X-Cache-Status')})")
+        time.sleep(0.2)
+    _, headers, body = fetch(port, page.path)
     page.size, page.encoding = len(body), headers.get("Content-Encoding", "")
     (prefix / page.static_path.lstrip("/")).write_bytes(body)
 
-    page.cached.append(load(base + page.path, options))
-    page.static.append(load(base + page.static_path, options))
+    # Cached and static one after the other, in turns (slow drifts of the machine's load
+    # then weigh on both), then the misses.
+    pair = [(page.cached, page.path), (page.static, page.static_path)]
+    for runs, path in pair if len(page.cached) % 2 == 0 else pair[::-1]:
+        runs.append(load(base + path, options))
     page.missed.append(load(base + page.path, options, MISS))
     # The cached run stayed within the page's minute, or nginx served it stale meanwhile:
     # either way from the cache.
