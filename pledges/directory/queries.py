@@ -1,10 +1,10 @@
 """Named reads of the public directory, and the cache of its counters.
 
-Public means `Pledge.objects.public()`: approved, or approved then withdrawn (shown as
+Public means `Signature.objects.public()`: approved, or approved then withdrawn (shown as
 « signature retirée le … »). A signatory *counts* (home counters, map, commune counts,
 commitment counts) only while approved; of their commitments, only those not withdrawn.
 Every read here starts from one of those two querysets, so that the boundary between
-public and private lives in `Pledge.objects.public()` and in `counted_pledges()`.
+public and private lives in `Signature.objects.public()` and in `counted_pledges()`.
 
 The counters are computed over all signatures, so they are kept in Django's default cache
 for PUBLIC_CACHE_TIMEOUT seconds under a version key: `invalidate_public_caches()` starts

@@ -1,4 +1,4 @@
-"""The directory's named reads and the cache of its counters (pledges/queries.py)."""
+"""The directory's named reads and the cache of its counters (pledges/directory/queries.py)."""
 
 import pytest
 
