@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
+    "django_tasks",
+    "django_tasks_db",
     "communes",
     "candidates",
     "pledges",
@@ -139,6 +141,8 @@ ACCOUNT_USER_DISPLAY = "candidates.accounts.user_display"
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Coorace #Municipales2020] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# allauth's e-mails (confirmation, password reset…) leave through the job queue too.
+ACCOUNT_ADAPTER = "config.site.QueuedEmailAccountAdapter"
 # allauth's rate limits (its defaults, kept in the default cache so that several app
 # servers share them when CACHE_URL points at Redis).
 ACCOUNT_RATE_LIMITS = {
@@ -210,6 +214,8 @@ DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Coorace #Municipales2020 <ne-pas-repondre@coorace.org>"
 )
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Seconds an SMTP connection may wait on the server (the job then fails and is retried).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=10)
 ADMINS = [("Coorace", address) for address in env_list("DJANGO_ADMINS", default=[])]
 
 # Security. Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
@@ -257,6 +263,23 @@ LOGGING = {
     },
 }
 
+# Background jobs (e-mails, certificate renders): Django's Tasks framework, through the
+# django-tasks backport and its database backend, so the queue lives in the site's own
+# database (PostgreSQL in production, SQLite for `make run`) and `manage.py db_worker`
+# runs it (config/deploy/coorace-worker.service). TASKS_BACKEND=immediate runs each job
+# in the process that enqueues it, at commit. The tests use the immediate backend, and the
+# database backend where they are about the queue itself (tests/conftest.py).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = env("TASKS_BACKEND", default="database")
+if _task_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {_task_backend!r}."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend], "QUEUES": ["default"]}}
+
 # Site-specific settings.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Shown on the « Mentions légales » and « Données personnelles » pages.
@@ -267,6 +290,9 @@ SITE_HOSTING_PROVIDER = env("SITE_HOSTING_PROVIDER", default="")
 
 # Seconds a shared cache (nginx, config/deploy/) may keep an anonymous public page.
 PUBLIC_CACHE_MAX_AGE = env_int("PUBLIC_CACHE_MAX_AGE", default=60)
+
+# Render each certificate's PDF in a job as soon as it is issued (else on first download).
+CERTIFICATE_RENDER_ON_ISSUE = env_bool("CERTIFICATE_RENDER_ON_ISSUE", default=True)
 
 # Who is told by e-mail when a candidate signs or asks for a correction.
 STAFF_NOTIFICATION_EMAILS = env_list("STAFF_NOTIFICATION_EMAILS", default=[])

@@ -2,15 +2,28 @@
 
 Each is the one definition of its rule: links in e-mails and documents are built with
 `absolute_url`, the audit log and every per-address limit read `client_ip`, and every
-e-mail goes through `send_email`.
+e-mail goes through `send_email` (allauth's through `QueuedEmailAccountAdapter`).
+
+No request talks to SMTP: `send_email` enqueues a job (config.tasks) when the transaction
+commits, and the worker renders and sends it; nothing is queued if the transaction rolls back.
 """
 
-from allauth.account.adapter import get_adapter
+from functools import partial
+
+from allauth.account.adapter import DefaultAccountAdapter, get_adapter
+from allauth.core import context as allauth_context
+from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.core.mail import EmailMultiAlternatives
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, PermissionDenied
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils.functional import Promise
+from django_tasks import task
+
+import config.tasks  # noqa: F401  (connects the retry policy wherever jobs are enqueued or run)
 
 
 def absolute_url(path: str) -> str:
@@ -30,14 +43,38 @@ def client_ip(request: HttpRequest) -> str | None:
         return None
 
 
-def send_email(template: str, *, to: list[str], context: dict) -> None:
-    """Send <template>.txt (its first line is the subject) with <template>.html as alternative.
+MODEL = "__model__"
 
-    `template` names the pair without extension, in the folder of the package that sends
-    it: "pledges/signing/emails/pledge_received".
-    """
-    if not to:
-        return
+
+def _to_job(value):
+    """A template context value as JSON for the job: model instances by label and pk."""
+    if isinstance(value, models.Model):
+        return {MODEL: value._meta.label_lower, "pk": value.pk}
+    if isinstance(value, Promise):
+        return str(value)
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, list | tuple | models.QuerySet):
+        return [_to_job(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _to_job(item) for key, item in value.items()}
+    raise TypeError(f"send_email: {type(value).__name__} cannot travel in a job's context.")
+
+
+def _from_job(value):
+    """The inverse of `_to_job`, read again from the database when the job runs (raises
+    ObjectDoesNotExist if a row is gone, e.g. an account erased meanwhile)."""
+    if isinstance(value, dict) and MODEL in value:
+        return apps.get_model(value[MODEL])._base_manager.get(pk=value["pk"])
+    if isinstance(value, list):
+        return [_from_job(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _from_job(item) for key, item in value.items()}
+    return value
+
+
+def build_email(template: str, *, to: list[str], context: dict) -> EmailMultiAlternatives:
+    """<template>.txt (its first line is the subject) with <template>.html as alternative."""
     context = {**context, "site_url": settings.SITE_URL.rstrip("/")}
     subject, _, body = render_to_string(f"{template}.txt", context).partition("\n")
     html = render_to_string(f"{template}.html", context)
@@ -48,4 +85,87 @@ def send_email(template: str, *, to: list[str], context: dict) -> None:
         to=to,
     )
     message.attach_alternative(html, "text/html")
+    return message
+
+
+def send_email(template: str, *, to: list[str], context: dict) -> None:
+    """Send <template>.txt/.html to `to` from a job enqueued when the transaction commits.
+
+    `template` names the pair without extension, in the folder of the package that sends
+    it: "pledges/signing/emails/pledge_received". The context travels as JSON (model
+    instances by primary key, read again by the job), and the job renders it, so an e-mail
+    says what is true when it leaves.
+    """
+    if not to:
+        return
+    # Checked now, in the caller's code, not later in the worker.
+    job_context = _to_job(context)
+    # robust: once the transaction has committed, failing to enqueue must not turn the
+    # caller's success into an error page; it is logged (django.db.backends.base).
+    transaction.on_commit(
+        partial(deliver_templated_email.enqueue, template, to=list(to), context=job_context),
+        robust=True,
+    )
+
+
+def send_message(message: EmailMessage) -> None:
+    """Send a message already rendered (allauth's) from a job enqueued on commit."""
+    html = next(
+        (
+            content
+            for content, mimetype in getattr(message, "alternatives", [])
+            if mimetype == "text/html"
+        ),
+        None,
+    )
+    transaction.on_commit(
+        partial(
+            deliver_message.enqueue,
+            subject=message.subject,
+            body=message.body,
+            html=html,
+            from_email=message.from_email,
+            to=list(message.to),
+            headers=dict(message.extra_headers),
+        ),
+        robust=True,
+    )
+
+
+@task()
+def deliver_templated_email(template: str, *, to: list[str], context: dict) -> str:
+    """The job of `send_email`: render and send. An SMTP or network error fails the job,
+    which config.tasks retries later."""
+    try:
+        context = _from_job(context)
+    except ObjectDoesNotExist as gone:
+        return f"not sent, a row of its context is gone: {gone}"
+    build_email(template, to=to, context=context).send()
+    return "sent"
+
+
+@task()
+def deliver_message(
+    *, subject: str, body: str, html: str | None, from_email: str, to: list[str], headers: dict
+) -> str:
+    """The job of `send_message`."""
+    message = EmailMultiAlternatives(
+        subject=subject, body=body, from_email=from_email, to=to, headers=headers
+    )
+    if html is not None:
+        message.attach_alternative(html, "text/html")
     message.send()
+    return "sent"
+
+
+class QueuedEmailAccountAdapter(DefaultAccountAdapter):
+    """allauth's adapter, with its e-mails sent from the job queue (`send_message`).
+
+    `send_mail` is allauth 65's, but for its last line (`msg.send()`).
+    """
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        send_message(self.render_mail(template_prefix, email, ctx))

@@ -4,6 +4,7 @@ The reference data (35,051 communes) and the charter are loaded once per test ru
 the test database; each test then runs in a transaction that is rolled back.
 """
 
+import logging
 import os
 
 import pytest
@@ -118,3 +119,68 @@ def _media_in_a_temporary_folder(settings, tmp_path):
 def _fast_password_hashing(settings):
     """PBKDF2's deliberate slowness protects real accounts, not test ones."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_at_commit(settings, monkeypatch):
+    """Jobs run as production runs them once the worker has picked them up: the immediate
+    backend runs each job when the transaction that enqueued it commits, so a test reads
+    `mail.outbox` right after a request or a service call. Tests about the queue itself ask
+    for `database_tasks`. Certificates render on first download, unless a test sets
+    CERTIFICATE_RENDER_ON_ISSUE (a render takes 0.3 s: not at every approval of the suite).
+
+    pytest-django wraps each test in a transaction that is rolled back, in which
+    `on_commit` callbacks never run. Here they run when the outermost transaction that is
+    not the test's own commits (or at once outside any), as they would in production;
+    callbacks of a block that rolls back are dropped by Django itself.
+    """
+    from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+    settings.TASKS = IMMEDIATE_TASKS
+    settings.CERTIFICATE_RENDER_ON_ISSUE = False
+
+    def run_committed_callbacks(connection):
+        if connection.needs_rollback or not all(
+            getattr(block, "_from_testcase", False) for block in connection.atomic_blocks
+        ):
+            return
+        while connection.run_on_commit:
+            _savepoints, func, robust = connection.run_on_commit.pop(0)
+            if not robust:
+                func()
+                continue
+            try:
+                func()
+            except Exception:
+                logging.getLogger("django.db.backends.base").exception(
+                    "Error calling %s in on_commit() (tests/conftest.py).", func
+                )
+
+    wrapper_class = type(connections[DEFAULT_DB_ALIAS])
+    atomic_exit = transaction.Atomic.__exit__
+    on_commit = wrapper_class.on_commit
+
+    def exit_then_run(self, exc_type, exc_value, traceback):
+        result = atomic_exit(self, exc_type, exc_value, traceback)
+        if exc_type is None and (self.using or DEFAULT_DB_ALIAS) == DEFAULT_DB_ALIAS:
+            run_committed_callbacks(connections[DEFAULT_DB_ALIAS])
+        return result
+
+    def on_commit_then_run(self, func, robust=False):
+        on_commit(self, func, robust)
+        if self.alias == DEFAULT_DB_ALIAS:
+            run_committed_callbacks(self)
+
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_then_run)
+    monkeypatch.setattr(wrapper_class, "on_commit", on_commit_then_run)
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """Jobs go to the database backend's queue (django-tasks-db), as in production; the
+    tests run the worker in-process (`call_command("db_worker", "--batch", …)`)."""
+    settings.TASKS = DATABASE_TASKS
