@@ -1,5 +1,6 @@
 """The admin of every pledges package is registered from its own module."""
 
+from pledges import jobs_admin  # noqa: F401
 from pledges.charter import admin as charter_admin  # noqa: F401
 from pledges.moderation import admin as moderation_admin  # noqa: F401
 from pledges.moderation import candidate_admin  # noqa: F401

@@ -2,17 +2,28 @@
 
 A certificate version freezes what it certifies (`content`), gets an unguessable reference
 (« CRC-7K3M-Q9TD »: 40 random bits in Crockford's base 32) and a SHA-256 fingerprint of its
-canonical JSON. Its PDF is rendered once, on first download, and kept in the default
-storage. Whether it still holds is read live from the pledge (verification page).
+canonical JSON. Whether it still holds is read live from the pledge (verification page).
+
+Its PDF is written once per version, under one name (`pdf_name`), whole or not at all:
+`certificate_pdf` renders it from the frozen `content` under a lock on the certificate's
+row, into a temporary file renamed over the final name. A job renders it when the version
+is issued (pledges/certificates/tasks.py, CERTIFICATE_RENDER_ON_ISSUE); a download that
+comes first renders it then; a file gone from storage is rendered again the same way.
+`orphan_files` finds files no certificate owns (manage.py clean_certificate_files).
 """
 
 import hashlib
 import json
+import os
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
 
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -120,7 +131,7 @@ def issue_certificate(*, pledge: Signature, force: bool = False) -> Certificate 
         reference = new_reference()
         try:
             with transaction.atomic():
-                return Certificate.objects.create(
+                certificate = Certificate.objects.create(
                     pledge=pledge,
                     version=version,
                     reference=reference,
@@ -132,7 +143,17 @@ def issue_certificate(*, pledge: Signature, force: bool = False) -> Certificate 
                 )
         except IntegrityError:
             continue  # a reference already taken: 1 chance in a trillion, draw again
+        if settings.CERTIFICATE_RENDER_ON_ISSUE:
+            schedule_render(certificate)
+        return certificate
     raise RuntimeError("Could not draw a free certificate reference.")
+
+
+def schedule_render(certificate: Certificate) -> None:
+    """Render the certificate's PDF in a job, once the transaction commits."""
+    from pledges.certificates.tasks import render_certificate
+
+    transaction.on_commit(partial(render_certificate.enqueue, certificate.pk), robust=True)
 
 
 def download_filename(certificate: Certificate) -> str:
@@ -142,16 +163,108 @@ def download_filename(certificate: Certificate) -> str:
     return f"attestation-coorace-{name or 'signataire'}-{certificate.reference}.pdf"
 
 
-def certificate_pdf(certificate: Certificate) -> Certificate:
-    """Make sure the certificate's PDF is in storage (rendered once per version)."""
-    if certificate.pdf:
-        return certificate
-    from pledges.certificates.pdf import render_certificate_pdf
+PDF_FOLDER = "attestations"
+# A temporary file younger than this may belong to a render in progress.
+PARTIAL_GRACE = timedelta(hours=1)
+PARTIAL_SUFFIX = ".part"
 
-    data = render_certificate_pdf(certificate)
-    certificate.pdf.save(f"{certificate.reference}.pdf", ContentFile(data), save=False)
-    Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf.name)
-    return certificate
+
+def pdf_name(certificate: Certificate) -> str:
+    """The one name of a version's PDF (its reference is unique to the version)."""
+    issued = timezone.localtime(certificate.issued_at)
+    return f"{PDF_FOLDER}/{issued:%Y/%m}/{certificate.reference}.pdf"
+
+
+def write_whole(storage: Storage, name: str, data: bytes) -> None:
+    """Write `data` at `name` whole or not at all.
+
+    On a file system storage: saved under a temporary name next to `name`, then renamed
+    over it (`os.replace`, atomic on POSIX), so a reader sees the old file or the new one,
+    never a part; a failed write (full disk…) deletes the temporary file and raises.
+    A storage without local paths (an object store) stores an object whole by itself.
+    """
+    try:
+        final_path = storage.path(name)
+    except NotImplementedError:
+        storage.delete(name)
+        storage.save(name, ContentFile(data))
+        return
+    temporary = f"{name}.{secrets.token_hex(6)}{PARTIAL_SUFFIX}"
+    try:
+        temporary = storage.save(temporary, ContentFile(data))
+        os.replace(storage.path(temporary), final_path)
+    except BaseException:
+        storage.delete(temporary)
+        raise
+
+
+def _stored(certificate: Certificate) -> bool:
+    return bool(certificate.pdf) and default_storage.exists(certificate.pdf.name)
+
+
+def certificate_pdf(certificate: Certificate) -> Certificate:
+    """The certificate with its PDF in storage: rendered from its frozen `content` if it
+    has none yet or if its file is gone, once, however many ask at the same time.
+
+    The row is locked while it renders (SELECT … FOR UPDATE on PostgreSQL; SQLite's write
+    lock, taken when the transaction starts, on SQLite): a second download waits, then
+    finds the file. Raises OSError if the storage fails (nothing is left behind).
+    """
+    if _stored(certificate):
+        return certificate
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if _stored(locked):
+            return locked
+        name = pdf_name(locked)
+        if not default_storage.exists(name):
+            from pledges.certificates.pdf import render_certificate_pdf
+
+            write_whole(default_storage, name, render_certificate_pdf(locked))
+        if locked.pdf.name != name:
+            Certificate.objects.filter(pk=locked.pk).update(pdf=name)
+            locked.pdf.name = name
+    return locked
+
+
+def _walk(storage: Storage, folder: str):
+    directories, files = storage.listdir(folder)
+    for file in files:
+        yield f"{folder}/{file}"
+    for directory in directories:
+        yield from _walk(storage, f"{folder}/{directory}")
+
+
+def orphan_files(storage: Storage = default_storage) -> list[str]:
+    """Files under attestations/ that no certificate owns: copies written by concurrent
+    first downloads before renders were locked, files of deleted certificates, temporary
+    files of failed writes (older than PARTIAL_GRACE). A file at a certificate's own name
+    (`pdf_name`) is kept, even while its render has not yet recorded it."""
+    try:
+        names = list(_walk(storage, PDF_FOLDER))
+    except FileNotFoundError:
+        return []
+    kept = set()
+    for certificate in Certificate.objects.only("pk", "reference", "issued_at", "pdf"):
+        kept.add(pdf_name(certificate))
+        if certificate.pdf:
+            kept.add(certificate.pdf.name)
+    cutoff = timezone.now() - PARTIAL_GRACE
+    return sorted(
+        name
+        for name in names
+        if name not in kept
+        and not (name.endswith(PARTIAL_SUFFIX) and storage.get_modified_time(name) > cutoff)
+    )
+
+
+def delete_orphan_files(*, dry_run: bool = False, storage: Storage = default_storage) -> list[str]:
+    """Delete `orphan_files` (or only list them, with `dry_run`); returns their names."""
+    orphans = orphan_files(storage)
+    if not dry_run:
+        for name in orphans:
+            storage.delete(name)
+    return orphans
 
 
 @dataclass

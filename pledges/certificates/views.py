@@ -1,5 +1,7 @@
 """Certificates on the web: the verification page and the PDF downloads."""
 
+import logging
+
 from allauth.core.internal import ratelimit
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -10,9 +12,14 @@ from pledges.certificates.services import (
     certificate_pdf,
     download_filename,
     normalize_reference,
+    schedule_render,
     verify,
 )
 from pledges.models import Certificate, Signature
+
+logger = logging.getLogger(__name__)
+# Seconds after which a visitor told « en préparation » may try again.
+RETRY_AFTER = 60
 
 
 def _rate_limited(request) -> bool:
@@ -67,15 +74,28 @@ def verify_page(request, reference):
     return render(request, "pledges/certificates/verify.html", {"verification": verification})
 
 
-def _serve(certificate: Certificate) -> FileResponse:
-    certificate = certificate_pdf(certificate)
-    response = FileResponse(
-        certificate.pdf.open("rb"),
+def _serve(request, certificate: Certificate):
+    """The PDF, rendered now if no job has yet (or if its file is gone: see
+    `certificate_pdf`). If the storage fails, the French « en préparation » page (503 with
+    Retry-After) and a render job, which is tried again until the storage is back."""
+    try:
+        certificate = certificate_pdf(certificate)
+        pdf = certificate.pdf.open("rb")
+    except OSError:
+        logger.exception("Certificate %s: its PDF could not be stored or read.", certificate)
+        schedule_render(certificate)
+        return render(
+            request,
+            "pledges/certificates/in_preparation.html",
+            status=503,
+            headers={"Retry-After": str(RETRY_AFTER)},
+        )
+    return FileResponse(
+        pdf,
         as_attachment=True,
         filename=download_filename(certificate),
         content_type="application/pdf",
     )
-    return response
 
 
 @require_safe
@@ -85,7 +105,7 @@ def public_download(request, pk):
     certificate = pledge.certificates.current().first()
     if certificate is None:
         raise Http404
-    return _serve(certificate)
+    return _serve(request, certificate)
 
 
 @login_required
@@ -99,4 +119,4 @@ def my_download(request):
     )
     if certificate is None:
         raise Http404
-    return _serve(certificate)
+    return _serve(request, certificate)

@@ -1,0 +1,43 @@
+"""manage.py clean_certificate_files: delete certificate PDFs that no certificate owns.
+
+Before renders were locked, concurrent first downloads wrote several copies of one
+version; deleted certificates and failed writes left files too. The certificates' own
+files are never touched (pledges.certificates.services.orphan_files says which are kept).
+"""
+
+from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
+
+from pledges.certificates.services import delete_orphan_files
+
+
+class Command(BaseCommand):
+    help = (
+        "Supprime les fichiers PDF d’attestation qu’aucune attestation n’utilise "
+        "(copies en double, fichiers d’attestations supprimées, écritures interrompues). "
+        "Les fichiers des attestations ne sont jamais touchés."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Liste les fichiers sans rien supprimer."
+        )
+
+    def handle(self, *args, dry_run=False, **options):
+        orphans = delete_orphan_files(dry_run=dry_run)
+        for name in orphans:
+            self.stdout.write(f"{'à supprimer' if dry_run else 'supprimé'}\u00a0: {name}")
+        count = len(orphans)
+        if dry_run:
+            message = ngettext(
+                "%(count)d fichier orphelin à supprimer (--dry-run\u00a0: rien n’est supprimé).",
+                "%(count)d fichiers orphelins à supprimer (--dry-run\u00a0: rien n’est supprimé).",
+                count,
+            )
+        else:
+            message = ngettext(
+                "%(count)d fichier orphelin supprimé.",
+                "%(count)d fichiers orphelins supprimés.",
+                count,
+            )
+        self.stdout.write(self.style.SUCCESS(message % {"count": count}))
