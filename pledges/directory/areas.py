@@ -15,11 +15,13 @@ from config.site import absolute_url
 from pledges.charter.queries import charter, current_campaign
 from pledges.directory.grid import commune_grid, long_date
 from pledges.directory.queries import (
+    CommuneListing,
     commune_commitment_totals,
-    commune_pledges,
+    commune_listing,
     communes_with_signatories,
     departement_counts,
     load_signatories,
+    pledges_in_order,
     signatory_counts_by_commune,
 )
 from pledges.models import Campaign
@@ -50,21 +52,20 @@ def commune(request, insee_code):
         return redirect(commune, permanent=True)
     # Without a current campaign the commune is still worth a page: its facts, no grid.
     campaign = Campaign.objects.current()
-    paginator = Paginator(
-        commune_pledges(campaign, commune).select_related("candidate") if campaign else [],
-        COMMUNE_PAGE_SIZE,
-    )
+    listing = commune_listing(campaign, commune) if campaign else CommuneListing([])
+    paginator = Paginator(listing.entries, COMMUNE_PAGE_SIZE)
     try:
         page = paginator.page(request.GET.get("page", 1))
     except InvalidPage:
         raise Http404("Page inconnue.") from None
-    rows = load_signatories(page.object_list)
+    pks = [pk for pk, _status in page.object_list]
+    rows = load_signatories(pledges_in_order(campaign, pks)) if pks else []
     grid = (
         commune_grid(
             rows,
             charter(campaign),
             totals=commune_commitment_totals(campaign, commune),
-            signatories=signatory_counts_by_commune(campaign, [commune]).get(commune.pk, 0),
+            signatories=listing.signatories,
         )
         if rows
         else None
