@@ -2,7 +2,9 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Value, Window
+from django.db.models.functions import Upper
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -18,47 +20,98 @@ class SignatureQuerySet(models.QuerySet):
             | models.Q(status=Signature.Status.WITHDRAWN, approved_at__isnull=False)
         )
 
-    # « Possible duplicate », the one rule the moderation queue's column, its filter and the
-    # detail page share: another signature of the same campaign in the same commune, by a
-    # person of the same first and last names, or for the same (non-empty) list name, both
-    # compared without regard to case.
+    # « Possible duplicate », the one rule that the moderation queue's column, its filter and
+    # the detail page share: another signature of the same campaign in the same commune,
+    # by a person of the same first and last names, or for the same non-empty list name,
+    # compared without regard to case (PostgreSQL folds every letter, SQLite only a-z).
+    # Each branch is a key; two signatures sharing one are possible duplicates.
+    DUPLICATE_KEYS = {
+        # (field path, compared without regard to case)
+        "person": (
+            ("campaign_id", False),
+            ("candidate__commune_id", False),
+            ("candidate__first_name", True),
+            ("candidate__last_name", True),
+        ),
+        "list": (
+            ("campaign_id", False),
+            ("candidate__commune_id", False),
+            ("candidate__list_name", True),
+        ),
+    }
 
-    def _duplicate_rules(self, *, pk, campaign, commune, first_name, last_name, list_name):
-        others = self.filter(campaign_id=campaign, candidate__commune_id=commune).exclude(pk=pk)
-        same_person = others.filter(
-            candidate__first_name__iexact=first_name, candidate__last_name__iexact=last_name
-        )
-        same_list = others.exclude(candidate__list_name="").filter(
-            candidate__list_name__iexact=list_name
-        )
-        return same_person, same_list
+    @classmethod
+    def _key(cls, name: str, value=F) -> list:
+        return [
+            Upper(value(path)) if fold else value(path) for path, fold in cls.DUPLICATE_KEYS[name]
+        ]
 
-    def possible_duplicates_of(self, signature: "Signature") -> "SignatureQuerySet":
-        candidate = signature.candidate
-        same_person, same_list = self._duplicate_rules(
-            pk=signature.pk,
-            campaign=signature.campaign_id,
-            commune=candidate.commune_id,
-            first_name=candidate.first_name,
-            last_name=candidate.last_name,
-            list_name=candidate.list_name,
-        )
-        return (same_person | same_list).select_related("candidate")
+    @staticmethod
+    def _has_key(name: str) -> Q:
+        # A list key only for a list that has a name.
+        return ~Q(candidate__list_name="") if name == "list" else Q()
+
+    def _duplicated_pks(self):
+        """The pks of all signatures sharing a key with another one: a window count per
+        key (one sort of the table, no query and no self-join per row)."""
+        return [
+            Signature.objects.filter(self._has_key(name))
+            .annotate(sharing=Window(Count("pk"), partition_by=self._key(name)))
+            .filter(sharing__gt=1)
+            .values("pk")
+            for name in self.DUPLICATE_KEYS
+        ]
 
     def with_duplicate_flag(self) -> "SignatureQuerySet":
-        """Each row gets `has_duplicate`: two EXISTS subqueries, no query per row."""
-        same_person, same_list = Signature.objects.all()._duplicate_rules(
-            pk=OuterRef("pk"),
-            campaign=OuterRef("campaign_id"),
-            commune=OuterRef("candidate__commune_id"),
-            first_name=OuterRef("candidate__first_name"),
-            last_name=OuterRef("candidate__last_name"),
-            list_name=OuterRef("candidate__list_name"),
-        )
-        return self.annotate(has_duplicate=Exists(same_person) | Exists(same_list))
+        """Each row gets `has_duplicate`: for each key, does another signature share it?
+
+        Correlated EXISTS, computed only for the rows a page shows (after the ORDER BY and
+        LIMIT that the queue's index serves); a filter uses possible_duplicates(). The row's
+        own candidate is joined inside the subquery, so that the outer query (and the
+        paginator's COUNT) needs no join.
+        """
+        mine = "candidate__commune__candidates__"  # from another signature: the row's candidate
+
+        def own(path):
+            if path.startswith("candidate__"):
+                return F(path.replace("candidate__", mine, 1))
+            return OuterRef(path)
+
+        flags = [
+            Exists(
+                self._sharing(
+                    name, self._key(name, own), Q(**{f"{mine}id": OuterRef("candidate_id")})
+                ).exclude(pk=OuterRef("pk"))
+            )
+            for name in self.DUPLICATE_KEYS
+        ]
+        return self.annotate(has_duplicate=flags[0] | flags[1])
 
     def possible_duplicates(self) -> "SignatureQuerySet":
-        return self.with_duplicate_flag().filter(has_duplicate=True)
+        person, same_list = self._duplicated_pks()
+        return self.filter(Q(pk__in=person) | Q(pk__in=same_list))
+
+    def possible_duplicates_of(self, signature: "Signature") -> "SignatureQuerySet":
+        """The other signatures sharing a key with `signature` (its values folded by the
+        database, as the keys of the others are)."""
+        values = {
+            "campaign_id": signature.campaign_id,
+            "candidate__commune_id": signature.candidate.commune_id,
+            "candidate__first_name": signature.candidate.first_name,
+            "candidate__last_name": signature.candidate.last_name,
+            "candidate__list_name": signature.candidate.list_name,
+        }
+        person, same_list = (
+            self._sharing(name, self._key(name, lambda path: Value(values[path])))
+            for name in self.DUPLICATE_KEYS
+        )
+        return (person | same_list).exclude(pk=signature.pk).select_related("candidate")
+
+    def _sharing(self, name: str, key: list, *joined: Q) -> "SignatureQuerySet":
+        """The signatures whose `name` key equals `key` (one expression per part); `joined`
+        conditions go in the same filter(), on the same joins."""
+        equal = [Exact(theirs, own) for theirs, own in zip(self._key(name), key, strict=True)]
+        return Signature.objects.filter(*equal, *joined).filter(self._has_key(name))
 
 
 class SignatureStatus(models.TextChoices):
@@ -74,11 +127,24 @@ class SignatureStatus(models.TextChoices):
 
 Status = SignatureStatus
 
+# The moderation queue's order: awaiting a decision first, then to complete, then the rest;
+# oldest first within each. An index on these expressions lets a page of the queue be read
+# without sorting every signature.
+QUEUE_RANK = models.Case(
+    models.When(status=Status.PENDING, then=Value(0)),
+    models.When(status=Status.CHANGES_REQUESTED, then=Value(1)),
+    default=Value(2),
+    output_field=models.IntegerField(),
+)
+QUEUE_ORDER = ("queue_rank", "submitted_at", "pk")
+
 
 class Signature(models.Model):
     """A candidate's signature of a campaign's charter, with its consents and status."""
 
     Status = SignatureStatus
+    QUEUE_RANK = QUEUE_RANK
+    QUEUE_ORDER = QUEUE_ORDER
 
     # A withdrawn signature stays on the public record (« signature retirée le … ») only if
     # staff had approved it; `approved_at` tells which.
@@ -131,6 +197,9 @@ class Signature(models.Model):
         permissions = [
             ("moderate_pledge", _("Peut valider, refuser ou dépublier une signature")),
             ("export_pledges", _("Peut exporter les signataires avec leurs coordonnées")),
+        ]
+        indexes = [
+            models.Index(QUEUE_RANK, F("submitted_at"), F("id"), name="signature_queue_order"),
         ]
         constraints = [
             models.UniqueConstraint(

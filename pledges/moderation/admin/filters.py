@@ -81,8 +81,8 @@ class DepartementFilter(SelectFilter):
 
 
 class DuplicateFilter(admin.SimpleListFilter):
-    """Signatures with a possible duplicate: the rule of SignatureQuerySet.with_duplicate_flag,
-    which the queue's rows already carry as `has_duplicate` (the column shows it)."""
+    """Signatures with a possible duplicate, by the rule the column and the detail page use
+    (SignatureQuerySet.DUPLICATE_KEYS)."""
 
     title = gettext_lazy("doublon possible")
     parameter_name = "doublon"
@@ -92,9 +92,9 @@ class DuplicateFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "oui":
-            return queryset.filter(has_duplicate=True)
+            return queryset.possible_duplicates()
         if self.value() == "non":
-            return queryset.filter(has_duplicate=False)
+            return queryset.exclude(pk__in=Signature.objects.possible_duplicates().values("pk"))
         return queryset
 
 

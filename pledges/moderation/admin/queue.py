@@ -8,7 +8,7 @@ needs them.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -147,19 +147,14 @@ class SignatureAdmin(admin.ModelAdmin):
             .select_related("candidate__commune__departement", "candidate__user", "campaign")
             .with_duplicate_flag()
             .annotate(
-                status_rank=Case(
-                    When(status=Status.PENDING, then=Value(0)),
-                    When(status=Status.CHANGES_REQUESTED, then=Value(1)),
-                    default=Value(2),
-                    output_field=IntegerField(),
-                ),
+                queue_rank=Signature.QUEUE_RANK,
                 active_count=_active_commitment_count(),
             )
             .order_by(*self.get_ordering(request))
         )
 
     def get_ordering(self, request):
-        return ["status_rank", "submitted_at", "pk"]
+        return list(Signature.QUEUE_ORDER)
 
     @admin.display(description=gettext_lazy("candidat·e"), ordering="candidate__last_name")
     def candidate_name(self, obj):
