@@ -31,7 +31,10 @@ production settings) → PostgreSQL and Redis:
      (application/octet-stream: nginx sends it as it is, with sendfile);
    - `wrk -t2 -c<connections> -d<duration>s --latency` after a 2-second warm-up, on the
      cached page and on its same-size static file (in turns: the file first every other
-     round), then on the page with X-Bench-Miss (every request rendered by gunicorn).
+     round);
+   - once every page is measured so, the same on each page with X-Bench-Miss: every
+     request rendered by gunicorn (last, because a page slower to render than a run is
+     long keeps gunicorn busy after its run with the requests wrk gave up on).
    Pages and static files share the machine and the same wrk: the ratio of their
    throughputs is what the proxy and its cache cost over serving a file.
 5. Prints a markdown table; exits with status 1 if a target is missed: each cached page at
@@ -352,6 +355,7 @@ def run_wrk(url: str, *, seconds: int, connections: int, headers: dict | None = 
         kinds["non-2xx"] = non_2xx[1]
     error_kinds = {kind: int(count) for kind, count in kinds.items() if int(count)}
     return {
+        "requests": int(re.search(r"(\d+) requests in", output)[1]),
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
         "p50": _ms(percentiles["50"]),
         "p99": _ms(percentiles["99"]),
@@ -394,7 +398,6 @@ def measure(page: Page, port: int, prefix: Path, cache: redis.Redis, options) ->
     pair = [(page.cached, page.path), (page.static, page.static_path)]
     for runs, path in pair if len(page.cached) % 2 == 0 else pair[::-1]:
         runs.append(load(base + path, options))
-    page.missed.append(load(base + page.path, options, MISS))
     # The cached run stayed within the page's minute, or nginx served it stale meanwhile:
     # either way from the cache.
     if cache_status(port, page.path) not in {"HIT", "STALE", "UPDATING"}:
@@ -441,6 +444,14 @@ def error_text(runs: list[dict]) -> str:
     return f" (errors: {kinds})" if kinds else ""
 
 
+def miss_latency(page: Page) -> str:
+    """wrk's percentiles of the misses, or how many runs had none completed in time."""
+    empty = sum(1 for run in page.missed if not run["requests"])
+    if empty:
+        return f"none answered in {empty} run(s) of {len(page.missed)}"
+    return f"{worst(page.missed, 'p50'):,.0f} / {worst(page.missed, 'p99'):,.0f} ms"
+
+
 def print_table(pages: list[Page], options) -> None:
     print(
         f"\n`wrk -t2 -c{options.connections} -d{options.duration}s --latency`, "
@@ -464,8 +475,7 @@ def print_table(pages: list[Page], options) -> None:
             f"| {page.ratio:.2f} "
             f"| {worst(page.cached, 'p50'):.1f} / {worst(page.cached, 'p99'):.1f} ms "
             f"| {worst(page.static, 'p99'):.1f} ms "
-            f"| {mean_rps(page.missed):,.0f}{error_text(page.missed)} "
-            f"| {worst(page.missed, 'p50'):,.0f} / {worst(page.missed, 'p99'):,.0f} ms |"
+            f"| {mean_rps(page.missed):,.0f}{error_text(page.missed)} | {miss_latency(page)} |"
         )
 
 
@@ -550,15 +560,21 @@ def main() -> int:
             )
             brotli = "with Brotli" if BROTLI_MODULE.exists() else "gzip only"
             print(f"gunicorn: {workers} workers; nginx ({brotli}) on :{port}; measuring…")
-            for round_number in range(options.rounds):
-                for page in pages if round_number % 2 == 0 else pages[::-1]:
+            # The misses last: a page slower to render than a run is long leaves
+            # gunicorn busy with the requests wrk gave up on, for a while after its run.
+            rounds = [pages if n % 2 == 0 else pages[::-1] for n in range(options.rounds)]
+            for order in rounds:
+                for page in order:
                     measure(page, port, prefix, cache, options)
                     print(
                         f"  {page.path}: cached {page.cached[-1]['rps']:,.0f}, static "
-                        f"{page.static[-1]['rps']:,.0f}, miss {page.missed[-1]['rps']:,.0f} "
-                        "req/s",
+                        f"{page.static[-1]['rps']:,.0f} req/s",
                         flush=True,
                     )
+            for order in rounds:
+                for page in order:
+                    page.missed.append(load(f"http://127.0.0.1:{port}{page.path}", options, MISS))
+                    print(f"  {page.path}: miss {page.missed[-1]['rps']:,.0f} req/s", flush=True)
     except BaseException:
         print(f"Failed; logs kept in {work}", file=sys.stderr)
         raise
