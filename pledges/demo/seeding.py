@@ -13,9 +13,12 @@ Contract:
 - Dates: the stories are dated between 1 January and the second round. Each step runs
   with `django.utils.timezone.now` set to the step's date (`clock_at`), so the services
   stamp what they write with it; no date is written by anything but a service.
-- E-mails: during seeding the e-mail backend is Django's locmem backend and its outbox is
-  set aside then restored: every e-mail is built (its templates render), none is sent,
-  none is kept. The summary counts them.
+- E-mails and jobs: during seeding, jobs (config.tasks) run in this process with the
+  immediate backend, not from the queue; the e-mail backend is Django's locmem backend,
+  whose outbox is set aside then restored: every e-mail is built (its templates render),
+  none is sent, none is kept, nothing is left in the queue. The summary counts them.
+  Certificates are issued as approval issues them, but no PDF is rendered
+  (CERTIFICATE_RENDER_ON_ISSUE is off while seeding).
 - The decisions are signed by one demo account, `moderation@` DEMO_EMAIL_DOMAIN.
 - `purge_demo()` deletes the accounts at DEMO_EMAIL_DOMAIN and everything that hangs off
   them (audit entries of their signatures and stored certificate PDFs included), and
@@ -103,13 +106,21 @@ def clock_at(moment: datetime) -> Iterator[None]:
         yield
 
 
+# While seeding: jobs run here at commit, e-mails stay in memory, no PDF is rendered.
+SEEDING_SETTINGS = {
+    "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    "CERTIFICATE_RENDER_ON_ISSUE": False,
+}
+
+
 @contextmanager
 def mail_set_aside() -> Iterator[list]:
     """E-mails go to the locmem backend, into an outbox of their own that is then dropped."""
     saved = getattr(mail, "outbox", None)
     outbox = mail.outbox = []
     try:
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        with override_settings(**SEEDING_SETTINGS):
             yield outbox
     finally:
         if saved is None:

@@ -113,6 +113,18 @@ def test_seeding_sends_no_email_and_keeps_none(mailoutbox):
     assert mailoutbox == ["an e-mail of the test itself"]
 
 
+def test_seeding_leaves_no_job_in_the_queue(database_tasks):
+    from django_tasks_db.models import DBTaskResult
+
+    summary = seed_demo(signatories=20, seed=3)
+
+    # As in production, jobs go to the database queue, but not the seeding's e-mails: they
+    # ran in-process, into the outbox set aside; a worker will find nothing to send.
+    assert summary.emails >= 20
+    assert not DBTaskResult.objects.exists()
+    assert not Certificate.objects.exclude(pdf="").exists()  # no PDF rendered
+
+
 def test_the_decisions_are_the_demo_moderators_in_the_audit_log():
     seed(60)
 
