@@ -2,6 +2,7 @@
 what staff need when a job keeps failing: its attempts, its last error, and « Relancer »."""
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_permission_codename
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_tasks_db.admin import DBTaskResultAdmin
@@ -37,7 +38,8 @@ class JobAdmin(DBTaskResultAdmin):
         return job.traceback.strip().splitlines()[-1][:200]
 
     def has_relaunch_permission(self, request) -> bool:
-        return request.user.has_perm("django_tasks_db.change_dbtaskresult")
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.{get_permission_codename('change', opts)}")
 
     @admin.action(description=_("Relancer"), permissions=["relaunch"])
     def relaunch(self, request, queryset):

@@ -84,12 +84,9 @@ def _serve(request, certificate: Certificate):
     except OSError:
         logger.exception("Certificate %s: its PDF could not be stored or read.", certificate)
         schedule_render(certificate)
-        return render(
-            request,
-            "pledges/certificates/in_preparation.html",
-            status=503,
-            headers={"Retry-After": str(RETRY_AFTER)},
-        )
+        response = render(request, "pledges/certificates/in_preparation.html", status=503)
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
     return FileResponse(
         pdf,
         as_attachment=True,

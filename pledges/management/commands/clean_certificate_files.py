@@ -6,7 +6,6 @@ files are never touched (pledges.certificates.services.orphan_files says which a
 """
 
 from django.core.management.base import BaseCommand
-from django.utils.translation import ngettext
 
 from pledges.certificates.services import delete_orphan_files
 
@@ -25,19 +24,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run=False, **options):
         orphans = delete_orphan_files(dry_run=dry_run)
+        verb = "à supprimer" if dry_run else "supprimé"
         for name in orphans:
-            self.stdout.write(f"{'à supprimer' if dry_run else 'supprimé'}\u00a0: {name}")
-        count = len(orphans)
+            self.stdout.write(f"  {verb}\u00a0: {name}")
+        self.stdout.write(f"Fichiers orphelins\u00a0: {len(orphans)}")
         if dry_run:
-            message = ngettext(
-                "%(count)d fichier orphelin à supprimer (--dry-run\u00a0: rien n’est supprimé).",
-                "%(count)d fichiers orphelins à supprimer (--dry-run\u00a0: rien n’est supprimé).",
-                count,
+            self.stdout.write(
+                self.style.WARNING("Simulation (--dry-run)\u00a0: rien n’a été supprimé.")
             )
         else:
-            message = ngettext(
-                "%(count)d fichier orphelin supprimé.",
-                "%(count)d fichiers orphelins supprimés.",
-                count,
-            )
-        self.stdout.write(self.style.SUCCESS(message % {"count": count}))
+            self.stdout.write(self.style.SUCCESS("Nettoyage terminé."))
