@@ -59,12 +59,12 @@ def commune(request, insee_code):
     except InvalidPage:
         raise Http404("Page inconnue.") from None
     pks = [pk for pk, _status in page.object_list]
-    rows = load_signatories(pledges_in_order(campaign, pks)) if pks else []
+    rows = load_signatories(pledges_in_order(campaign, pks), with_commitments=False) if pks else []
     grid = (
         commune_grid(
             rows,
             charter(campaign),
-            totals=commune_commitment_totals(campaign, commune),
+            totals=commune_commitment_totals(listing),
             signatories=listing.signatories,
         )
         if rows

@@ -17,7 +17,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from pledges.directory.queries import SignatoryRow
 from pledges.models import Commitment, Proposal
@@ -125,6 +125,18 @@ class GridRow:
     @property
     def signed_count(self) -> int:
         return sum(cell.state == "signed" for cell in self.cells)
+
+    @property
+    def count_text(self) -> str:
+        """What a phone says instead of the count column (0 and 1 are singular)."""
+        total = len(self.cells)
+        if not self.signed_count:
+            return _("Aucun engagement signé sur %(total)d") % {"total": total}
+        return ngettext(
+            "%(count)d engagement signé sur %(total)d",
+            "%(count)d engagements signés sur %(total)d",
+            self.signed_count,
+        ) % {"count": self.signed_count, "total": total}
 
     @property
     def cells_html(self) -> SafeString:

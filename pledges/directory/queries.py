@@ -102,7 +102,7 @@ def commune_pledges(campaign: Campaign, commune: Commune) -> QuerySet[Signature]
     )
 
 
-@dataclass(frozen=True)
+@dataclass
 class CommuneListing:
     """A commune's public signatories in page order, as (pk, status): one small query.
 
@@ -112,10 +112,14 @@ class CommuneListing:
 
     entries: list[tuple[int, str]]
 
+    @cached_property
+    def counted_pks(self) -> list[int]:
+        """The counted ones (approved), as the counters count them."""
+        return [pk for pk, status in self.entries if status == COUNTED_STATUS]
+
     @property
     def signatories(self) -> int:
-        """The counted ones (approved), as the counters count them."""
-        return sum(status == COUNTED_STATUS for _pk, status in self.entries)
+        return len(self.counted_pks)
 
 
 def commune_listing(campaign: Campaign, commune: Commune) -> CommuneListing:
@@ -128,13 +132,19 @@ def pledges_in_order(campaign: Campaign, pks: list[int]) -> list[Signature]:
     return [by_pk[pk] for pk in pks if pk in by_pk]  # one that changed meanwhile is left out
 
 
-def commune_commitment_totals(campaign: Campaign, commune: Commune) -> dict[int, int]:
-    """{commitment pk: current signatories in the commune}, over all of its signatories."""
+def commune_commitment_totals(listing: CommuneListing) -> dict[int, int]:
+    """{commitment pk: current signatories}, over all of the commune's signatories.
+
+    By the counted pledges' ids, which the listing holds: the index on pledge_id then
+    does the work, where a subquery on the commune made PostgreSQL scan every signature.
+    (A commune has at most a few thousand signatories, far below SQLite's 32,766
+    parameters a query.)
+    """
+    counted = listing.counted_pks
+    if not counted:
+        return {}
     rows = (
-        SignedCommitment.objects.filter(
-            withdrawn_at__isnull=True,
-            pledge__in=counted_pledges(campaign).filter(candidate__commune=commune).values("pk"),
-        )
+        SignedCommitment.objects.filter(withdrawn_at__isnull=True, pledge_id__in=counted)
         .values("commitment_id")
         .annotate(signatories=Count("pk"))
         .order_by()
@@ -345,21 +355,29 @@ class SignatoryRow:
         return [signature.commitment.code for signature in self.withdrawn]
 
 
-def load_signatories(pledges: Iterable[Signature]) -> list[SignatoryRow]:
+def load_signatories(
+    pledges: Iterable[Signature], *, with_commitments: bool = True
+) -> list[SignatoryRow]:
     """The pledges (already public, their candidate selected) with their signatures.
 
     For a page's worth of pledges (a signatory, a page of a commune's grid): the pledges,
-    then their signatures in one query by id.
+    then their signatures in one query by id, each with its commitment and proposal, in
+    charter order; `with_commitments=False` reads only what the grid needs (it has the
+    charter already): which commitment, and when signed or withdrawn.
     """
     rows = [SignatoryRow(pledge) for pledge in pledges]
     if not rows:
         return rows
     by_pledge = {row.pledge.pk: row for row in rows}
-    signatures = (
-        SignedCommitment.objects.filter(pledge_id__in=list(by_pledge))
-        .select_related("commitment__proposal")
-        .order_by("pledge_id", "commitment__proposal__number", "commitment__position")
-    )
+    signatures = SignedCommitment.objects.filter(pledge_id__in=list(by_pledge))
+    if with_commitments:
+        signatures = signatures.select_related("commitment__proposal").order_by(
+            "pledge_id", "commitment__proposal__number", "commitment__position"
+        )
+    else:
+        signatures = signatures.only(
+            "pledge_id", "commitment_id", "signed_at", "withdrawn_at"
+        ).order_by("pk")
     for signature in signatures:
         by_pledge[signature.pledge_id].signed_commitments.append(signature)
     return rows
