@@ -24,7 +24,13 @@ setup: venv
 	DJANGO_DEBUG=1 $(PY) manage.py import_communes
 	DJANGO_DEBUG=1 $(PY) manage.py load_charter
 
+# The job worker (e-mails, certificate renders; queue in db.sqlite3) runs beside the web
+# server and stops with it (the trap also stops its autoreloaded child); e-mails are printed
+# to the console when the worker sends them. TASKS_BACKEND=immediate runs jobs in runserver.
 run: setup
+	@echo "make run : le serveur web et, à côté, le worker des tâches (manage.py db_worker)."
+	DJANGO_DEBUG=1 $(PY) manage.py db_worker & worker=$$!; \
+	trap 'pkill -TERM -P $$worker; kill $$worker 2>/dev/null' EXIT; \
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # SQLite first; then PostgreSQL when it answers on $(TEST_POSTGRES_URL), else its
