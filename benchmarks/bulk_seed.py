@@ -78,7 +78,8 @@ class Replay:
     """One story's rows, as the services would write them, built in memory.
 
     Each method is one service call of the story and changes the rows as that service
-    does; a step the services would refuse raises ValueError.
+    does; a status change the one table of transitions (Signature.TRANSITIONS) refuses
+    raises its ValidationError, any other step a service would refuse a ValueError.
     """
 
     def __init__(self, steps: list[Step], *, candidate: Candidate, seeder: "RowWriter"):
@@ -98,20 +99,17 @@ class Replay:
             case Action.SUBMIT:
                 self.submit(at, set(step.commitments))
             case Action.APPROVE:
-                self.decide(at, Audit.APPROVED, Status.APPROVED, {Status.PENDING})
+                self.decide(at, Audit.APPROVED, Status.APPROVED)
             case Action.REQUEST_CHANGES:
-                allowed = {Status.PENDING}
-                self.decide(at, Audit.CHANGES_REQUESTED, Status.CHANGES_REQUESTED, allowed, step)
+                self.decide(at, Audit.CHANGES_REQUESTED, Status.CHANGES_REQUESTED, step)
             case Action.REJECT:
-                allowed = {Status.PENDING, Status.CHANGES_REQUESTED}
-                self.decide(at, Audit.REJECTED, Status.REJECTED, allowed, step)
+                self.decide(at, Audit.REJECTED, Status.REJECTED, step)
             case Action.UNPUBLISH:
-                self.decide(at, Audit.UNPUBLISHED, Status.UNPUBLISHED, {Status.APPROVED}, step)
+                self.decide(at, Audit.UNPUBLISHED, Status.UNPUBLISHED, step)
             case Action.ADD | Action.WITHDRAW_COMMITMENT:
                 self.change_one(at, step)
             case Action.WITHDRAW:
-                if self.signature.status not in (Status.APPROVED, *Signature.EDITABLE_STATUSES):
-                    raise ValueError(f"withdraw_pledge refuses a {self.signature.status} one")
+                self.signature.check_transition(Status.WITHDRAWN)
                 self.signature.status = Status.WITHDRAWN
                 self.signature.withdrawn_at = at
                 self.event(Kind.WITHDRAWN, at)
@@ -154,6 +152,7 @@ class Replay:
             self.event(Kind.SUBMITTED, at)
             return
         signature = self.signature
+        signature.check_transition(Status.PENDING)
         if signature.status == Status.WITHDRAWN and not signature.was_approved:
             kind = Kind.SUBMITTED
         elif signature.status == Status.CHANGES_REQUESTED:
@@ -191,10 +190,9 @@ class Replay:
 
     # ---------------------------------------------------------------- moderation
 
-    def decide(self, at, action: str, new_status: str, allowed: set, step: Step | None = None):
+    def decide(self, at, action: str, new_status: str, step: Step | None = None) -> None:
         signature = self.signature
-        if signature.status not in allowed:
-            raise ValueError(f"{action} refuses a {signature.status} signature")
+        signature.check_transition(new_status)
         note = step.note if step else ""
         reason = self.seeder.reasons[step.reason] if step and step.reason else None
         previous, signature.status = signature.status, new_status

@@ -71,3 +71,28 @@ def test_the_bulk_seeder_tells_the_same_stories_as_seed_demo(django_capture_on_c
     assert seed_demo(signatories=40, seed=5).statuses == summary.statuses
     assert rows_by_email() == bulk
     assert summary.signatories == 40 and summary.certificates > 0
+
+
+def test_a_step_the_services_refuse_is_refused_in_bulk_too():
+    from datetime import timedelta
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from benchmarks.bulk_seed import RowWriter
+    from pledges.demo.stories import Step
+    from pledges.models import Campaign
+    from tests.factories import commitments, make_candidate
+
+    at = timezone.now() - timedelta(days=3)
+    (commitment,) = commitments("1.1")
+    steps = [
+        Step(Action.SUBMIT, at, (commitment.pk,)),
+        Step(Action.APPROVE, at + timedelta(hours=1)),
+        Step(Action.REQUEST_CHANGES, at + timedelta(hours=2), note="Trop tard."),
+    ]
+    campaign, moderator = Campaign.objects.current(), demo_moderator()
+    with pytest.raises(ValidationError), mail_set_aside():
+        Player(campaign=campaign, moderator=moderator).sign(make_candidate(), steps)
+    with pytest.raises(ValidationError, match="ne peut pas devenir"):
+        RowWriter(campaign=campaign, moderator=moderator).write([(make_candidate(), steps)])
