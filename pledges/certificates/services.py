@@ -236,10 +236,12 @@ def _walk(storage: Storage, folder: str):
 
 
 def orphan_files(storage: Storage = default_storage) -> list[str]:
-    """Files under attestations/ that no certificate owns: copies written by concurrent
-    first downloads before renders were locked, files of deleted certificates, temporary
-    files of failed writes (older than PARTIAL_GRACE). A file at a certificate's own name
-    (`pdf_name`) is kept, even while its render has not yet recorded it."""
+    """Files under attestations/ to delete: those no certificate owns (copies written by
+    concurrent first downloads before renders were locked, files of deleted certificates,
+    temporary files of failed writes older than PARTIAL_GRACE) and certificates' files cut
+    short by a write that failed before writes were atomic (`is_truncated`), which their
+    next download renders again. A file at a certificate's own name (`pdf_name`) is kept,
+    even while its render has not yet recorded it."""
     try:
         names = list(_walk(storage, PDF_FOLDER))
     except FileNotFoundError:
@@ -253,9 +255,20 @@ def orphan_files(storage: Storage = default_storage) -> list[str]:
     return sorted(
         name
         for name in names
-        if name not in kept
-        and not (name.endswith(PARTIAL_SUFFIX) and storage.get_modified_time(name) > cutoff)
+        if (name in kept and is_truncated(storage, name))
+        or (
+            name not in kept
+            and not (name.endswith(PARTIAL_SUFFIX) and storage.get_modified_time(name) > cutoff)
+        )
     )
+
+
+def is_truncated(storage: Storage, name: str) -> bool:
+    """A PDF ends with %%EOF (give or take a line end): one that does not was cut short."""
+    with storage.open(name, "rb") as file:
+        size = file.size
+        file.seek(max(size - 1024, 0))
+        return not file.read().rstrip().endswith(b"%%EOF")
 
 
 def delete_orphan_files(*, dry_run: bool = False, storage: Storage = default_storage) -> list[str]:

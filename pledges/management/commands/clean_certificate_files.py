@@ -1,8 +1,10 @@
 """manage.py clean_certificate_files: delete certificate PDFs that no certificate owns.
 
 Before renders were locked, concurrent first downloads wrote several copies of one
-version; deleted certificates and failed writes left files too. The certificates' own
-files are never touched (pledges.certificates.services.orphan_files says which are kept).
+version; deleted certificates and failed writes left files too, and a full disk left some
+certificates' files cut short. The latter are deleted too, so that their next download
+renders them again; a certificate's complete file is never touched
+(pledges.certificates.services.orphan_files says which are kept).
 """
 
 from django.core.management.base import BaseCommand
@@ -13,8 +15,9 @@ from pledges.certificates.services import delete_orphan_files
 class Command(BaseCommand):
     help = (
         "Supprime les fichiers PDF d’attestation qu’aucune attestation n’utilise "
-        "(copies en double, fichiers d’attestations supprimées, écritures interrompues). "
-        "Les fichiers des attestations ne sont jamais touchés."
+        "(copies en double, fichiers d’attestations supprimées, écritures interrompues) et "
+        "les fichiers tronqués, qui seront rendus de nouveau au prochain téléchargement. "
+        "Le fichier complet d’une attestation n’est jamais touché."
     )
 
     def add_arguments(self, parser):

@@ -213,9 +213,27 @@ def test_the_cleaning_command_deletes_only_orphans(settings):
     assert default_storage.open(kept.pdf.name).read().startswith(b"%PDF-")
 
 
+def test_a_file_cut_short_before_writes_were_atomic_is_deleted_then_rendered_again(
+    client, settings
+):
+    pledge = approved()
+    certificate = certificate_pdf(current(pledge))
+    whole = default_storage.open(certificate.pdf.name).read()
+    path = Path(default_storage.path(certificate.pdf.name))
+    path.write_bytes(whole[: len(whole) // 2])  # what a full disk used to leave
+    other = certificate_pdf(current(approved()))
+
+    call_command("clean_certificate_files", stdout=StringIO())
+
+    assert stored_files(settings) == [other.pdf.name]  # a whole file is kept
+    response = client.get(download_url(pledge))
+    assert b"".join(response.streaming_content).rstrip().endswith(b"%%EOF")
+    assert path.stat().st_size == pytest.approx(len(whole), rel=0.01)
+
+
 def test_a_certificates_own_name_is_kept_even_before_its_render_records_it(settings):
     certificate = current(approved())
-    default_storage.save(pdf_name(certificate), ContentFile(b"%PDF-being-recorded"))
+    default_storage.save(pdf_name(certificate), ContentFile(b"%PDF-1.7 being recorded\n%%EOF\n"))
     assert services.orphan_files() == []
 
 
