@@ -268,7 +268,11 @@ http {{
     include {SNIPPETS}/http.conf;
     proxy_cache_path {prefix}/cache levels=1:2 keys_zone=coorace:20m max_size=1g
                      inactive=10m use_temp_path=off;
-    upstream coorace_app {{ server 127.0.0.1:{app_port}; keepalive 16; }}
+    upstream coorace_app {{
+        server 127.0.0.1:{app_port};
+        keepalive 16;
+        keepalive_timeout 1s;
+    }}
     upstream coorace_compressor {{ server 127.0.0.1:{compressor_port}; keepalive 16; }}
     server {{
         listen 127.0.0.1:{port};
