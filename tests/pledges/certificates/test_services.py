@@ -415,9 +415,7 @@ def test_staff_see_every_version_and_can_reissue_in_the_admin(client):
     for certificate in pledge.certificates.all():
         assert certificate.reference in content
     response = client.post(
-        reverse("admin:pledges_signature_decide", args=[pledge.pk]),
-        {"decision": "reissue"},
-        follow=True,
+        reverse("admin:pledges_signature_decide", args=[pledge.pk, "reemettre"]), follow=True
     )
     assert "Attestation réémise" in page(response)
     assert pledge.certificates.count() == 3
