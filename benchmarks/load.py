@@ -254,7 +254,7 @@ worker_processes auto;
 daemon off;
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log warn;
-events {{ worker_connections 1024; }}
+events {{ worker_connections 4096; }}
 http {{
     sendfile on;
     tcp_nopush on;
