@@ -6,9 +6,11 @@ SELECT, and the counts Django runs for the paginator leave them out unless a fil
 needs them.
 """
 
+import re
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -18,6 +20,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from communes.search import normalize_name
 from config.site import client_ip
 from pledges.models import RejectionReason, Signature, SignedCommitment
 from pledges.moderation.admin import dashboard, decisions
@@ -53,6 +56,9 @@ def _active_commitment_count():
         ),
         Value(0),
     )
+
+
+INSEE_CODE = re.compile(r"(?:[0-9]{2}|2[ABab])[0-9]{3}")
 
 
 @admin.register(Signature)
@@ -141,6 +147,25 @@ class SignatureAdmin(admin.ModelAdmin):
         return request.user.has_perm("pledges.export_pledges")
 
     # -- the queue's rows
+
+    def get_search_results(self, request, queryset, search_term):
+        """The search box, on indexed keys rather than `icontains` over six columns and four
+        joins (seconds at campaign volume): an e-mail address (with « @ ») on the account, an
+        INSEE code on the commune, anything else on the candidate's normalised name-and-list
+        key (Candidate.search_key: accents, case and spaces ignored) or the commune's name.
+        `search_fields` stays declared so that the admin shows the box."""
+        term = search_term.strip()[:100]
+        if not term:
+            return queryset, False
+        if "@" in term:
+            return queryset.filter(candidate__user__email__icontains=term), False
+        if INSEE_CODE.fullmatch(term):
+            return queryset.filter(candidate__commune__insee_code=term.upper()), False
+        key = normalize_name(term)
+        if not key:
+            return queryset.none(), False
+        named = Q(candidate__search_key__contains=key)
+        return queryset.filter(named | Q(candidate__commune__search_key__startswith=key)), False
 
     def get_queryset(self, request):
         # Not super(): it orders by get_ordering() before the annotations exist.

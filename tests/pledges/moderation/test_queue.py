@@ -174,3 +174,23 @@ def test_the_queue_runs_the_same_queries_for_3_or_60_signatures(moderator_client
     small = count()
     make_signatories(57, status=Status.PENDING, commune="69123")
     assert count() == small
+
+
+# ---------------------------------------------------------------- search
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["dupre lea", "DUPRÉ", "Léa Dupré", "solidaires", "st etienne", "42218", "lea@association"],
+)
+def test_the_search_ignores_accents_case_and_word_order(moderator_client, query):
+    lea = pledge_in("42218", first_name="Léa", last_name="Dupré", list_name="Solidaires")
+    pledge_in("69123", first_name="Paul", last_name="Morel", list_name="Lyon en commun")
+    lea.candidate.user.email = "lea@association.example"
+    lea.candidate.user.save()
+    assert rows(moderator_client.get(CHANGELIST, {"q": query})) == [lea]
+
+
+def test_a_search_with_nothing_to_match_finds_nothing(moderator_client):
+    pledge_in("42218")
+    assert rows(moderator_client.get(CHANGELIST, {"q": "« — »"})) == []
