@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import STATEMENT_MAX_LENGTH, Candidate, website_validator
+from candidates.validators import multiline_validator, single_line_validator
 from communes.models import Commune
 from communes.search import normalize_name
 
@@ -23,6 +24,7 @@ class CandidateForm(forms.ModelForm):
         label=_("Commune où vous êtes candidat·e"),
         max_length=100,
         required=False,
+        validators=[single_line_validator],
         help_text=_("Tapez le nom ou le code postal, puis choisissez dans la liste."),
     )
     commune = forms.ModelChoiceField(
@@ -43,13 +45,14 @@ class CandidateForm(forms.ModelForm):
         label=_("Site web (facultatif)"),
         max_length=300,
         required=False,
-        validators=[website_validator],
+        validators=[website_validator, single_line_validator],
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
     statement = forms.CharField(
         label=_("Déclaration publique (facultatif)"),
         required=False,
         max_length=STATEMENT_MAX_LENGTH,
+        validators=[multiline_validator],
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Texte brut, 600 caractères au plus, publié avec votre signature."),
         error_messages={
@@ -167,6 +170,7 @@ class CorrectionRequestForm(forms.Form):
     message = forms.CharField(
         label=_("Que faut-il corriger ?"),
         max_length=2000,
+        validators=[multiline_validator],
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Par exemple : « Mon nom s’écrit Lefèvre, avec un accent. »"),
         error_messages={"required": _("Dites-nous ce qu’il faut corriger.")},

@@ -5,6 +5,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
+from candidates.validators import multiline_validator, single_line_validator
 from communes.models import Commune
 from communes.search import normalize_name
 
@@ -38,27 +39,35 @@ class Candidate(models.Model):
         on_delete=models.CASCADE,
         related_name="candidate",
     )
-    first_name = models.CharField(_("prénom"), max_length=100)
-    last_name = models.CharField(_("nom"), max_length=100)
+    first_name = models.CharField(_("prénom"), max_length=100, validators=[single_line_validator])
+    last_name = models.CharField(_("nom"), max_length=100, validators=[single_line_validator])
     commune = models.ForeignKey(
         Commune, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="candidates"
     )
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
-    list_name = models.CharField(_("nom de la liste"), max_length=200, blank=True)
-    political_label = models.CharField(_("étiquette politique"), max_length=100, blank=True)
+    list_name = models.CharField(
+        _("nom de la liste"), max_length=200, blank=True, validators=[single_line_validator]
+    )
+    political_label = models.CharField(
+        _("étiquette politique"), max_length=100, blank=True, validators=[single_line_validator]
+    )
     website = models.URLField(
-        _("site web"), max_length=300, blank=True, validators=[website_validator]
+        _("site web"),
+        max_length=300,
+        blank=True,
+        validators=[website_validator, single_line_validator],
     )
     statement = models.TextField(
         _("déclaration publique"),
         blank=True,
-        validators=[MaxLengthValidator(STATEMENT_MAX_LENGTH)],
+        validators=[MaxLengthValidator(STATEMENT_MAX_LENGTH), multiline_validator],
         help_text=_("Texte brut, 600 caractères au plus."),
     )
     phone = models.CharField(
         _("téléphone (privé)"),
         max_length=30,
         blank=True,
+        validators=[single_line_validator],
         help_text=_("Jamais publié : l’équipe Coorace s’en sert pour vérifier la candidature."),
     )
     search_key = models.CharField(
@@ -129,7 +138,7 @@ class CorrectionRequest(models.Model):
         on_delete=models.CASCADE,
         related_name="correction_requests",
     )
-    message = models.TextField(_("message"), max_length=2000)
+    message = models.TextField(_("message"), max_length=2000, validators=[multiline_validator])
     created_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
     handled_at = models.DateTimeField(_("traitée le"), null=True, blank=True)
 
