@@ -8,6 +8,7 @@ No request talks to SMTP: `send_email` enqueues a job (config.tasks) when the tr
 commits, and the worker renders and sends it; nothing is queued if the transaction rolls back.
 """
 
+import re
 from functools import partial
 
 from allauth.account.adapter import DefaultAccountAdapter, get_adapter
@@ -73,13 +74,23 @@ def _from_job(value):
     return value
 
 
+# Spaces and control characters (C0, DEL, C1, Unicode line separators): in a subject, any
+# run of them becomes one space, so that no stored text can break the header. No-break
+# spaces (French typography) are kept.
+SUBJECT_BREAKS = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029]+")
+
+
+def one_line_subject(subject: str) -> str:
+    return SUBJECT_BREAKS.sub(" ", subject).strip()
+
+
 def build_email(template: str, *, to: list[str], context: dict) -> EmailMultiAlternatives:
     """<template>.txt (its first line is the subject) with <template>.html as alternative."""
     context = {**context, "site_url": settings.SITE_URL.rstrip("/")}
     subject, _, body = render_to_string(f"{template}.txt", context).partition("\n")
     html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(
-        subject=subject.strip(),
+        subject=one_line_subject(subject),
         body=body.strip() + "\n",
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=to,
@@ -150,7 +161,11 @@ def deliver_message(
 ) -> str:
     """The job of `send_message`."""
     message = EmailMultiAlternatives(
-        subject=subject, body=body, from_email=from_email, to=to, headers=headers
+        subject=one_line_subject(subject),
+        body=body,
+        from_email=from_email,
+        to=to,
+        headers=headers,
     )
     if html is not None:
         message.attach_alternative(html, "text/html")

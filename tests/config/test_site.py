@@ -1,8 +1,13 @@
-"""config/site.py: the one reading of the client's address and of the site's address."""
+"""config/site.py: the one reading of the client's address and of the site's address, and
+e-mail subjects that no stored text can break."""
 
+import pytest
 from django.test import RequestFactory
 
-from config.site import absolute_url, client_ip
+from candidates.models import Candidate
+from config.site import absolute_url, client_ip, one_line_subject
+from pledges.signing.emails import notify_staff_of_pledge
+from tests.factories import make_candidate, make_pledge
 
 
 def test_the_client_address_is_the_one_the_trusted_proxy_appended(settings):
@@ -28,3 +33,44 @@ def test_an_address_that_cannot_be_read_is_none(settings):
 def test_absolute_urls_start_with_the_sites_address(settings):
     settings.SITE_URL = "https://engagements.example.org/"
     assert absolute_url("/communes/42218/") == "https://engagements.example.org/communes/42218/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("first_name", ["Jean\rDupont", "Jean\x0b\x1c\x85\u2028Dupont"])
+def test_a_stored_name_with_control_characters_gives_a_one_line_subject(
+    settings, mailoutbox, first_name
+):
+    # Rows stored before the forms refused control characters, or edited around them.
+    pledge = make_pledge(make_candidate(last_name="Martin"))
+    Candidate.objects.filter(pk=pledge.candidate.pk).update(first_name=first_name)
+    pledge.candidate.refresh_from_db()
+    mailoutbox.clear()
+    settings.STAFF_NOTIFICATION_EMAILS = ["equipe@coorace.test"]
+
+    notify_staff_of_pledge(pledge)
+
+    (message,) = mailoutbox
+    assert message.subject.startswith("Nouvelle signature à vérifier")
+    assert "Jean Dupont Martin (" in message.subject
+    assert "Subject: " in message.message().as_string()  # no BadHeaderError
+
+
+@pytest.mark.django_db
+def test_a_stored_line_feed_ends_the_subject_without_breaking_it(settings, mailoutbox):
+    # The template's first line is the subject: a line feed inside a name ends it early,
+    # the subject stays a valid header.
+    pledge = make_pledge(make_candidate(last_name="Martin"))
+    Candidate.objects.filter(pk=pledge.candidate.pk).update(first_name="Jean\r\nBcc: x@x.test")
+    pledge.candidate.refresh_from_db()
+    mailoutbox.clear()
+    settings.STAFF_NOTIFICATION_EMAILS = ["equipe@coorace.test"]
+
+    notify_staff_of_pledge(pledge)
+
+    (message,) = mailoutbox
+    assert message.subject.endswith("Jean")
+    assert "Bcc" not in message.message().as_string().split("\n\n")[0]
+
+
+def test_a_subject_keeps_french_no_break_spaces():
+    assert one_line_subject(" Votre signature\u202f!\r\n ") == "Votre signature\u202f!"
