@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +26,10 @@ class SelectFilter(admin.SimpleListFilter):
     submits the form as soon as a value is chosen. The form carries the changelist's other
     parameters (search, other filters, sorting) as hidden fields, except the page number
     and those named in `clears` (a département of another région, say).
+
+    A value that is not one of the list's (a code that does not exist, a NUL byte) is
+    refused as Django refuses an unknown lookup: IncorrectLookupParameters, and the queue
+    comes back unfiltered with a message (SignatureAdmin.get_changelist_instance).
     """
 
     template = "admin/pledges/signature/select_filter.html"
@@ -32,6 +37,8 @@ class SelectFilter(admin.SimpleListFilter):
 
     def __init__(self, request, params, model, model_admin):
         super().__init__(request, params, model, model_admin)
+        if self.value() and self.value() not in {str(code) for code, _ in self.lookup_choices}:
+            raise IncorrectLookupParameters(f"{self.parameter_name}: not a choice")
         dropped = {self.parameter_name, "p", *self.clears}
         self.kept_parameters = [
             (name, value)

@@ -9,17 +9,20 @@ needs them.
 import re
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from candidates.validators import has_control_characters
 from communes.search import normalize_name
 from config.site import client_ip
 from pledges.models import RejectionReason, Signature, SignedCommitment
@@ -59,6 +62,13 @@ def _active_commitment_count():
 
 
 INSEE_CODE = re.compile(r"(?:[0-9]{2}|2[ABab])[0-9]{3}")
+# A signature's id as the checkboxes send it: digits, within a 64-bit integer.
+PLEDGE_ID = re.compile(r"[0-9]{1,19}")
+MAX_PLEDGE_ID = 2**63 - 1
+
+
+def valid_pledge_ids(values: list[str]) -> bool:
+    return all(PLEDGE_ID.fullmatch(value) and int(value) <= MAX_PLEDGE_ID for value in values)
 
 
 @admin.register(Signature)
@@ -241,6 +251,17 @@ class SignatureAdmin(admin.ModelAdmin):
 
     # -- bulk actions
 
+    def response_action(self, request, queryset):
+        # Ids that no checkbox sends (« abc », 2⁶⁶, a NUL byte) would fail in the database.
+        if not valid_pledge_ids(request.POST.getlist(ACTION_CHECKBOX_NAME)):
+            self.message_user(
+                request,
+                _("La sélection n’est pas valable : cochez à nouveau les signatures."),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
@@ -361,11 +382,38 @@ class SignatureAdmin(admin.ModelAdmin):
         }
         return super().changelist_view(request, extra_context)
 
+    def get_changelist_instance(self, request):
+        """The queue as filtered, or IncorrectLookupParameters (Django's changelist then
+        redirects to the unfiltered queue, `?e=1`) with a message, when a parameter is not
+        one the page sends: a control character (a NUL byte fails on PostgreSQL), a code
+        no filter lists, a value a field cannot take."""
+        if any(
+            has_control_characters(name) or has_control_characters(value)
+            for name, values in request.GET.lists()
+            for value in values
+        ):
+            self._refuse_parameters(request)
+        try:
+            return super().get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            self._refuse_parameters(request)
+
+    def _refuse_parameters(self, request):
+        self.message_user(
+            request,
+            _("Ces filtres ou cette recherche ne sont pas valables : voici la liste complète."),
+            messages.WARNING,
+        )
+        raise IncorrectLookupParameters
+
     def export_view(self, request):
         if not self.has_export_permission(request):
             raise PermissionDenied
         # The same filters and search as the changelist the link was on.
-        changelist = self.get_changelist_instance(request)
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return HttpResponseRedirect(reverse("admin:pledges_signature_changelist"))
         queryset = changelist.get_queryset(request)
         response = HttpResponse(staff_csv(queryset), content_type="text/csv; charset=utf-8")
         filename = f"signataires-coorace-{timezone.localdate():%Y-%m-%d}.csv"
