@@ -2,18 +2,24 @@
 
 Hypothesis generates the values: long and odd Unicode, control characters, HTML and SQL
 fragments, wrong ids and wrong query parameters. Every URL pattern of the site (but the
-Django admin's, which staff alone reach) is visited with values its regex accepts, and
-every form is posted, anonymously and as a signed-in candidate.
+Django admin's) is visited with values its regex accepts, and every form is posted,
+anonymously and as a signed-in candidate; every field of « Ma candidature » and of the
+correction request gets control characters inside otherwise valid input; the moderation
+queue is visited by a moderator with hostile filters and hostile bulk-action ids.
 """
 
 import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.factories import approve, make_candidate, make_pledge
+from candidates.models import Candidate
+from candidates.validators import has_control_characters
+from tests.candidates.test_views import profile_data
+from tests.factories import approve, make_candidate, make_moderator, make_pledge
 
 pytestmark = pytest.mark.django_db
 
@@ -220,3 +226,119 @@ def test_wrong_ids_are_404_not_500(client, data, path):
     client.force_login(data.candidate.user)
     assert client.post(path).status_code in (404, 405)
     assert client.get(path).status_code in (404, 405)
+
+
+# ---------------------------------------------------------------- control characters
+
+control_characters = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0, max_codepoint=0x1F),
+        st.characters(min_codepoint=0x7F, max_codepoint=0x9F),
+        st.sampled_from(["\u2028", "\u2029"]),
+    ),
+    min_size=1,
+    max_size=3,
+)
+# Control characters inside a value that would otherwise be accepted, where the stripping
+# of leading and trailing whitespace cannot remove them.
+laced = st.tuples(st.integers(min_value=1, max_value=5), control_characters)
+PROFILE_FIELDS = list(profile_data())
+SINGLE_LINE = ["first_name", "last_name", "list_name", "political_label", "website", "phone"]
+
+
+def lace(value: str, cut: int, controls: str) -> str:
+    return value[:cut] + controls + value[cut:]
+
+
+@pytest.mark.parametrize("field", PROFILE_FIELDS)
+def test_every_profile_field_with_control_characters_is_a_message_not_a_500(client, field):
+    candidate = make_candidate()
+    client.force_login(candidate.user)
+
+    @SETTINGS
+    @given(cut_and_controls=laced)
+    def submit(cut_and_controls):
+        data = profile_data(**{field: lace(profile_data()[field], *cut_and_controls)})
+        response = client.post("/ma-candidature/", data)
+        assert response.status_code < 500, (field, data, response.status_code)
+        stored = Candidate.objects.get(pk=candidate.pk)
+        for name in SINGLE_LINE:
+            assert not has_control_characters(getattr(stored, name)), (name, stored)
+        assert not has_control_characters(stored.statement, multiline=True)
+
+    submit()
+
+
+def test_a_correction_request_with_control_characters_is_a_message_not_a_500(
+    client, settings, mailoutbox
+):
+    settings.STAFF_NOTIFICATION_EMAILS = ["equipe@coorace.test"]
+    candidate = make_candidate()
+    approve(make_pledge(candidate))
+    client.force_login(candidate.user)
+    url = reverse("candidates:correction")
+
+    @SETTINGS
+    @given(cut_and_controls=laced)
+    def submit(cut_and_controls):
+        message = lace("Mon nom s’écrit Martin.", *cut_and_controls)
+        response = client.post(url, {"message": message})
+        assert response.status_code < 500, (message, response.status_code)
+
+    submit()
+    for request in candidate.correction_requests.all():
+        assert not has_control_characters(request.message, multiline=True)
+
+
+# ---------------------------------------------------------------- the moderation queue
+
+CHANGELIST = "/admin/pledges/signature/"
+admin_query_names = st.sampled_from(
+    ["q", "o", "p", "e", "status__exact", "region", "departement", "candidate__role__exact",
+     "attente", "doublon", "all", "_changelist_filters", "\x00"]
+)  # fmt: skip
+admin_values = st.one_of(hostile_text, st.sampled_from(["84", "42", "pending", "oui", "1"]))
+hostile_ids = st.lists(
+    st.one_of(
+        hostile_text,
+        st.integers(min_value=-(2**70), max_value=2**70).map(str),
+        st.sampled_from(["abc", str(2**66), "\x00", "1.5", ""]),
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
+@pytest.fixture
+def moderator(client, data):
+    client.force_login(make_moderator())
+    return client
+
+
+def test_the_moderation_queue_never_fails_on_hostile_parameters(moderator):
+    @SETTINGS
+    @given(query=st.dictionaries(admin_query_names, admin_values, max_size=4))
+    def visit(query):
+        for url in (CHANGELIST, CHANGELIST + "export.csv"):
+            try:
+                response = moderator.get(url, query)
+            except UnicodeEncodeError:
+                return
+            assert response.status_code < 500, (url, query, response.status_code)
+
+    visit()
+
+
+@pytest.mark.parametrize("action", ["approve_selected", "reject_selected"])
+def test_bulk_actions_never_fail_on_hostile_ids(moderator, data, action):
+    @SETTINGS
+    @given(ids=hostile_ids, index=st.one_of(hostile_text, st.just("0")))
+    def submit(ids, index):
+        values = {"action": action, ACTION_CHECKBOX_NAME: [str(data.pk), *ids], "index": index}
+        try:
+            response = moderator.post(CHANGELIST, values)
+        except UnicodeEncodeError:
+            return
+        assert response.status_code < 500, (values, response.status_code)
+
+    submit()
