@@ -162,8 +162,14 @@ def proposal(request, number):
 
 
 def _may_preview(user, pledge: Signature) -> bool:
-    """Staff and the candidate may see a page that is not (or no longer) public."""
-    return user.is_authenticated and (user.is_staff or pledge.candidate.user_id == user.pk)
+    """Moderators and the candidate may see a page that is not (or no longer) public.
+
+    A moderator is whoever holds the moderation permission (the « Modération » group, a
+    superuser): `is_staff` alone only opens the admin's door, not what lies behind it.
+    """
+    return user.is_authenticated and (
+        pledge.candidate.user_id == user.pk or user.has_perm("pledges.moderate_pledge")
+    )
 
 
 def _by_proposal(row: SignatoryRow) -> list[tuple[Proposal, list[tuple]]]:
@@ -180,7 +186,7 @@ def _by_proposal(row: SignatoryRow) -> list[tuple[Proposal, list[tuple]]]:
 
 @public_cache
 def signatory(request, pk):
-    """A signatory's page: public pledges only, except for their owner and staff."""
+    """A signatory's page: public pledges only, except for their owner and moderators."""
     rows = load_signatories(
         Signature.objects.filter(pk=pk).select_related(
             "campaign", "candidate__commune__departement__region"

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from pledges.models import Campaign, Signature
 from tests.bulk import make_signatory
+from tests.factories import make_moderator
 from tests.pages import DIRECTORY_PAGES
 
 pytestmark = pytest.mark.django_db
@@ -75,9 +76,9 @@ def test_its_owner_sees_it_with_a_warning_and_no_shared_caching(client, status, 
 
 
 @pytest.mark.parametrize(("status", "was_approved"), NOT_PUBLIC)
-def test_staff_see_it_with_a_warning(client, status, was_approved):
+def test_moderators_see_it_with_a_warning(client, status, was_approved):
     pledge = make_signatory(status=status, was_approved=was_approved)
-    client.force_login(other_user(is_staff=True))
+    client.force_login(make_moderator())
     response = client.get(f"/signataires/{pledge.pk}/")
     assert response.status_code == 200
     assert "vous faites partie de l’équipe Coorace" in response.content.decode()
