@@ -8,8 +8,10 @@ from candidates.decorators import verified_email_required
 from candidates.forms import CorrectionRequestForm
 from candidates.models import Candidate
 from candidates.services import request_correction
+from config.http import personal
 
 
+@personal
 @login_required
 @verified_email_required
 def correction(request):

@@ -10,6 +10,11 @@ used a CSRF token or queued a message. `Vary: Cookie` tells caches to keep those
 apart. The decorator touches neither the session nor the cookies, so an anonymous visit
 sets no cookie. A view that set its own Cache-Control (a preview only its owner may see)
 keeps it.
+
+A personal page (« Mon espace », « Ma candidature », a data export…) is `personal`:
+`Cache-Control: private, no-store`, so that neither a shared cache nor the browser's disk
+keeps it. `PermissionsPolicyMiddleware` tells browsers that no page of the site may use
+the camera, the microphone, the position and the other features it never needs.
 """
 
 from collections.abc import Callable
@@ -18,6 +23,7 @@ from functools import wraps
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, getattr(settings, "MESSAGE_COOKIE", "messages"))
@@ -63,3 +69,47 @@ def public_cache(view: Callable) -> Callable:
         return response
 
     return require_safe(wrapper)
+
+
+def personal(view: Callable) -> Callable:
+    """A page holding someone's own data: kept by no cache, not even the browser's."""
+    return cache_control(private=True, no_store=True)(view)
+
+
+# Browser features the site never uses, denied to every page and to anything it embeds.
+# Features a browser does not know are ignored by it (at worst with a console warning).
+DENIED_FEATURES = (
+    "accelerometer",
+    "autoplay",
+    "bluetooth",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "interest-cohort",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+)
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in DENIED_FEATURES)
+
+
+class PermissionsPolicyMiddleware:
+    """Adds `Permissions-Policy` to every response (static files too, when placed before
+    WhiteNoise) unless the view chose its own."""
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

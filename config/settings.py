@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.http.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -139,6 +140,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_USER_DISPLAY = "candidates.accounts.user_display"
 ACCOUNT_PREVENT_ENUMERATION = True
+# The same work (a password hash) whether or not the address has an account: config/signup.py.
+ACCOUNT_FORMS = {"signup": "config.signup.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Coorace #Municipales2020] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # allauth's e-mails (confirmation, password reset…) leave through the job queue too.

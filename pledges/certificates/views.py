@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
+from config.http import personal
 from pledges.certificates.services import (
     certificate_pdf,
     download_filename,
@@ -105,6 +106,7 @@ def public_download(request, pk):
     return _serve(request, certificate)
 
 
+@personal
 @login_required
 @require_safe
 def my_download(request):

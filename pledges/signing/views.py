@@ -19,6 +19,7 @@ from candidates.decorators import (
 )
 from candidates.forms import CandidateForm, DeleteAccountForm
 from candidates.models import Candidate
+from config.http import personal
 from pledges.charter.queries import charter, current_campaign
 from pledges.models import Commitment, Signature, SignatureEvent
 from pledges.signing.account import delete_account, export_personal_data
@@ -52,6 +53,7 @@ def _candidate_and_pledge(user, campaign):
     return candidate, pledge
 
 
+@personal
 def sign(request):
     """The signing page: the 10 proposals, the 20 commitments, the two consents."""
     campaign = current_campaign()
@@ -118,6 +120,7 @@ def sign(request):
     )
 
 
+@personal
 @login_required
 def space(request):
     """« Mon espace »: where the signature stands, what happens next, what can be done."""
@@ -186,6 +189,7 @@ def change_commitment(request, commitment_id, action):
     return redirect(f"{reverse('pledges:space')}#engagement-{commitment.code}")
 
 
+@personal
 @login_required
 @verified_email_required
 def withdraw(request):
@@ -202,6 +206,7 @@ def withdraw(request):
     return render(request, "pledges/signing/withdraw.html", {"pledge": pledge})
 
 
+@personal
 @login_required
 @verified_email_required
 def profile(request):
@@ -228,6 +233,7 @@ def profile(request):
     )
 
 
+@personal
 @login_required
 @require_safe
 def export_data(request):
@@ -241,6 +247,7 @@ def export_data(request):
     return response
 
 
+@personal
 @login_required
 def delete_account_view(request):
     form = DeleteAccountForm(request.POST or None, user=request.user)

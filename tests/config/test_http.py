@@ -1,4 +1,5 @@
-"""What the app tells shared caches (config/http.py): public for a minute, or private."""
+"""What the app tells shared caches (config/http.py): public for a minute, or private;
+and what it tells browsers they may not use (Permissions-Policy)."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -7,9 +8,10 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import RequestFactory
 
-from config.http import public_cache
+from config.http import PermissionsPolicyMiddleware, public_cache
 from tests.bulk import make_signatory
-from tests.pages import PUBLIC_PAGES
+from tests.factories import make_candidate, make_moderator
+from tests.pages import PUBLIC_PAGES, SIGN_IN_PAGES
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +112,57 @@ def test_a_view_that_chose_its_own_cache_control_keeps_it():
         return response
 
     assert view(RequestFactory().get("/"))["Cache-Control"] == "private, no-cache"
+
+
+DENIED = ["camera", "microphone", "geolocation", "payment", "usb", "browsing-topics",
+          "interest-cohort"]  # fmt: skip
+
+
+def denied_features(response) -> set[str]:
+    """The features the response's Permissions-Policy allows to no origin at all."""
+    return {
+        name.strip()
+        for name, _, allowlist in (
+            item.partition("=") for item in response["Permissions-Policy"].split(",")
+        )
+        if allowlist.strip() == "()"
+    }
+
+
+@pytest.mark.parametrize("path", [*PUBLIC_PAGES, *SIGN_IN_PAGES, "/page-qui-n-existe-pas/"])
+def test_every_public_page_denies_the_browser_features_the_site_does_not_use(
+    client, signatory, path
+):
+    response = client.get(path)
+    assert set(DENIED) <= denied_features(response), path
+
+
+def test_a_signatory_page_denies_them_too(client, signatory):
+    assert set(DENIED) <= denied_features(client.get(signatory.get_absolute_url()))
+
+
+@pytest.mark.parametrize(
+    "path", ["/mon-espace/", "/ma-candidature/", "/signer/", "/mon-espace/mes-donnees.json"]
+)
+def test_every_personal_page_denies_them(client, path):
+    client.force_login(make_candidate().user)
+    response = client.get(path)
+    assert response.status_code == 200
+    assert set(DENIED) <= denied_features(response)
+
+
+def test_the_admin_denies_them(client):
+    client.force_login(make_moderator())
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert set(DENIED) <= denied_features(response)
+
+
+def test_a_view_that_chose_its_own_permissions_policy_keeps_it():
+    def view(request):
+        response = HttpResponse()
+        response["Permissions-Policy"] = "fullscreen=(self)"
+        return response
+
+    response = PermissionsPolicyMiddleware(view)(RequestFactory().get("/"))
+    assert response["Permissions-Policy"] == "fullscreen=(self)"
