@@ -6,7 +6,8 @@ from communes.models import Arrondissement, Commune, Departement, Region
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Imported data: staff look it up; `manage.py import_communes` changes it."""
+    """Records staff look up and never change here: the imported reference data (which
+    `manage.py import_communes` changes), and the records moderation keeps."""
 
     def has_add_permission(self, request):
         return False

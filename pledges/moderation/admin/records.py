@@ -3,6 +3,7 @@ of erased accounts. The log and the traces can be read, never changed."""
 
 from django.contrib import admin
 
+from communes.admin import ReadOnlyAdmin
 from pledges.models import AuditEntry, RejectionReason, SignatureTrace
 
 
@@ -22,17 +23,6 @@ class RejectionReasonAdmin(admin.ModelAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AuditEntry)
