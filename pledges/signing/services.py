@@ -1,6 +1,8 @@
 """Signing and changing one's mind: the candidate's side of a signature.
 
-The only code that creates signatures and changes their signed commitments. The status
+The only code of the site that creates signatures and changes their signed commitments
+(benchmarks/bulk_seed.py and tests/bulk.py write the same rows in bulk, and tests prove they
+equal what these functions write). The status
 changes a candidate makes (sign again, withdraw) follow Signature.TRANSITIONS, the table
 staff decisions (pledges.moderation.services) follow too.
 
