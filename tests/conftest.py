@@ -184,3 +184,14 @@ def database_tasks(settings):
     """Jobs go to the database backend's queue (django-tasks-db), as in production; the
     tests run the worker in-process (`call_command("db_worker", "--batch", …)`)."""
     settings.TASKS = DATABASE_TASKS
+
+
+@pytest.fixture
+def user_client(client):
+    """A client signed in as a candidate's account with a verified address (`client.user`)."""
+    from tests.factories import make_user
+
+    user = make_user("camille@exemple.test")
+    client.force_login(user)
+    client.user = user
+    return client

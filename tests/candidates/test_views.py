@@ -27,14 +27,6 @@ def profile_data(**overrides):
     return data
 
 
-@pytest.fixture
-def user_client(client):
-    user = make_user("camille@exemple.test")
-    client.force_login(user)
-    client.user = user
-    return client
-
-
 def content(response):
     return response.content.decode()
 

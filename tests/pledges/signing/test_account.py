@@ -5,17 +5,9 @@ from django.urls import reverse
 
 from candidates.models import Candidate
 from pledges.models import Signature
-from tests.factories import PASSWORD, approve, make_candidate, make_pledge, make_user
+from tests.factories import PASSWORD, approve, make_candidate, make_pledge
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def user_client(client):
-    user = make_user("camille@exemple.test")
-    client.force_login(user)
-    client.user = user
-    return client
 
 
 def content(response):
