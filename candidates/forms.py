@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates.models import STATEMENT_MAX_LENGTH, Candidate, website_validator
 from candidates.validators import multiline_validator, single_line_validator
-from communes.models import Commune
+from communes.models import Commune, Secteur
 from communes.search import normalize_name
 
 COMMUNE_CHOICES_SHOWN = 8
@@ -35,6 +35,11 @@ class CandidateForm(forms.ModelForm):
         error_messages={
             "invalid_choice": _("Cette commune n’existe pas : choisissez-la à nouveau.")
         },
+    )
+    secteur = forms.ModelChoiceField(
+        queryset=Secteur.objects.select_related("commune"),
+        required=False,
+        empty_label=_("— aucun (hors Paris, Lyon, Marseille) —"),
     )
     role = forms.ChoiceField(
         label=_("Votre rôle"), choices=Candidate.Role.choices, widget=forms.RadioSelect
@@ -70,7 +75,9 @@ class CandidateForm(forms.ModelForm):
             "commune_query",
             "commune",
             "role",
+            "secteur",
             "list_name",
+            "ballot_note",
             "political_label",
             "website",
             "statement",
@@ -79,13 +86,21 @@ class CandidateForm(forms.ModelForm):
         labels = {
             "first_name": _("Prénom"),
             "last_name": _("Nom"),
-            "list_name": _("Nom de la liste"),
+            "list_name": _("Nom de la liste (ou de votre groupe, à titre individuel)"),
+            "secteur": _("Secteur (Paris, Lyon et Marseille)"),
+            "ballot_note": _("Mode de scrutin : une ligne d’explication (si besoin)"),
             "political_label": _("Étiquette politique (facultatif)"),
             "phone": _("Téléphone (facultatif, jamais publié)"),
         }
         help_texts = {
             "list_name": _(
-                "Obligatoire pour une tête de liste dans une commune de 1 000 habitants ou plus."
+                "Obligatoire pour une tête de liste : votre liste est créée à ce nom quand vous "
+                "signez. Facultatif pour un·e candidat·e à titre individuel (nom du groupe)."
+            ),
+            "secteur": _("À Paris, Lyon et Marseille, les listes se présentent par secteur."),
+            "ballot_note": _(
+                "Seulement si votre mode de scrutin n’est pas celui que suggère la population "
+                "de la commune (1 000 habitants ou plus : scrutin de liste)."
             ),
             "political_label": _("Par exemple « Divers gauche », « Sans étiquette »."),
             "phone": _("L’équipe Coorace peut vous appeler pour vérifier votre candidature."),

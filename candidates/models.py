@@ -6,7 +6,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from candidates.validators import multiline_validator, single_line_validator
-from communes.models import Commune
+from communes.models import Commune, Secteur
 from communes.search import normalize_name
 
 STATEMENT_MAX_LENGTH = 600
@@ -26,12 +26,17 @@ class Candidate(models.Model):
 
     class Role(models.TextChoices):
         HEAD_OF_LIST = "head_of_list", _("Tête de liste")
-        CANDIDATE = "candidate", _("Candidat·e")
+        CANDIDATE = "candidate", _("Colistier·e (candidat·e sur une liste)")
+        # Communes under 1,000 inhabitants: candidates stand one by one (scrutin
+        # plurinominal), optionally with the name of the group they run with (list_name).
+        INDIVIDUAL = "individual", _("Candidat·e à titre individuel (moins de 1 000 habitants)")
+
+    LIST_ROLES = (Role.HEAD_OF_LIST, Role.CANDIDATE)
 
     # What the public record and the certificate say of the person: locked once staff have
     # decided on a signature (the candidate then asks for a correction), edited by staff
     # through pledges.moderation.services.edit_candidate_identity, audited.
-    IDENTITY_FIELDS = ("first_name", "last_name", "commune", "role", "list_name")
+    IDENTITY_FIELDS = ("first_name", "last_name", "commune", "secteur", "role", "list_name")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -44,9 +49,33 @@ class Candidate(models.Model):
     commune = models.ForeignKey(
         Commune, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="candidates"
     )
+    secteur = models.ForeignKey(
+        Secteur,
+        verbose_name=_("secteur"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="candidates",
+        help_text=_("À Paris, Lyon et Marseille, les listes se présentent par secteur."),
+    )
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    # A head's list name (the list record, pledges.models.lists, is created from it when
+    # they sign); a colistier's list as they typed it; an individual candidate's group.
     list_name = models.CharField(
-        _("nom de la liste"), max_length=200, blank=True, validators=[single_line_validator]
+        _("nom de la liste ou du groupe"),
+        max_length=200,
+        blank=True,
+        validators=[single_line_validator],
+    )
+    ballot_note = models.CharField(
+        _("explication du mode de scrutin"),
+        max_length=300,
+        blank=True,
+        validators=[single_line_validator],
+        help_text=_(
+            "Pourquoi le mode de scrutin choisi n’est pas celui que suggère la population de "
+            "la commune (elle n’est qu’une indication avant l’import des candidatures)."
+        ),
     )
     political_label = models.CharField(
         _("étiquette politique"), max_length=100, blank=True, validators=[single_line_validator]
@@ -112,6 +141,10 @@ class Candidate(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def stands_on_a_list(self) -> bool:
+        return self.role in self.LIST_ROLES
 
 
 def candidate_search_key(*, first_name: str, last_name: str, list_name: str) -> str:

@@ -12,13 +12,23 @@ from django.utils.translation import gettext as _
 
 from candidates import emails
 from candidates.models import Candidate, CorrectionRequest
-from communes.models import Commune
-
-LIST_NAME_THRESHOLD = 1000
+from communes.models import Commune, Secteur
 
 
-def check_candidacy(*, commune: Commune, role: str, list_name: str) -> None:
-    """The election's rules that a profile must meet."""
+def check_candidacy(
+    *,
+    commune: Commune,
+    role: str,
+    list_name: str,
+    secteur: Secteur | None = None,
+    ballot_note: str = "",
+) -> None:
+    """The election's rules that a profile must meet.
+
+    Whether a commune votes by list is known from the official candidatures once imported;
+    until then its population is a hint (commune.list_ballot_hint) that a candidate may
+    overrule with a one-line explanation (`ballot_note`), which staff see.
+    """
     if not commune.elects_council:
         raise ValidationError(
             {
@@ -29,19 +39,57 @@ def check_candidacy(*, commune: Commune, role: str, list_name: str) -> None:
                 % {"name": commune.name}
             }
         )
-    population = commune.population or 0
-    if (
-        role == Candidate.Role.HEAD_OF_LIST
-        and population >= LIST_NAME_THRESHOLD
-        and not list_name.strip()
-    ):
+    on_a_list = role in Candidate.LIST_ROLES
+    params = {"name": commune.name}
+    if commune.votes_by_secteur:
+        if not on_a_list:
+            raise ValidationError(
+                {
+                    "role": _(
+                        "À %(name)s, les candidat·es se présentent sur des listes, par secteur : "
+                        "choisissez « Tête de liste » ou « Colistier·e »."
+                    )
+                    % params
+                }
+            )
+        if secteur is None or secteur.commune_id != commune.pk:
+            raise ValidationError(
+                {
+                    "secteur": _(
+                        "À %(name)s, les listes se présentent par secteur : choisissez le vôtre."
+                    )
+                    % params
+                }
+            )
+    elif secteur is not None:
+        raise ValidationError(
+            {
+                "secteur": _(
+                    "Seules Paris, Lyon et Marseille votent par secteur : laissez ce champ vide."
+                )
+            }
+        )
+    if on_a_list != commune.list_ballot_hint and not ballot_note.strip():
+        message = (
+            _(
+                "%(name)s compte moins de 1 000 habitants d’après nos données : on y vote pour "
+                "des candidat·es, pas des listes. Si votre commune vote par liste, dites "
+                "pourquoi en une ligne."
+            )
+            if on_a_list
+            else _(
+                "%(name)s compte 1 000 habitants ou plus d’après nos données : on y vote pour "
+                "des listes. Si vous vous présentez à titre individuel, dites pourquoi en une "
+                "ligne."
+            )
+        )
+        raise ValidationError({"ballot_note": message % params})
+    if role == Candidate.Role.HEAD_OF_LIST and not list_name.strip():
         raise ValidationError(
             {
                 "list_name": _(
-                    "Indiquez le nom de votre liste : à %(name)s (1 000 habitants ou plus), "
-                    "chaque tête de liste conduit une liste."
+                    "Indiquez le nom de votre liste : chaque tête de liste conduit une liste."
                 )
-                % {"name": commune.name}
             }
         )
 
@@ -52,7 +100,9 @@ def save_candidate(*, user: AbstractBaseUser, locked: bool = False, **fields) ->
     candidate = Candidate.objects.select_for_update().filter(user=user).first()
     if candidate and locked:
         changed = [
-            name for name in Candidate.IDENTITY_FIELDS if getattr(candidate, name) != fields[name]
+            name
+            for name in Candidate.IDENTITY_FIELDS
+            if getattr(candidate, name) != fields.get(name, getattr(candidate, name))
         ]
         if changed:
             raise ValidationError(
@@ -64,7 +114,13 @@ def save_candidate(*, user: AbstractBaseUser, locked: bool = False, **fields) ->
                     for name in changed
                 }
             )
-    check_candidacy(commune=fields["commune"], role=fields["role"], list_name=fields["list_name"])
+    check_candidacy(
+        commune=fields["commune"],
+        role=fields["role"],
+        list_name=fields["list_name"],
+        secteur=fields.get("secteur"),
+        ballot_note=fields.get("ballot_note", ""),
+    )
     if candidate is None:
         candidate = Candidate(user=user)
     for name, value in fields.items():

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from communes.models import Arrondissement, Commune, Departement, Region
+from communes.models import Arrondissement, Commune, Departement, Region, Secteur
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -63,3 +63,9 @@ class CommuneAdmin(ReadOnlyAdmin):
     search_fields = ["insee_code", "name", "postal_codes"]
     inlines = [ArrondissementInline]
     show_full_result_count = False
+
+
+@admin.register(Secteur)
+class SecteurAdmin(ReadOnlyAdmin):
+    list_display = ["name", "commune", "number", "arrondissement_codes"]
+    list_filter = ["commune"]

@@ -1,4 +1,4 @@
-"""Load the régions, départements, communes and arrondissements from the CSV files.
+"""Load the régions, départements, communes, arrondissements and secteurs from the CSV files.
 
 The contract: every file is read and checked before anything is written; a problem
 stops the import with the file name, the line number and the reason, and writes
@@ -16,7 +16,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
-from communes.models import Arrondissement, Commune, Departement, PostalCode, Region
+from communes.models import Arrondissement, Commune, Departement, PostalCode, Region, Secteur
 from communes.search import normalize_name
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -48,6 +48,8 @@ class VintageFiles:
     departements: Path
     communes: Path
     arrondissements: Path
+    # The electoral secteurs of the 2020 elections, whatever the vintage of the communes.
+    secteurs: Path = DATA_DIR / "secteurs-2020.csv"
 
     @classmethod
     def for_vintage(cls, vintage: str) -> "VintageFiles":
@@ -151,7 +153,7 @@ def _unique(path, line, seen, code: str) -> None:
 
 
 def read_vintage(files: VintageFiles) -> dict[str, dict[str, dict]]:
-    """Read and check the four files; return the wanted rows keyed by code."""
+    """Read and check the files; return the wanted rows keyed by code."""
     regions, departements, communes, arrondissements = {}, {}, {}, {}
 
     path = files.regions
@@ -210,11 +212,32 @@ def read_vintage(files: VintageFiles) -> dict[str, dict[str, dict]]:
             "population": _population(path, line, row),
         }
 
+    secteurs = {}
+    path = files.secteurs
+    columns = ("commune_insee_code", "secteur", "name", "arrondissement_insee_codes")
+    for line, row in _read_rows(path, columns):
+        commune = row["commune_insee_code"]
+        _check(path, line, commune in communes, f"commune inconnue : « {commune} »")
+        number = row["secteur"]
+        _check(path, line, number.isdigit(), f"numéro de secteur invalide : « {number} »")
+        code = Secteur.code_for(commune, int(number))
+        _unique(path, line, secteurs.keys(), code)
+        covered = row["arrondissement_insee_codes"].split()
+        unknown = [code for code in covered if code not in arrondissements]
+        _check(path, line, bool(covered) and not unknown, "arrondissement inconnu ou absent")
+        secteurs[code] = {
+            "name": _name(path, line, row),
+            "commune_code": commune,
+            "number": int(number),
+            "arrondissement_codes": " ".join(covered),
+        }
+
     return {
         "regions": regions,
         "departements": departements,
         "communes": communes,
         "arrondissements": arrondissements,
+        "secteurs": secteurs,
     }
 
 
@@ -294,7 +317,14 @@ def import_vintage(
     report = ImportReport(
         counts={
             name: ModelCounts()
-            for name in ("régions", "départements", "communes", "codes postaux", "arrondissements")
+            for name in (
+                "régions",
+                "départements",
+                "communes",
+                "codes postaux",
+                "arrondissements",
+                "secteurs",
+            )
         }
     )
     communes = {
@@ -334,4 +364,14 @@ def import_vintage(
             report.counts["arrondissements"],
             progress,
         )
+        secteurs = {
+            code: {
+                "commune_id": commune_pks[values["commune_code"]],
+                "number": values["number"],
+                "name": values["name"],
+                "arrondissement_codes": values["arrondissement_codes"],
+            }
+            for code, values in data["secteurs"].items()
+        }
+        _sync(Secteur, "code", secteurs, report.counts["secteurs"], progress)
     return report

@@ -92,6 +92,12 @@ class CommuneQuerySet(models.QuerySet):
         )
 
 
+# Communes of 1,000 inhabitants or more vote for lists (scrutin de liste).
+LIST_BALLOT_POPULATION = 1000
+# Paris, Marseille, Lyon: their lists stand per secteur (communes/data/secteurs-2020.csv).
+SECTOR_CITIES = frozenset({"75056", "13055", "69123"})
+
+
 class Commune(models.Model):
     insee_code = models.CharField(_("code INSEE"), max_length=5, unique=True)
     name = models.CharField(_("nom"), max_length=100)
@@ -133,6 +139,20 @@ class Commune(models.Model):
 
     def get_absolute_url(self):
         return reverse("pledges:commune", kwargs={"insee_code": self.insee_code})
+
+    @property
+    def votes_by_secteur(self) -> bool:
+        """Paris, Lyon and Marseille: lists stand per secteur, not for the whole city."""
+        return self.insee_code in SECTOR_CITIES
+
+    @property
+    def list_ballot_hint(self) -> bool:
+        """Whether the commune probably votes by list (1,000 inhabitants or more).
+
+        Only a hint: the shipped populations are not those in force in March 2020 (see
+        communes/data/README.md); the official candidatures decide.
+        """
+        return self.votes_by_secteur or (self.population or 0) >= LIST_BALLOT_POPULATION
 
     @property
     def postal_code_list(self) -> list[str]:
@@ -189,3 +209,38 @@ class Arrondissement(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Secteur(models.Model):
+    """An electoral secteur of Paris, Lyon or Marseille at the 2020 elections."""
+
+    code = models.CharField(
+        _("code"), max_length=8, unique=True, help_text=_("Code INSEE de la ville, tiret, numéro.")
+    )
+    commune = models.ForeignKey(
+        Commune, verbose_name=_("commune"), on_delete=models.CASCADE, related_name="secteurs"
+    )
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    name = models.CharField(_("nom"), max_length=100)
+    arrondissement_codes = models.CharField(
+        _("arrondissements"), max_length=100, help_text=_("Codes INSEE, séparés par des espaces.")
+    )
+
+    class Meta:
+        verbose_name = _("secteur électoral")
+        verbose_name_plural = _("secteurs électoraux")
+        ordering = ["commune", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "number"],
+                name="unique_secteur_number_per_commune",
+                violation_error_message=_("Ce secteur existe déjà dans cette commune."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @staticmethod
+    def code_for(insee_code: str, number: int) -> str:
+        return f"{insee_code}-{number:02d}"

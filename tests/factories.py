@@ -53,8 +53,10 @@ def make_user(email: str | None = None, *, verified: bool = True, **fields):
 def make_candidate(user=None, **fields) -> Candidate:
     fields.setdefault("first_name", "Camille")
     fields.setdefault("last_name", f"Martin{next(_numbers)}")
+    number = next(_numbers)
     fields.setdefault("role", Candidate.Role.HEAD_OF_LIST)
-    fields.setdefault("list_name", "Ensemble pour Saint-Étienne")
+    # One list per head: two heads of the same list are stopped when the second signs.
+    fields.setdefault("list_name", f"Ensemble pour Saint-Étienne {number}")
     if "commune" not in fields:
         fields["commune"] = Commune.objects.get(insee_code="42218")
     return Candidate.objects.create(user=user or make_user(), **fields)

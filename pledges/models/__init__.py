@@ -2,6 +2,7 @@
 
 from pledges.models.certificates import Certificate, CertificateQuerySet
 from pledges.models.charter import Campaign, CampaignQuerySet, Commitment, Proposal
+from pledges.models.lists import ElectoralList, ListClaim, ListMembership
 from pledges.models.moderation import AuditEntry, RejectionReason
 from pledges.models.signatures import (
     Signature,
@@ -18,6 +19,9 @@ __all__ = [
     "Certificate",
     "CertificateQuerySet",
     "Commitment",
+    "ElectoralList",
+    "ListClaim",
+    "ListMembership",
     "Proposal",
     "RejectionReason",
     "Signature",

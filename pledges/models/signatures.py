@@ -177,6 +177,15 @@ class Signature(models.Model):
     candidate = models.ForeignKey(
         Candidate, verbose_name=_("candidat·e"), on_delete=models.CASCADE, related_name="signatures"
     )
+    # A head's signature is their list's: one signature per list.
+    electoral_list = models.OneToOneField(
+        "pledges.ElectoralList",
+        verbose_name=_("liste"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signature",
+    )
     status = models.CharField(
         _("statut"), max_length=20, choices=Status.choices, default=Status.PENDING
     )

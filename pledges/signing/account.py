@@ -11,10 +11,11 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from candidates.models import Candidate
 from pledges.directory.queries import invalidate_public_caches
-from pledges.models import Signature, SignatureTrace
+from pledges.models import ElectoralList, Signature, SignatureTrace
 
 
 def export_personal_data(*, user: AbstractBaseUser) -> dict:
@@ -126,6 +127,14 @@ def delete_account(*, user: AbstractBaseUser) -> None:
                 ],
                 erased_at=now,
             )
+        # The list stays (its colistiers are on it), without a head: flagged for staff.
+        for electoral_list in ElectoralList.objects.filter(head=candidate):
+            electoral_list.review_note = f"{electoral_list.review_note}\n" + _(
+                "La tête de liste a supprimé son compte le %(date)s : la liste n’a plus de "
+                "tête ni de signature."
+            ) % {"date": f"{now:%d/%m/%Y}"}
+            electoral_list.review_note = electoral_list.review_note.strip()
+            electoral_list.save(update_fields=["review_note"])
     # The profile, its pledges, signatures, history and correction requests go with it.
     user.delete()
     # The public counters may have counted them: recount once the erasure is committed.

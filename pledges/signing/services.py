@@ -23,6 +23,7 @@ from candidates.models import Candidate
 from candidates.services import save_candidate
 from pledges.certificates.services import issue_certificate
 from pledges.directory.queries import invalidate_public_caches
+from pledges.lists.services import active_membership, list_for_head
 from pledges.models import Campaign, Commitment, Signature, SignatureEvent, SignedCommitment
 from pledges.signing import emails
 
@@ -124,8 +125,47 @@ def _set_commitments(pledge: Signature, wanted: set[int], now) -> tuple[set[int]
     return added, withdrawn
 
 
+def _list_to_sign_for(*, candidate: Candidate, campaign: Campaign, ids: set[int]):
+    """A head signs for their list; a colistier signs in their own name only once on a list,
+    and only commitments beyond the list's; an individual candidate signs in their name."""
+    if candidate.role == Candidate.Role.HEAD_OF_LIST:
+        electoral_list = list_for_head(candidate=candidate, campaign=campaign)
+        signed = Signature.objects.filter(electoral_list=electoral_list).first()
+        if signed is not None and signed.candidate_id != candidate.pk:
+            raise ValidationError(
+                _("La liste « %(name)s » a déjà signé : une liste n’a qu’une signature.")
+                % {"name": electoral_list.name}
+            )
+        return electoral_list
+    if candidate.role == Candidate.Role.CANDIDATE:
+        membership = active_membership(candidate)
+        if membership is None:
+            raise ValidationError(
+                _(
+                    "Une liste signe par sa tête de liste. Rejoignez d’abord votre liste "
+                    "(« Mon espace » ou le lien d’invitation de votre tête de liste) : vous "
+                    "pourrez ensuite signer d’autres engagements à titre personnel."
+                )
+            )
+        list_signature = Signature.objects.filter(
+            electoral_list=membership.electoral_list_id
+        ).first()
+        if list_signature is not None:
+            theirs = set(list_signature.active_signatures().values_list("commitment_id", flat=True))
+            if ids & theirs:
+                raise ValidationError(
+                    _(
+                        "Votre liste a déjà signé certains de ces engagements : à titre "
+                        "personnel, signez seulement ceux qu’elle n’a pas signés."
+                    )
+                )
+    return None
+
+
 @transaction.atomic
-def _submit(*, candidate: Candidate, campaign: Campaign, ids: set[int]) -> tuple[Signature, bool]:
+def _submit(
+    *, candidate: Candidate, campaign: Campaign, ids: set[int], electoral_list=None
+) -> tuple[Signature, bool]:
     # Lock the candidate's row: a double click or a second tab waits here, then finds
     # the pledge the first request created.
     Candidate.objects.select_for_update().filter(pk=candidate.pk).first()
@@ -143,7 +183,11 @@ def _submit(*, candidate: Candidate, campaign: Campaign, ids: set[int]) -> tuple
         try:
             with transaction.atomic():
                 pledge = Signature.objects.create(
-                    campaign=campaign, candidate=candidate, submitted_at=now, **consents
+                    campaign=campaign,
+                    candidate=candidate,
+                    electoral_list=electoral_list,
+                    submitted_at=now,
+                    **consents,
                 )
         except IntegrityError:
             # The same pledge arrived from another request in the meantime.
@@ -164,8 +208,10 @@ def _submit(*, candidate: Candidate, campaign: Campaign, ids: set[int]) -> tuple
         Signature.Status.WITHDRAWN: SignatureEvent.Kind.SUBMITTED,
     }[pledge.status]
     added, withdrawn = _set_commitments(pledge, ids, now)
-    if kind == SignatureEvent.Kind.EDITED and not (added or withdrawn):
+    list_changed = pledge.electoral_list_id != getattr(electoral_list, "pk", None)
+    if kind == SignatureEvent.Kind.EDITED and not (added or withdrawn or list_changed):
         return pledge, False  # the same form sent twice: nothing to record
+    pledge.electoral_list = electoral_list
     for field, value in consents.items():
         setattr(pledge, field, value)
     pledge.status = Signature.Status.PENDING
@@ -182,13 +228,20 @@ def submit_pledge(
 ) -> Signature:
     """Sign (or, while pending, change) the commitments; the pledge awaits moderation.
 
+    A head signs for their list (created, or claimed, from the list name of their profile:
+    pledges.lists.services.list_for_head); a colistier signs personal commitments once on a
+    list; an individual candidate signs in their own name.
+
     The candidate has accepted both consents (the form requires them); their wording is
     recorded with the date. Sending the same form twice creates one pledge.
     """
     campaign = campaign or Campaign.objects.current()
     _require_signing_open(campaign)
     ids = _check_commitments(campaign, commitments)
-    pledge, is_news = _submit(candidate=candidate, campaign=campaign, ids=ids)
+    electoral_list = _list_to_sign_for(candidate=candidate, campaign=campaign, ids=ids)
+    pledge, is_news = _submit(
+        candidate=candidate, campaign=campaign, ids=ids, electoral_list=electoral_list
+    )
     if is_news:
         emails.send_pledge_received(pledge)
         emails.notify_staff_of_pledge(pledge)

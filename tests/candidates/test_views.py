@@ -105,7 +105,7 @@ def test_a_commune_without_a_council_cannot_be_chosen(user_client):
 
 def test_a_head_of_list_in_a_commune_of_1000_or_more_needs_a_list_name(user_client):
     response = user_client.post(PROFILE, profile_data(list_name=""))
-    assert "Indiquez le nom de votre liste : à Saint-Étienne (1 000 habitants ou plus)" in content(
+    assert "Indiquez le nom de votre liste : chaque tête de liste conduit une liste." in content(
         response
     )
     assert 'value="Durand"' in content(response)
@@ -115,7 +115,8 @@ def test_a_head_of_list_in_a_commune_of_1000_or_more_needs_a_list_name(user_clie
 def test_in_a_small_commune_a_candidate_may_stand_without_a_list(user_client):
     small = Commune.objects.get(insee_code="01002")  # L'Abergement-de-Varey, 256 inhabitants
     response = user_client.post(
-        PROFILE, profile_data(list_name="", commune="01002", commune_query=small.name)
+        PROFILE,
+        profile_data(list_name="", commune="01002", commune_query=small.name, role="individual"),
     )
     assert response.status_code == 302
 
