@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from faker import Faker
 
 from candidates.models import Candidate
-from candidates.services import LIST_NAME_THRESHOLD
+from communes.models import LIST_BALLOT_POPULATION as LIST_NAME_THRESHOLD
 from communes.models import Commune
 from pledges.models import Campaign, Commitment, RejectionReason, Signature
 
