@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from communes.importer import DATA_DIR, ImportFileError, VintageFiles, import_vintage
-from communes.models import Arrondissement, Commune, Departement, PostalCode, Region
+from communes.models import Arrondissement, Commune, Departement, PostalCode, Region, Secteur
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,32 @@ def test_paris_has_its_21_postal_codes_and_20_arrondissements():
     assert paris.arrondissements.count() == 20
     assert Commune.objects.get(insee_code="13055").arrondissements.count() == 16
     assert Commune.objects.get(insee_code="69123").arrondissements.count() == 9
+
+
+def test_paris_lyon_and_marseille_have_their_2020_secteurs():
+    assert Secteur.objects.filter(commune__insee_code="75056").count() == 17
+    assert Secteur.objects.filter(commune__insee_code="13055").count() == 8
+    assert Secteur.objects.filter(commune__insee_code="69123").count() == 9
+    centre = Secteur.objects.get(code="75056-01")
+    assert centre.name.startswith("Paris Centre")
+    assert centre.arrondissement_codes.split() == ["75101", "75102", "75103", "75104"]
+    assert not Secteur.objects.filter(commune__insee_code="75056", number__in=[2, 3, 4]).exists()
+    paris, lille = Commune.objects.get(insee_code="75056"), Commune.objects.get(insee_code="59350")
+    assert paris.votes_by_secteur and paris.list_ballot_hint
+    assert not lille.votes_by_secteur and lille.list_ballot_hint
+
+
+def test_a_secteur_covering_an_unknown_arrondissement_stops_the_import(tmp_path):
+    files = write_files(tmp_path, shipped_communes_with())
+    secteurs = (DATA_DIR / "secteurs-2020.csv").read_text(encoding="utf-8")
+    (tmp_path / "secteurs.csv").write_text(
+        secteurs + '69123,10,"Lyon 10e",69390\n', encoding="utf-8"
+    )
+    files = VintageFiles(**{**files.__dict__, "secteurs": tmp_path / "secteurs.csv"})
+    with pytest.raises(ImportFileError) as error:
+        import_vintage(files)
+    assert "ligne 36" in str(error.value)
+    assert "arrondissement inconnu" in str(error.value)
 
 
 def test_the_six_meuse_villages_elect_no_council():
