@@ -72,15 +72,16 @@ def pages_to_measure() -> list[tuple[str, str]]:
 
 def count_queries(pages: list[tuple[str, str]], *, cached: bool = False) -> dict[str, int]:
     """Queries per page: with the cache emptied first, or (cached) at a second visit."""
-    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from config.cache import counters
+
     client = Client()
     counts = {}
     for _name, path in pages:
-        cache.clear()  # no stored page, no cached counter: the whole uncached work
+        counters.clear()  # no stored page, no cached counter: the whole uncached work
         if cached:
             client.get(path)
         with CaptureQueriesContext(connection) as queries:

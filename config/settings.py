@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_tasks",
     "django_tasks_db",
+    # The site's wiring (config/apps.py): `migrate` also creates the rate limits' table.
+    "config",
     "communes",
     "candidates",
     "pledges",
@@ -109,7 +111,8 @@ def _cache_from_url(url: str) -> dict:
     """Turn CACHE_URL into a CACHES entry: redis://, rediss://, locmem:// or dummy://."""
     parts = urlsplit(url)
     if parts.scheme in {"redis", "rediss"}:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        # A failing Redis is a miss, with short timeouts (config/cache.py).
+        return {"BACKEND": "config.cache.FailSoftRedisCache", "LOCATION": url}
     if parts.scheme == "locmem":
         return {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -123,9 +126,20 @@ def _cache_from_url(url: str) -> dict:
     )
 
 
-# A per-process memory cache unless CACHE_URL points at a shared one (Redis), which
-# several app servers need to share rate limits and counters.
-CACHES = {"default": _cache_from_url(env("CACHE_URL", default="locmem://default"))}
+# Two caches (config/cache.py). `default` holds allauth's rate limits, which read the
+# default cache only: in the site's database (table coorace_cache, made by `migrate`:
+# config/apps.py), shared by every app server, never evicted. `counters` holds what may
+# be forgotten (the directory's public counters): per process unless CACHE_URL points at a
+# shared Redis, whose failures are misses. Pages are cached by nginx, not here.
+CACHES = {
+    "default": {
+        "BACKEND": "config.cache.RateLimitCache",
+        "LOCATION": "coorace_cache",
+        # Past this many rows, the expired ones are deleted (never a live counter).
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    },
+    "counters": _cache_from_url(env("CACHE_URL", default="locmem://default")),
+}
 
 # Accounts (django-allauth): e-mail and password, e-mail verified before anything is signed.
 AUTHENTICATION_BACKENDS = [
@@ -146,8 +160,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Coorace #Municipales2020] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # allauth's e-mails (confirmation, password reset…) leave through the job queue too.
 ACCOUNT_ADAPTER = "config.site.QueuedEmailAccountAdapter"
-# allauth's rate limits (its defaults, kept in the default cache so that several app
-# servers share them when CACHE_URL points at Redis).
+# allauth's rate limits (its defaults), kept in the default cache: the database (CACHES).
 ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",

@@ -102,11 +102,20 @@ def reference_data(django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Rate limits and counters live in the cache: each test starts with none."""
-    from django.core.cache import cache
+def _empty_cache(request, django_db_blocker):
+    """Each test starts with no counter (the `counters` cache) and no rate limit (the default
+    cache, a table of the test database). A test's rate limits roll back with its transaction;
+    a transactional test (live server, threads) commits them, so they are deleted after it."""
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["counters"].clear()
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker and marker.kwargs.get("transaction")
+    ):
+        with django_db_blocker.unblock():
+            caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ import logging
 
 from allauth.core.internal import ratelimit
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
@@ -27,10 +28,16 @@ def _rate_limited(request) -> bool:
     """Verification is public and references are short: allauth's limiter caps how fast one
     address may try them (ACCOUNT_RATE_LIMITS["verify_certificate"]), keyed on the visitor's
     address as config.site.client_ip reads it. Its public `consume()` never limits a GET,
-    hence the internal one with `limit_get` (pinned allauth; tests/pledges/certificates)."""
-    return not ratelimit.consume(
-        request, app="allauth.account", action="verify_certificate", limit_get=True
-    )
+    hence the internal one with `limit_get` (pinned allauth; tests/pledges/certificates).
+
+    A public page, so when the limits' store fails it fails open (config/cache.py)."""
+    try:
+        return not ratelimit.consume(
+            request, app="allauth.account", action="verify_certificate", limit_get=True
+        )
+    except DatabaseError:
+        logger.warning("Rate-limit store unavailable: /verifier/ answers without a limit.")
+        return False
 
 
 @require_safe

@@ -6,11 +6,12 @@ commitment counts) only while approved; of their commitments, only those not wit
 Every read here starts from one of those two querysets, so that the boundary between
 public and private lives in `Signature.objects.public()` and in `counted_pledges()`.
 
-The counters are computed over all signatures, so they are kept in Django's default cache
-for PUBLIC_CACHE_TIMEOUT seconds under a version key: `invalidate_public_caches()` starts
-a new version, and the services that change public data (signing, moderation) call it on
-commit. With the per-process memory cache, another process sees the change when its
-entries expire; with a shared cache (CACHE_URL=redis://…) every process sees it at once.
+The counters are computed over all signatures, so they are kept in the `counters` cache
+(config/cache.py: Redis in production, where a failure is a miss) for PUBLIC_CACHE_TIMEOUT
+seconds under a version key: `invalidate_public_caches()` starts a new version, and the
+services that change public data (signing, moderation) call it on commit. With the
+per-process memory cache, another process sees the change when its entries expire; with a
+shared cache (CACHE_URL=redis://…) every process sees it at once.
 The pages themselves are cached by the reverse proxy (config/http.py, config/deploy/).
 """
 
@@ -22,11 +23,11 @@ from datetime import datetime
 from functools import cached_property
 from typing import TypeVar
 
-from django.core.cache import cache
 from django.db.models import Count, F, QuerySet
 
 from communes.models import Commune, Departement
 from communes.search import normalize_name, normalize_postal_query
+from config.cache import counters as cache
 from pledges.models import Campaign, Signature, SignatureEvent, SignedCommitment
 
 PUBLIC_CACHE_TIMEOUT = 60

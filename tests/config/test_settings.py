@@ -41,7 +41,8 @@ def read_settings(**env: str) -> dict:
         "import json, django; django.setup(); from django.conf import settings as s; "
         "print(json.dumps({'debug': s.DEBUG, 'db': s.DATABASES['default']['ENGINE'], "
         "'db_name': str(s.DATABASES['default']['NAME']), "
-        "'cache': s.CACHES['default']['BACKEND'], 'email': s.EMAIL_BACKEND, "
+        "'cache': s.CACHES['counters']['BACKEND'], 'email': s.EMAIL_BACKEND, "
+        "'rate_limits': s.CACHES['default']['BACKEND'], "
         "'hosts': s.ALLOWED_HOSTS, 'origins': s.CSRF_TRUSTED_ORIGINS, "
         "'lang': s.LANGUAGE_CODE, 'tz': s.TIME_ZONE, 'hsts': s.SECURE_HSTS_SECONDS}))"
     )
@@ -57,6 +58,7 @@ def test_with_nothing_set_the_site_runs_in_development_on_sqlite():
     assert values["db_name"].endswith("db.sqlite3")
     assert values["email"] == "django.core.mail.backends.console.EmailBackend"
     assert values["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert values["rate_limits"] == "config.cache.RateLimitCache"
     assert (values["lang"], values["tz"]) == ("fr", "Europe/Paris")
 
 
@@ -64,7 +66,8 @@ def test_production_values_come_from_the_environment():
     values = read_settings(**PRODUCTION)
     assert values["debug"] is False
     assert values["db"] == "django.db.backends.postgresql"
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "config.cache.FailSoftRedisCache"
+    assert values["rate_limits"] == "config.cache.RateLimitCache"
     assert values["email"] == "django.core.mail.backends.smtp.EmailBackend"
     assert values["hosts"] == ["engagements.coorace.org"]
     assert values["origins"] == ["https://engagements.coorace.org"]
