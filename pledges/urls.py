@@ -8,6 +8,7 @@ from pledges.certificates import views as certificates
 from pledges.directory import areas
 from pledges.directory import views as directory
 from pledges.directory.sitemaps import SITEMAPS
+from pledges.lists import urls as lists
 from pledges.signing import views as signing
 
 app_name = "pledges"
@@ -79,6 +80,8 @@ urlpatterns = [
     path("mon-espace/retirer-ma-signature/", signing.withdraw, name="withdraw"),
     path("mon-espace/mes-donnees.json", signing.export_data, name="export_data"),
     path("mon-espace/supprimer-mon-compte/", signing.delete_account_view, name="delete_account"),
+    # Lists, the candidate's side (pledges/lists/): invitation, joining, decisions.
+    *lists.urlpatterns,
     # Certificates (pledges/certificates/).
     path("verifier/", certificates.verify_form, name="verify_form"),
     path("verifier/<str:reference>/", certificates.verify_page, name="verify"),

@@ -33,11 +33,26 @@ class SignatureForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, campaign, candidacy_consent: str, **kwargs):
+    def __init__(
+        self,
+        *args,
+        campaign,
+        candidacy_consent: str,
+        signed_by_list: frozenset[int] = frozenset(),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
-        self.fields["commitments"].queryset = Commitment.objects.filter(
-            proposal__campaign=campaign
-        ).select_related("proposal")
+        # A colistier signs in their own name only what their list has not signed.
+        self.fields["commitments"].queryset = (
+            Commitment.objects.filter(proposal__campaign=campaign)
+            .exclude(pk__in=signed_by_list)
+            .select_related("proposal")
+        )
+        if signed_by_list:
+            self.fields["commitments"].error_messages["invalid_choice"] = _(
+                "Votre liste a déjà signé certains de ces engagements : à titre personnel, "
+                "cochez seulement ceux qu’elle n’a pas signés."
+            )
         self.fields["consent_candidacy"].label = candidacy_consent
 
     def checked_ids(self) -> set[str]:

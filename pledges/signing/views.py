@@ -19,9 +19,12 @@ from candidates.decorators import (
 )
 from candidates.forms import CandidateForm, DeleteAccountForm
 from candidates.models import Candidate
+from communes.models import Commune, Secteur
 from config.http import personal
 from pledges.charter.queries import charter, current_campaign
-from pledges.models import Commitment, Signature, SignatureEvent
+from pledges.lists.services import active_membership
+from pledges.lists.views import headed_list, invitation_url, pending_invitation
+from pledges.models import Campaign, Commitment, ListMembership, Signature, SignatureEvent
 from pledges.signing.account import delete_account, export_personal_data
 from pledges.signing.forms import SignatureForm
 from pledges.signing.services import (
@@ -81,6 +84,14 @@ def sign(request):
     ):
         return redirect("pledges:space")
 
+    on_a_list = _signing_for(candidate, campaign)
+    if candidate.role == Candidate.Role.CANDIDATE and on_a_list["membership"] is None:
+        # A list signs through its head: a colistier first joins theirs.
+        return render(
+            request,
+            "pledges/signing/sign.html",
+            {"campaign": campaign, "candidate": candidate, "pledge": pledge, **on_a_list},
+        )
     initial_ids = request.session.pop(PENDING_SIGNATURE_KEY, None)
     if initial_ids is None and pledge is not None and pledge.is_editable:
         initial_ids = list(pledge.active_signatures().values_list("commitment_id", flat=True))
@@ -88,6 +99,7 @@ def sign(request):
         request.POST or None,
         campaign=campaign,
         candidacy_consent=candidacy_consent(candidate=candidate, campaign=campaign),
+        signed_by_list=on_a_list["signed_by_list"],
         initial={"commitments": initial_ids or []},
     )
     if request.method == "POST" and form.is_valid():
@@ -96,15 +108,10 @@ def sign(request):
                 candidate=candidate, commitments=form.cleaned_data["commitments"], campaign=campaign
             )
         except ValidationError as error:
+            # ListAlreadyHeaded among them: said on the form, with everything ticked kept.
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                _(
-                    "Votre signature est enregistrée : elle est en attente de validation "
-                    "par Coorace."
-                ),
-            )
+            messages.success(request, _signed_message(candidate, pledge))
             return redirect("pledges:space")
     return render(
         request,
@@ -116,8 +123,51 @@ def sign(request):
             "form": form,
             "checked": form.checked_ids(),
             "proposals": charter(campaign),
+            **on_a_list,
         },
     )
+
+
+def _signing_for(candidate: Candidate, campaign) -> dict:
+    """On whose behalf the candidate signs: the list they head, or their own name beside
+    the list they joined (and what that list has signed already)."""
+    context = {
+        "list_name": "",
+        "membership": None,
+        "list_signature": None,
+        "signed_by_list": frozenset(),
+    }
+    if candidate.role == Candidate.Role.HEAD_OF_LIST:
+        electoral_list = headed_list(candidate, campaign)
+        context["list_name"] = electoral_list.name if electoral_list else candidate.list_name
+    elif candidate.role == Candidate.Role.CANDIDATE:
+        membership = active_membership(candidate)
+        context["membership"] = membership
+        if membership is not None:
+            context["list_name"] = membership.electoral_list.name
+            list_signature = Signature.objects.filter(
+                electoral_list=membership.electoral_list_id
+            ).first()
+            context["list_signature"] = list_signature
+            if list_signature is not None:
+                context["signed_by_list"] = frozenset(
+                    list_signature.active_signatures().values_list("commitment_id", flat=True)
+                )
+    return context
+
+
+def _signed_message(candidate: Candidate, pledge: Signature) -> str:
+    if pledge.electoral_list_id:
+        return _(
+            "Votre signature est enregistrée pour la liste « %(name)s » : elle est en attente "
+            "de validation par Coorace."
+        ) % {"name": pledge.electoral_list.name}
+    if candidate.role == Candidate.Role.CANDIDATE:
+        return _(
+            "Vos engagements à titre personnel sont enregistrés : ils sont en attente de "
+            "validation par Coorace."
+        )
+    return _("Votre signature est enregistrée : elle est en attente de validation par Coorace.")
 
 
 @personal
@@ -148,8 +198,47 @@ def space(request):
             "events": events,
             "staff_note": staff_note,
             "identity_locked": identity_is_locked(candidate),
+            **_list_in_space(request, candidate, campaign),
         },
     )
+
+
+def _list_in_space(request, candidate: Candidate | None, campaign) -> dict:
+    """« Mon espace »'s list section: the head's list and its candidates, or the colistier's
+    place on a list, or the invitation they followed."""
+    if candidate is None:
+        return {"invited_to": pending_invitation(request, campaign)}
+    if candidate.role == Candidate.Role.HEAD_OF_LIST:
+        electoral_list = headed_list(candidate, campaign)
+        memberships = []
+        if electoral_list is not None:
+            memberships = list(
+                electoral_list.memberships.filter(status__in=ListMembership.ACTIVE)
+                .select_related("candidate")
+                .order_by("requested_at", "pk")
+            )
+        return {
+            "headed": electoral_list,
+            "invitation_url": invitation_url(electoral_list) if electoral_list else "",
+            "requests": [m for m in memberships if m.status == ListMembership.Status.REQUESTED],
+            "members": [m for m in memberships if m.status == ListMembership.Status.CONFIRMED],
+            "open_claims": list(
+                candidate.list_claims.filter(settled_at__isnull=True).select_related(
+                    "electoral_list__commune", "electoral_list__secteur"
+                )
+            ),
+        }
+    if candidate.role == Candidate.Role.CANDIDATE:
+        context = _signing_for(candidate, campaign)
+        context["past_memberships"] = list(
+            candidate.list_memberships.exclude(status__in=ListMembership.ACTIVE)
+            .select_related("electoral_list")
+            .order_by("-requested_at")
+        )
+        if context["membership"] is None:
+            context["invited_to"] = pending_invitation(request, campaign)
+        return context
+    return {}
 
 
 def _own_pledge(request) -> Signature:
@@ -215,7 +304,18 @@ def profile(request):
         Candidate.objects.select_related("commune__departement").filter(user=request.user).first()
     )
     locked = identity_is_locked(candidate)
-    form = CandidateForm(request.POST or None, candidate=candidate, locked=locked)
+    invited_to = pending_invitation(request, Campaign.objects.current())
+    extra = {}
+    if candidate is None and invited_to is not None:
+        # Followed a head's invitation: where the list stands, and the role, are known.
+        extra["initial"] = {
+            "commune": invited_to.commune.insee_code,
+            "commune_query": f"{invited_to.commune.name} ({invited_to.commune.departement_id})",
+            "secteur": invited_to.secteur_id,
+            "role": Candidate.Role.CANDIDATE,
+            "list_name": invited_to.name,
+        }
+    form = CandidateForm(request.POST or None, candidate=candidate, locked=locked, **extra)
     if request.method == "POST" and form.is_valid():
         try:
             save_profile(user=request.user, **form.profile())
@@ -223,14 +323,30 @@ def profile(request):
             form.add_error(None, error)
         else:
             messages.success(request, _("Votre candidature est enregistrée."))
+            if invited_to is not None:
+                return redirect("pledges:list_invitation", token=invited_to.invitation_token)
             if candidate is None:
                 return redirect("pledges:sign")
             return redirect("pledges:space")
     return render(
         request,
         "pledges/signing/profile.html",
-        {"form": form, "candidate": candidate, "locked": locked},
+        {
+            "form": form,
+            "candidate": candidate,
+            "locked": locked,
+            "invited_to": invited_to,
+            "secteur_groups": secteur_groups(),
+        },
     )
+
+
+def secteur_groups() -> list[tuple[Commune, list[Secteur]]]:
+    """The secteurs of Paris, Lyon and Marseille, city by city, for « Ma candidature »."""
+    groups: dict[int, tuple[Commune, list[Secteur]]] = {}
+    for secteur in Secteur.objects.select_related("commune").order_by("commune__name", "number"):
+        groups.setdefault(secteur.commune_id, (secteur.commune, []))[1].append(secteur)
+    return list(groups.values())
 
 
 @personal

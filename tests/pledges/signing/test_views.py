@@ -59,9 +59,10 @@ def test_signing_puts_the_pledge_in_moderation_and_says_so(candidate_client, mai
     response = candidate_client.post(SIGN, sign_data("1.1", "4.1"), follow=True)
     assert response.redirect_chain == [(SPACE, 302)]
     content = page(response)
+    list_name = candidate_client.candidate.list_name
     assert (
-        "Votre signature est enregistrée : elle est en attente de validation par Coorace."
-        in content
+        f"Votre signature est enregistrée pour la liste « {list_name} » : elle est en attente "
+        "de validation par Coorace." in content
     )
     assert "en attente de validation" in content
     pledge = Signature.objects.get()
