@@ -13,12 +13,15 @@ is, whatever the time it took. No assertion depends on how long anything took.
 """
 
 import http.client
+import http.server
+import threading
 import time
 from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.signals import request_started
+from django.db import OperationalError
 from django.test import Client, RequestFactory
 
 from config.site import client_ip
@@ -185,3 +188,73 @@ def test_a_stale_page_is_served_while_it_is_refreshed(nginx, settings):
         _, headers, body = get(nginx, PAGE)
         assert headers["X-Cache-Status"] in FROM_THE_CACHE
     assert "L’éditeur d’après" in body.decode()
+
+
+class Outage:
+    """A value the page renders that fails as the database fails when it is unreachable."""
+
+    def __str__(self):
+        raise OperationalError("connection to server at 127.0.0.1, port 5432 failed")
+
+
+def wait_until_not_a_hit(nginx, path):
+    """Ask until nginx's copy is older than its max-age; the first answer that is not a HIT."""
+    status, headers, body = 200, {"X-Cache-Status": "HIT"}, b""
+    deadline = time.monotonic() + WAIT_LIMIT
+    while headers["X-Cache-Status"] == "HIT" and time.monotonic() < deadline:
+        status, headers, body = get(nginx, path)
+    return status, headers, body
+
+
+def test_when_the_app_errs_the_stale_copy_stands_in(nginx, settings):
+    settings.PUBLIC_CACHE_MAX_AGE = 1
+    settings.SITE_PUBLISHER = "L’éditeur d’avant la panne"
+    _, headers, _ = get(nginx, PAGE)
+    assert headers["X-Cache-Status"] == "MISS"
+    settings.SITE_PUBLISHER = Outage()  # from now on the app answers 500, as without its database
+
+    status, headers, body = wait_until_not_a_hit(nginx, PAGE)
+    assert (status, headers["X-Cache-Status"]) == (200, "STALE")
+    assert "L’éditeur d’avant la panne" in body.decode()
+    # The refresh in the background failed too: the copy keeps standing in.
+    for _ in range(3):
+        status, headers, body = get(nginx, PAGE)
+        assert status == 200 and headers["X-Cache-Status"] in FROM_THE_CACHE
+        assert "L’éditeur d’avant la panne" in body.decode()
+    # A page nginx never kept gets the site's own French error page.
+    status, headers, body = get(nginx, OTHER_PAGE)
+    assert status == 500
+    assert "Le site rencontre un problème momentané" in body.decode()
+
+
+class CachedPage(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = "<p>La page d’avant l’arrêt</p>".encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Cache-Control", "public, max-age=1")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_when_the_app_is_down_the_stale_copy_stands_in():
+    upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), CachedPage)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    server = Nginx(nginx_executable(), upstream.server_address[1])
+    try:
+        _, headers, _ = get(server, PAGE)
+        assert headers["X-Cache-Status"] == "MISS"
+        upstream.shutdown()
+        upstream.server_close()  # gunicorn stopped: nothing listens on its port any more
+
+        status, headers, body = wait_until_not_a_hit(server, PAGE)
+        assert (status, headers["X-Cache-Status"]) == (200, "STALE")
+        assert "La page d’avant l’arrêt" in body.decode()
+        status, _, _ = get(server, OTHER_PAGE)
+        assert status == 502  # nothing to stand in for a page never kept
+    finally:
+        server.stop()
