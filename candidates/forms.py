@@ -37,9 +37,13 @@ class CandidateForm(forms.ModelForm):
         },
     )
     secteur = forms.ModelChoiceField(
+        label=_("Secteur (Paris, Lyon et Marseille)"),
         queryset=Secteur.objects.select_related("commune"),
         required=False,
         empty_label=_("— aucun (hors Paris, Lyon, Marseille) —"),
+        error_messages={
+            "invalid_choice": _("Ce secteur n’existe pas : choisissez-le dans la liste.")
+        },
     )
     role = forms.ChoiceField(
         label=_("Votre rôle"), choices=Candidate.Role.choices, widget=forms.RadioSelect

@@ -1,8 +1,10 @@
 """Personal pages are kept by no cache: `Cache-Control: private, no-store` (config.http.personal).
 
-The signing pages (pledges/signing/views.py), the correction request (candidates/views.py)
-and the certificate downloaded from « Mon espace » (pledges/certificates/views.py): one
-list, so that a personal page added later has one obvious place to be checked.
+The signing pages (pledges/signing/views.py), the list pages (pledges/lists/views.py; the
+invitation link, which takes a token, is checked in tests/pledges/lists/test_views.py), the
+correction request (candidates/views.py) and the certificate downloaded from « Mon espace »
+(pledges/certificates/views.py): one list, so that a personal page added later has one
+obvious place to be checked.
 """
 
 import pytest
@@ -21,6 +23,8 @@ PERSONAL_PAGES = [
     "pledges:export_data",
     "pledges:withdraw",
     "pledges:delete_account",
+    "pledges:list_invite",
+    "pledges:list_join",
     "candidates:correction",
 ]
 
