@@ -252,6 +252,19 @@ def _locked_pledge(pledge: Signature) -> Signature:
     return Signature.objects.select_for_update().select_related("campaign").get(pk=pledge.pk)
 
 
+def _signed_by_their_list(pledge: Signature) -> set[int]:
+    """What a colistier's list has signed: their personal pledge holds only the rest."""
+    if pledge.electoral_list_id is not None:
+        return set()
+    membership = active_membership(pledge.candidate)
+    if membership is None:
+        return set()
+    list_signature = Signature.objects.filter(electoral_list=membership.electoral_list_id).first()
+    if list_signature is None:
+        return set()
+    return set(list_signature.active_signatures().values_list("commitment_id", flat=True))
+
+
 @transaction.atomic
 def add_commitment(*, pledge: Signature, commitment: Commitment) -> Signature:
     """Sign one more commitment; public at once if the pledge is approved."""
@@ -264,6 +277,10 @@ def add_commitment(*, pledge: Signature, commitment: Commitment) -> Signature:
     active = set(pledge.active_signatures().values_list("commitment_id", flat=True))
     if commitment.pk in active:
         raise ValidationError(_("Vous avez déjà signé cet engagement."))
+    if commitment.pk in _signed_by_their_list(pledge):
+        raise ValidationError(
+            _("Votre liste a déjà signé cet engagement : il n’est pas à signer à titre personnel.")
+        )
     _set_commitments(pledge, active | {commitment.pk}, now)
     _event(pledge, SignatureEvent.Kind.COMMITMENT_ADDED, at=now, commitment=commitment)
     issue_certificate(pledge=pledge)

@@ -20,8 +20,10 @@ from pledges.lists.services import (
 )
 from pledges.models import ElectoralList, ListClaim, ListMembership, Signature
 from pledges.signing.account import delete_account
+from pledges.signing.services import add_commitment
 from tests.factories import (
     a_moderator,
+    commitments,
     current_campaign,
     make_candidate,
     make_moderator,
@@ -414,3 +416,16 @@ def test_a_ballot_against_the_population_hint_needs_a_one_line_explanation():
     note = "Notre population légale 2020 dépasse 1 000 habitants."
     candidate = save_candidate(user=make_user(), **{**fields, "ballot_note": note})
     assert candidate.ballot_note == note
+
+
+def test_a_colistier_cannot_add_in_their_name_a_commitment_their_list_signed():
+    electoral_list, list_pledge = signed_list(codes=("1.1", "2.1"))
+    colistier = make_colistier()
+    decide_join(
+        membership=join(colistier, electoral_list), user=list_pledge.candidate.user, accept=True
+    )
+    personal = make_pledge(colistier, codes=("3.1",))
+    with pytest.raises(ValidationError, match="Votre liste a déjà signé cet engagement"):
+        add_commitment(pledge=personal, commitment=commitments("2.1")[0])
+    add_commitment(pledge=personal, commitment=commitments("4.1")[0])
+    assert codes_of(personal) == {"3.1", "4.1"}
