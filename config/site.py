@@ -62,12 +62,32 @@ def _to_job(value):
     raise TypeError(f"send_email: {type(value).__name__} cannot travel in a job's context.")
 
 
+def _is_row(value) -> bool:
+    return isinstance(value, dict) and MODEL in value
+
+
+def _rows(model, pks: list) -> list:
+    """The rows of `pks`, in that order, in one query with the rows they point to (each
+    commitment's proposal, read by its code); raises ObjectDoesNotExist if one is gone."""
+    pks = [model._meta.pk.to_python(pk) for pk in pks]
+    found = model._base_manager.select_related().in_bulk(pks)
+    missing = [pk for pk in pks if pk not in found]
+    if missing:
+        raise model.DoesNotExist(f"{model._meta.label} {missing[0]} does not exist.")
+    return [found[pk] for pk in pks]
+
+
 def _from_job(value):
     """The inverse of `_to_job`, read again from the database when the job runs (raises
-    ObjectDoesNotExist if a row is gone, e.g. an account erased meanwhile)."""
-    if isinstance(value, dict) and MODEL in value:
+    ObjectDoesNotExist if a row is gone, e.g. an account erased meanwhile). A list of rows
+    of one model is one query, not one per row (and one more per row for what its
+    template reads): a receipt's twenty commitments cost what one does."""
+    if _is_row(value):
         return apps.get_model(value[MODEL])._base_manager.get(pk=value["pk"])
     if isinstance(value, list):
+        labels = {item[MODEL] if _is_row(item) else None for item in value}
+        if value and len(labels) == 1 and None not in labels:
+            return _rows(apps.get_model(labels.pop()), [item["pk"] for item in value])
         return [_from_job(item) for item in value]
     if isinstance(value, dict):
         return {key: _from_job(item) for key, item in value.items()}
