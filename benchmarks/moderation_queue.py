@@ -9,7 +9,8 @@ temporary directory) is migrated, given the communes and the charter, and seeded
 bulk_seed.py is absent). Then, with production settings (DJANGO_DEBUG=0) and the Django
 test client logged in as a moderator, each page of the queue is requested once to warm up
 and `--repeat` times more: unfiltered, with each filter, with a search, page 2, a
-signature's detail page and « Valider et passer à la suivante » within a filtered list.
+signature's detail page, « Valider et passer à la suivante » within a filtered list, and
+the lists' changelist.
 Prints a markdown table (median and slowest response, queries) and exits with status 1 if
 any response is slower than 500 ms or not the expected status. The scratch databases are
 dropped at the end, even after a failure.
@@ -29,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRATCH = "coorace_bench_queue"
 LIMIT_MS = 500
 CHANGELIST = "/admin/pledges/signature/"
+LISTS = "/admin/pledges/electorallist/"
 
 
 # ---------------------------------------------------------------- in the measuring process
@@ -65,11 +67,15 @@ def cases() -> list[tuple[str, str, str, dict]]:
         (f"Département {departement}", "GET", f"{CHANGELIST}?departement={departement}", {}),
         ("Role: head of list", "GET", f"{CHANGELIST}?candidate__role__exact=head_of_list", {}),
         ("Waiting: overdue", "GET", f"{CHANGELIST}?attente=retard", {}),
-        ("Possible duplicate", "GET", f"{CHANGELIST}?doublon=oui", {}),
+        ("Possible duplicate (either)", "GET", f"{CHANGELIST}?doublon=oui", {}),
+        ("Same person twice", "GET", f"{CHANGELIST}?doublon=personne", {}),
+        ("Same list claimed twice", "GET", f"{CHANGELIST}?doublon=liste", {}),
         ("Search « martin »", "GET", f"{CHANGELIST}?q=martin", {}),
         ("Search, département, page 2", "GET",
          f"{CHANGELIST}?q=a&departement={departement}&p=2", {}),
         ("Detail page", "GET", f"{CHANGELIST}{first.pk}/change/?{filters}", {}),
+        ("Lists", "GET", LISTS, {}),
+        ("Lists to review", "GET", f"{LISTS}?a_verifier=revendication", {}),
         # One pending signature per run, approved and then the next of the filtered list.
         ("Approve and next (département)", "POST",
          [approve.format(pk) for pk in pending.values_list("pk", flat=True)],

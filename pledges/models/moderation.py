@@ -50,6 +50,9 @@ class AuditEntry(models.Model):
         UNPUBLISHED = "unpublished", _("dépublication")
         IDENTITY_EDITED = "identity_edited", _("modification de l’identité par l’équipe")
         CERTIFICATE_REISSUED = "certificate_reissued", _("réémission de l’attestation")
+        LIST_EDITED = "list_edited", _("modification de la liste par l’équipe")
+        CLAIM_SETTLED = "claim_settled", _("revendication de tête de liste tranchée")
+        JOIN_DECIDED = "join_decided", _("adhésion à une liste décidée par l’équipe")
 
     at = models.DateTimeField(_("date"))
     actor = models.ForeignKey(

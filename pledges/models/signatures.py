@@ -20,11 +20,16 @@ class SignatureQuerySet(models.QuerySet):
             | models.Q(status=Signature.Status.WITHDRAWN, approved_at__isnull=False)
         )
 
-    # « Possible duplicate », the one rule that the moderation queue's column, its filter and
-    # the detail page share: another signature of the same campaign in the same commune,
-    # by a person of the same first and last names, or for the same non-empty list name,
-    # compared without regard to case (PostgreSQL folds every letter, SQLite only a-z).
-    # Each branch is a key; two signatures sharing one are possible duplicates.
+    # « Possible duplicate », two precise rules that the moderation queue's column, its
+    # filters and the detail page share:
+    # - « même personne deux fois » (`person`): another signature of the same campaign in
+    #   the same commune by a person of the same first and last names, compared without
+    #   regard to case (PostgreSQL folds every letter, SQLite only a-z). A key: two
+    #   signatures sharing it are possible duplicates.
+    # - « même liste revendiquée deux fois » (`list`): a list's signature whose list someone
+    #   else claimed to head (an open ListClaim) or that is flagged for staff (its
+    #   `review_note`: two heads found by the migration, a headless list taken over…). Read
+    #   from the few claimed or flagged lists, not by comparing typed names row by row.
     DUPLICATE_KEYS = {
         # (field path, compared without regard to case)
         "person": (
@@ -33,11 +38,10 @@ class SignatureQuerySet(models.QuerySet):
             ("candidate__first_name", True),
             ("candidate__last_name", True),
         ),
-        "list": (
-            ("campaign_id", False),
-            ("candidate__commune_id", False),
-            ("candidate__list_name", True),
-        ),
+    }
+    DUPLICATE_KINDS = {
+        "person": _("même personne deux fois"),
+        "list": _("même liste revendiquée deux fois"),
     }
 
     @classmethod
@@ -47,23 +51,28 @@ class SignatureQuerySet(models.QuerySet):
         ]
 
     @staticmethod
-    def _has_key(name: str) -> Q:
-        # A list key only for a list that has a name.
-        return ~Q(candidate__list_name="") if name == "list" else Q()
+    def contested_lists():
+        """The lists claimed twice (an open claim) or flagged for staff (`review_note`)."""
+        from pledges.models.lists import ElectoralList, ListClaim
 
-    def _duplicated_pks(self):
-        """The pks of all signatures sharing a key with another one: a window count per
-        key (one sort of the table, no query and no self-join per row)."""
-        return [
-            Signature.objects.filter(self._has_key(name))
-            .annotate(sharing=Window(Count("pk"), partition_by=self._key(name)))
+        open_claim = ListClaim.objects.filter(
+            electoral_list=OuterRef("pk"), settled_at__isnull=True
+        )
+        return ElectoralList.objects.filter(Exists(open_claim) | ~Q(review_note=""))
+
+    def _same_person_pks(self):
+        """The pks of all signatures sharing the person key with another one: one window
+        count (one sort of the table, no query and no self-join per row)."""
+        return (
+            Signature.objects.annotate(
+                sharing=Window(Count("pk"), partition_by=self._key("person"))
+            )
             .filter(sharing__gt=1)
             .values("pk")
-            for name in self.DUPLICATE_KEYS
-        ]
+        )
 
     def with_duplicate_flag(self) -> "SignatureQuerySet":
-        """Each row gets `has_duplicate`: for each key, does another signature share it?
+        """Each row gets `same_person`, `list_claimed_twice` and `has_duplicate` (either).
 
         Correlated EXISTS, computed only for the rows a page shows (after the ORDER BY and
         LIMIT that the queue's index serves); a filter uses possible_duplicates(). The row's
@@ -77,41 +86,46 @@ class SignatureQuerySet(models.QuerySet):
                 return F(path.replace("candidate__", mine, 1))
             return OuterRef(path)
 
-        flags = [
-            Exists(
-                self._sharing(
-                    name, self._key(name, own), Q(**{f"{mine}id": OuterRef("candidate_id")})
-                ).exclude(pk=OuterRef("pk"))
-            )
-            for name in self.DUPLICATE_KEYS
-        ]
-        return self.annotate(has_duplicate=flags[0] | flags[1])
+        same_person = Exists(
+            self._sharing(
+                "person", self._key("person", own), Q(**{f"{mine}id": OuterRef("candidate_id")})
+            ).exclude(pk=OuterRef("pk"))
+        )
+        claimed_twice = Exists(self.contested_lists().filter(pk=OuterRef("electoral_list_id")))
+        return self.annotate(
+            same_person=same_person,
+            list_claimed_twice=claimed_twice,
+            has_duplicate=same_person | claimed_twice,
+        )
 
-    def possible_duplicates(self) -> "SignatureQuerySet":
-        person, same_list = self._duplicated_pks()
-        return self.filter(Q(pk__in=person) | Q(pk__in=same_list))
+    def possible_duplicates(self, kind: str | None = None) -> "SignatureQuerySet":
+        """Signatures with a possible duplicate of `kind` (« person », « list »), or of either."""
+        person = Q(pk__in=self._same_person_pks())
+        same_list = Q(electoral_list__in=self.contested_lists().values("pk"))
+        if kind == "person":
+            return self.filter(person)
+        if kind == "list":
+            return self.filter(same_list)
+        return self.filter(person | same_list)
 
     def possible_duplicates_of(self, signature: "Signature") -> "SignatureQuerySet":
-        """The other signatures sharing a key with `signature` (its values folded by the
-        database, as the keys of the others are)."""
+        """The other signatures by the same person as `signature` (its values folded by the
+        database, as the keys of the others are). A list claimed twice is read from its
+        claims and its review note (the list's admin page settles them)."""
         values = {
             "campaign_id": signature.campaign_id,
             "candidate__commune_id": signature.candidate.commune_id,
             "candidate__first_name": signature.candidate.first_name,
             "candidate__last_name": signature.candidate.last_name,
-            "candidate__list_name": signature.candidate.list_name,
         }
-        person, same_list = (
-            self._sharing(name, self._key(name, lambda path: Value(values[path])))
-            for name in self.DUPLICATE_KEYS
-        )
-        return (person | same_list).exclude(pk=signature.pk).select_related("candidate")
+        same = self._sharing("person", self._key("person", lambda path: Value(values[path])))
+        return same.exclude(pk=signature.pk).select_related("candidate")
 
     def _sharing(self, name: str, key: list, *joined: Q) -> "SignatureQuerySet":
         """The signatures whose `name` key equals `key` (one expression per part); `joined`
         conditions go in the same filter(), on the same joins."""
         equal = [Exact(theirs, own) for theirs, own in zip(self._key(name), key, strict=True)]
-        return Signature.objects.filter(*equal, *joined).filter(self._has_key(name))
+        return Signature.objects.filter(*equal, *joined)
 
 
 class SignatureStatus(models.TextChoices):

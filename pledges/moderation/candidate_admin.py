@@ -1,23 +1,54 @@
-"""The candidates' profiles in the admin: staff identity edits go through the audited service."""
+"""The candidates' profiles in the admin: staff identity edits go through the audited service.
+
+Staff see each candidate's ballot choice against the population hint, with the one-line
+explanation (`ballot_note`) a candidate gives when they overrule it, and can list those.
+"""
 
 from django.contrib import admin
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from candidates.models import Candidate
 from config.site import client_ip
+from pledges.moderation.ballot import against_the_hint, ballot_choice
 from pledges.moderation.services import edit_candidate_identity
+
+
+class AgainstTheHintFilter(admin.SimpleListFilter):
+    title = gettext_lazy("mode de scrutin")
+    parameter_name = "scrutin"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("contraire", _("mode de scrutin contraire à l’indication")),
+            ("conforme", _("conforme à l’indication")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "contraire":
+            return queryset.filter(against_the_hint())
+        if self.value() == "conforme":
+            return queryset.exclude(against_the_hint())
+        return queryset
 
 
 @admin.register(Candidate)
 class CandidateAdmin(admin.ModelAdmin):
-    list_display = ["last_name", "first_name", "commune", "role", "list_name"]
+    list_display = ["last_name", "first_name", "commune", "role", "list_name", "ballot"]
     list_select_related = ["commune"]
+    list_filter = ["role", AgainstTheHintFilter]
     search_fields = ["last_name", "first_name", "list_name", "commune__name", "user__email"]
     raw_id_fields = ["user", "commune"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    @admin.display(description=gettext_lazy("mode de scrutin"))
+    def ballot(self, obj):
+        choice = ballot_choice(obj)
+        return f"{choice} — « {obj.ballot_note} »" if obj.ballot_note else choice
+
     def get_readonly_fields(self, request, obj=None):
-        return ["user"] if obj is not None else []
+        return ["user", "ballot"] if obj is not None else ["ballot"]
 
     def save_model(self, request, obj, form, change):
         identity = {

@@ -1,8 +1,9 @@
 """The moderation admin, one module per screen: the queue (and its filters), the decisions
-on one signature, the dashboard, and the read-only records (reasons, audit log, traces).
+on one signature, the dashboard, the lists (claims, joins), and the read-only records
+(reasons, audit log, traces).
 
 Every decision goes through pledges.moderation.services; these modules only show, ask and
 report. Moderators (the « Modération » group) see the actions their permissions allow.
 """
 
-from pledges.moderation.admin import queue, records  # noqa: F401  (they register the admins)
+from pledges.moderation.admin import lists, queue, records  # noqa: F401  (they register the admins)

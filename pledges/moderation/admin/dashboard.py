@@ -13,6 +13,8 @@ from pledges.models import AuditEntry, Signature
 from pledges.moderation.admin.filters import overdue_days
 
 Status = Signature.Status
+# Edits are not decisions: the per-day table leaves them out.
+EDITS = (AuditEntry.Action.IDENTITY_EDITED, AuditEntry.Action.LIST_EDITED)
 
 
 def dashboard_view(model_admin, request):
@@ -29,15 +31,13 @@ def dashboard_view(model_admin, request):
         .order_by("-n", "candidate__commune__departement_id")
     )
     decisions = (
-        AuditEntry.objects.exclude(action=AuditEntry.Action.IDENTITY_EDITED)
+        AuditEntry.objects.exclude(action__in=EDITS)
         .annotate(day=TruncDate("at"))
         .values("day", "action")
         .annotate(n=Count("pk"))
         .order_by("day", "action")
     )
-    actions = [
-        (a.value, a.label) for a in AuditEntry.Action if a != AuditEntry.Action.IDENTITY_EDITED
-    ]
+    actions = [(a.value, a.label) for a in AuditEntry.Action if a not in EDITS]
     days: dict = {}
     for row in decisions:
         days.setdefault(row["day"], {})[row["action"]] = row["n"]

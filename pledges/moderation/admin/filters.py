@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communes.models import Departement, Region
-from pledges.models import Signature
+from pledges.models import Signature, SignatureQuerySet
 
 Status = Signature.Status
 
@@ -57,20 +57,24 @@ class SelectFilter(admin.SimpleListFilter):
 class RegionFilter(SelectFilter):
     title = gettext_lazy("région")
     parameter_name = "region"
-    clears = ("departement",)
+    clears = ("departement", "commune")
+    # From the filtered model to its commune.
+    commune_path = "candidate__commune"
 
     def lookups(self, request, model_admin):
         return list(Region.objects.order_by("name").values_list("code", "name"))
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(candidate__commune__departement__region_id=self.value())
+            return queryset.filter(**{f"{self.commune_path}__departement__region_id": self.value()})
         return queryset
 
 
 class DepartementFilter(SelectFilter):
     title = gettext_lazy("département")
     parameter_name = "departement"
+    clears = ("commune",)
+    commune_path = "candidate__commune"
 
     def lookups(self, request, model_admin):
         departements = Departement.objects.order_by("code")
@@ -83,23 +87,32 @@ class DepartementFilter(SelectFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(candidate__commune__departement_id=self.value())
+            return queryset.filter(**{f"{self.commune_path}__departement_id": self.value()})
         return queryset
 
 
 class DuplicateFilter(admin.SimpleListFilter):
-    """Signatures with a possible duplicate, by the rule the column and the detail page use
-    (SignatureQuerySet.DUPLICATE_KEYS)."""
+    """Signatures with a possible duplicate, of either kind or of one (« même personne deux
+    fois », « même liste revendiquée deux fois »), by the rules the column and the detail
+    page use (SignatureQuerySet.DUPLICATE_KINDS)."""
 
     title = gettext_lazy("doublon possible")
     parameter_name = "doublon"
+    KINDS = {"personne": "person", "liste": "list"}
 
     def lookups(self, request, model_admin):
-        return [("oui", _("oui")), ("non", _("non"))]
+        kinds = SignatureQuerySet.DUPLICATE_KINDS
+        return [
+            ("oui", _("oui (l’un ou l’autre)")),
+            *((code, kinds[kind]) for code, kind in self.KINDS.items()),
+            ("non", _("non")),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "oui":
             return queryset.possible_duplicates()
+        if self.value() in self.KINDS:
+            return queryset.possible_duplicates(self.KINDS[self.value()])
         if self.value() == "non":
             return queryset.exclude(pk__in=Signature.objects.possible_duplicates().values("pk"))
         return queryset

@@ -25,7 +25,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from candidates.validators import has_control_characters
 from communes.search import normalize_name
 from config.site import client_ip
-from pledges.models import RejectionReason, Signature, SignedCommitment
+from pledges.models import RejectionReason, Signature, SignatureQuerySet, SignedCommitment
+from pledges.moderation import needs
 from pledges.moderation.admin import dashboard, decisions
 from pledges.moderation.admin.filters import (
     DepartementFilter,
@@ -41,7 +42,9 @@ from pledges.moderation.admin.inlines import (
     SignatureEventInline,
     SignedCommitmentInline,
 )
+from pledges.moderation.ballot import ballot_choice
 from pledges.moderation.exports import staff_csv
+from pledges.moderation.needs import with_needs
 from pledges.moderation.services import bulk_approve, bulk_reject
 
 Status = Signature.Status
@@ -71,16 +74,29 @@ def valid_pledge_ids(values: list[str]) -> bool:
     return all(PLEDGE_ID.fullmatch(value) and int(value) <= MAX_PLEDGE_ID for value in values)
 
 
+def list_conflict(pledge: Signature) -> dict | None:
+    """« Même liste revendiquée deux fois », for the detail page: the list, its open
+    claims and its review note; None unless the pledge is a contested list's signature."""
+    electoral_list = pledge.electoral_list
+    if electoral_list is None:
+        return None
+    claims = list(electoral_list.claims.filter(settled_at__isnull=True).select_related("candidate"))
+    if not claims and not electoral_list.review_note:
+        return None
+    return {"list": electoral_list, "claims": claims, "review_note": electoral_list.review_note}
+
+
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
     list_display = [
         "candidate_name",
-        "list_name",
+        "signature_kind",
         "commune",
         "submitted",
         "waiting",
         "commitment_count",
         "possible_duplicate",
+        "what_it_needs",
         "status",
     ]
     list_display_links = ["candidate_name"]
@@ -180,7 +196,7 @@ class SignatureAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # Not super(): it orders by get_ordering() before the annotations exist.
         return (
-            self.model._default_manager.get_queryset()
+            with_needs(self.model._default_manager.get_queryset())
             .select_related("candidate__commune__departement", "candidate__user", "campaign")
             .with_duplicate_flag()
             .annotate(
@@ -197,9 +213,18 @@ class SignatureAdmin(admin.ModelAdmin):
     def candidate_name(self, obj):
         return obj.candidate.full_name
 
-    @admin.display(description=gettext_lazy("liste"), ordering="candidate__list_name")
-    def list_name(self, obj):
-        return obj.candidate.list_name or "—"
+    @admin.display(description=gettext_lazy("signature"))
+    def signature_kind(self, obj):
+        return needs.describe(obj)
+
+    @admin.display(description=gettext_lazy("à vérifier"))
+    def what_it_needs(self, obj):
+        items = needs.needs_of(obj)
+        if not items:
+            return "—"
+        return format_html(
+            '<ul class="needs">{}</ul>', format_html_join("", "<li>{}</li>", ((n,) for n in items))
+        )
 
     @admin.display(description=gettext_lazy("commune"), ordering="candidate__commune__name")
     def commune(self, obj):
@@ -224,9 +249,20 @@ class SignatureAdmin(admin.ModelAdmin):
     def commitment_count(self, obj):
         return obj.active_count
 
-    @admin.display(description=gettext_lazy("doublon possible"), boolean=True)
+    @admin.display(description=gettext_lazy("doublon possible"))
     def possible_duplicate(self, obj):
-        return obj.has_duplicate
+        kinds = SignatureQuerySet.DUPLICATE_KINDS
+        found = [
+            kinds[kind]
+            for kind, flagged in (("person", obj.same_person), ("list", obj.list_claimed_twice))
+            if flagged
+        ]
+        if not found:
+            return "—"
+        return format_html(
+            '<strong class="duplicate">{}</strong>',
+            format_html_join(" ; ", "{}", ((k,) for k in found)),
+        )
 
     @admin.display(description=gettext_lazy("candidature"))
     def candidate_details(self, obj):
@@ -238,8 +274,12 @@ class SignatureAdmin(admin.ModelAdmin):
             (_("Téléphone"), candidate.phone or "—"),
             (_("Commune"), f"{commune.name} ({commune.insee_code}, {commune.departement.name})"),
             (_("Population"), commune.population if commune.population is not None else "—"),
+            (_("Secteur"), candidate.secteur.name if candidate.secteur_id else "—"),
             (_("Rôle"), candidate.get_role_display()),
-            (_("Liste"), candidate.list_name or "—"),
+            (_("Mode de scrutin"), ballot_choice(candidate)),
+            (_("Explication du mode de scrutin"), candidate.ballot_note or "—"),
+            (_("Signature"), needs.describe(obj)),
+            (_("Liste (saisie)"), candidate.list_name or "—"),
             (_("Étiquette"), candidate.political_label or "—"),
             (_("Site web"), candidate.website or "—"),
             (_("Déclaration"), candidate.statement or "—"),
@@ -361,6 +401,8 @@ class SignatureAdmin(admin.ModelAdmin):
             extra_context.update(
                 {
                     "duplicates": list(Signature.objects.possible_duplicates_of(pledge)),
+                    "list_conflict": list_conflict(pledge),
+                    "needs": needs.needs_of(pledge),
                     "can_moderate": self.has_moderate_permission(request),
                     "decision_reasons": RejectionReason.objects.filter(is_active=True),
                     "Status": Status,

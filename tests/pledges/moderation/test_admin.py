@@ -7,6 +7,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
+from pledges.lists.services import ListAlreadyHeaded
 from pledges.models import AuditEntry, RejectionReason, Signature
 from tests.factories import make_candidate, make_moderator, make_pledge, make_user
 from tests.pledges.moderation.conftest import decide_url, page, pledge_in, rows
@@ -51,12 +52,14 @@ def test_the_queue_marks_overdue_pledges_and_shows_the_columns(moderator_client)
 
 def test_the_queue_filters_by_status_region_departement_role_and_waiting(moderator_client):
     loire = pledge_in("42218", days_ago=5)
-    lyon = pledge_in("69123", days_ago=0, role="candidate", list_name="")
+    lyon = pledge_in("69123", days_ago=0, role="individual", list_name="")
     paris = pledge_in("75056", days_ago=2, status=Status.APPROVED)
     assert rows(moderator_client.get(CHANGELIST, {"status__exact": "approved"})) == [paris]
     assert rows(moderator_client.get(CHANGELIST, {"region": "84"})) == [loire, lyon]
     assert rows(moderator_client.get(CHANGELIST, {"departement": "69"})) == [lyon]
-    assert rows(moderator_client.get(CHANGELIST, {"candidate__role__exact": "candidate"})) == [lyon]
+    assert rows(moderator_client.get(CHANGELIST, {"candidate__role__exact": "individual"})) == [
+        lyon
+    ]
     assert rows(moderator_client.get(CHANGELIST, {"attente": "retard"})) == [loire]
     assert rows(moderator_client.get(CHANGELIST, {"attente": "1"})) == [lyon]
 
@@ -79,14 +82,38 @@ def test_the_queue_searches_names_lists_communes_codes_and_emails(
     assert found == [{"lea": lea, "other": other}[expected]]
 
 
-def test_possible_duplicates_are_flagged(moderator_client):
-    first = pledge_in("42218", first_name="Léa", last_name="Dupré", list_name="Ensemble")
-    second = pledge_in("42218", first_name="Paul", last_name="Morel", list_name="ENSEMBLE")
+def test_possible_duplicates_are_flagged_and_named(moderator_client):
+    first = pledge_in("42218", first_name="Léa", last_name="Dupont")
+    second = pledge_in("42218", first_name="léa", last_name="DUPONT")
+    head = pledge_in("42218", first_name="Paul", last_name="Morel", list_name="Ensemble")
+    rival = make_candidate(first_name="Zoé", last_name="Roux", list_name="ENSEMBLE")
+    with pytest.raises(ListAlreadyHeaded):
+        make_pledge(rival)
     alone = pledge_in("69123", list_name="Ensemble")  # same list name, other commune
-    flags = {p: p.has_duplicate for p in rows(moderator_client.get(CHANGELIST))}
-    assert flags == {first: True, second: True, alone: False}
+    found = {
+        p: (p.same_person, p.list_claimed_twice) for p in rows(moderator_client.get(CHANGELIST))
+    }
+    assert found == {
+        first: (True, False),
+        second: (True, False),
+        head: (False, True),
+        alone: (False, False),
+    }
+    content = page(moderator_client.get(CHANGELIST))
+    assert content.count("même personne deux fois") == 2 + 1  # two rows, and the filter
+    # The column, what the row needs, and the filter.
+    assert content.count("même liste revendiquée deux fois") == 1 + 1 + 1
+    assert (
+        "même liste revendiquée deux fois : 1 revendication à trancher d’abord (fiche de la "
+        "liste)" in content
+    )
     content = page(moderator_client.get(reverse("admin:pledges_signature_change", args=[first.pk])))
-    assert "Doublons possibles" in content and "Paul Morel" in content
+    assert "Même personne deux fois" in content and "léa DUPONT" in content
+    assert "Même liste revendiquée deux fois" not in content
+    content = page(moderator_client.get(reverse("admin:pledges_signature_change", args=[head.pk])))
+    assert "Même liste revendiquée deux fois" in content
+    assert "Zoé Roux a revendiqué la tête de la liste « Ensemble »" in content
+    assert "Même personne deux fois" not in content
 
 
 def test_the_detail_page_shows_data_commitments_history_and_decisions(moderator_client):

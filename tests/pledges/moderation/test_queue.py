@@ -8,8 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from pledges.models import Certificate, Signature
+from pledges.lists.services import ListAlreadyHeaded
+from pledges.models import Certificate, ElectoralList, Signature
 from tests.bulk import make_signatories
+from tests.factories import make_candidate, make_pledge
 from tests.pledges.moderation.conftest import CHANGELIST, decide_url, page, pledge_in, rows
 
 pytestmark = pytest.mark.django_db
@@ -54,31 +56,46 @@ def test_the_queue_filters_possible_duplicates(moderator_client):
     assert "doublon possible" in page(moderator_client.get(CHANGELIST)).lower()
 
 
-def test_column_filter_and_detail_page_agree_on_possible_duplicates(moderator_client):
+def test_column_filters_and_detail_page_agree_on_possible_duplicates(moderator_client):
     people = {
         # Case differences in ASCII letters: SQLite folds no other (PostgreSQL folds all).
-        "same-name-a": pledge_in("42218", first_name="Léa", last_name="Dupont", list_name="A"),
-        "same-name-b": pledge_in("42218", first_name="léa", last_name="DUPONT", list_name="B"),
-        "same-list-a": pledge_in("42218", first_name="Paul", last_name="Morel", list_name="Unis"),
-        "same-list-b": pledge_in("42218", first_name="Zoé", last_name="Roux", list_name="UNIS"),
-        "no-list-a": pledge_in("42218", first_name="Ana", last_name="Vidal", list_name=""),
-        "no-list-b": pledge_in("42218", first_name="Jo", last_name="Petit", list_name=""),
+        "same-name-a": pledge_in("42218", first_name="Léa", last_name="Dupont"),
+        "same-name-b": pledge_in("42218", first_name="léa", last_name="DUPONT"),
+        "claimed": pledge_in("42218", first_name="Paul", last_name="Morel", list_name="Unis"),
+        "flagged": pledge_in("42218", first_name="Zoé", last_name="Roux", list_name="Repris"),
         "other-commune": pledge_in("69123", first_name="Léa", last_name="Dupont", list_name="Unis"),
-        "same-first-name": pledge_in("42218", first_name="Léa", last_name="Autre", list_name="C"),
+        "same-first-name": pledge_in("42218", first_name="Léa", last_name="Autre"),
+        "individual": pledge_in("42218", first_name="Ana", last_name="Vidal", role="individual"),
     }
-    expected = {"same-name-a", "same-name-b", "same-list-a", "same-list-b"}
-    column = {p.pk for p in rows(moderator_client.get(CHANGELIST)) if p.has_duplicate}
-    filtered = {p.pk for p in rows(moderator_client.get(CHANGELIST, {"doublon": "oui"}))}
-    detail = {
-        p.pk
-        for p in people.values()
-        if "Doublons possibles" in page(moderator_client.get(change_url(p)))
+    with pytest.raises(ListAlreadyHeaded):  # a second head for « Unis »: a claim, no signature
+        make_pledge(make_candidate(first_name="Jo", last_name="Petit", list_name="UNIS"))
+    ElectoralList.objects.filter(name="Repris").update(review_note="Deux têtes pour une liste.")
+    expected = {
+        "personne": {"same-name-a", "same-name-b"},
+        "liste": {"claimed", "flagged"},
     }
-    named = {people[name].pk for name in expected}
-    assert column == filtered == detail == named
-    assert set(Signature.objects.possible_duplicates().values_list("pk", flat=True)) == named
-    others = Signature.objects.possible_duplicates_of(people["same-list-a"])
-    assert list(others) == [people["same-list-b"]]
+    expected["oui"] = expected["personne"] | expected["liste"]
+    headings = {"personne": "Même personne deux fois", "liste": "Même liste revendiquée deux fois"}
+    queue = rows(moderator_client.get(CHANGELIST))
+    columns = {
+        "personne": {p.pk for p in queue if p.same_person},
+        "liste": {p.pk for p in queue if p.list_claimed_twice},
+        "oui": {p.pk for p in queue if p.has_duplicate},
+    }
+    details = {p.pk: page(moderator_client.get(change_url(p))) for p in people.values()}
+    kinds = {"personne": "person", "liste": "list", "oui": None}
+    for code, names in expected.items():
+        named = {people[name].pk for name in names}
+        filtered = {p.pk for p in rows(moderator_client.get(CHANGELIST, {"doublon": code}))}
+        heading = headings.get(code, "Doublons possibles")
+        detail = {pk for pk, content in details.items() if heading in content}
+        assert columns[code] == filtered == detail == named, code
+        found = Signature.objects.possible_duplicates(kinds[code]).values_list("pk", flat=True)
+        assert set(found) == named, code
+    alone = {p.pk for p in rows(moderator_client.get(CHANGELIST, {"doublon": "non"}))}
+    assert alone == {p.pk for p in people.values()} - columns["oui"]
+    others = Signature.objects.possible_duplicates_of(people["same-name-a"])
+    assert list(others) == [people["same-name-b"]]
 
 
 # ---------------------------------------------------------------- approve and next
@@ -160,8 +177,16 @@ def test_an_unknown_decision_is_a_404(moderator_client):
 
 @pytest.mark.parametrize(
     "params",
-    [{}, {"doublon": "oui"}, {"region": "84"}, {"departement": "42"}, {"q": "Camille"}],
-    ids=["all", "doublon", "region", "departement", "search"],
+    [
+        {},
+        {"doublon": "oui"},
+        {"doublon": "personne"},
+        {"doublon": "liste"},
+        {"region": "84"},
+        {"departement": "42"},
+        {"q": "Camille"},
+    ],
+    ids=["all", "doublon", "same-person", "same-list", "region", "departement", "search"],
 )
 def test_the_queue_runs_the_same_queries_for_3_or_60_signatures(moderator_client, params):
     def count():
@@ -170,9 +195,16 @@ def test_the_queue_runs_the_same_queries_for_3_or_60_signatures(moderator_client
         assert response.status_code == 200
         return len(queries)
 
-    make_signatories(3, status=Status.PENDING, list_name="Même liste")
+    def claimed_list(name):
+        pledge_in("42218", list_name=name)
+        with pytest.raises(ListAlreadyHeaded):
+            make_pledge(make_candidate(list_name=name))
+
+    make_signatories(3, status=Status.PENDING, first_name="Léa", last_name="Même")
+    claimed_list("Même liste")
     small = count()
-    make_signatories(57, status=Status.PENDING, commune="69123")
+    make_signatories(57, status=Status.PENDING, commune="69123", first_name="Léa", last_name="Même")
+    claimed_list("Autre liste")
     assert count() == small
 
 

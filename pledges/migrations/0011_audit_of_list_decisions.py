@@ -1,0 +1,31 @@
+"""The audit log records staff decisions on lists: edits, claims settled, joins decided."""
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("pledges", "0010_lists_from_list_names"),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("approved", "validation"),
+                    ("changes_requested", "demande de compléments"),
+                    ("rejected", "refus"),
+                    ("unpublished", "dépublication"),
+                    ("identity_edited", "modification de l’identité par l’équipe"),
+                    ("certificate_reissued", "réémission de l’attestation"),
+                    ("list_edited", "modification de la liste par l’équipe"),
+                    ("claim_settled", "revendication de tête de liste tranchée"),
+                    ("join_decided", "adhésion à une liste décidée par l’équipe"),
+                ],
+                max_length=30,
+                verbose_name="action",
+            ),
+        ),
+    ]
