@@ -91,4 +91,9 @@ urlpatterns = [
         name="certificate_download",
     ),
     path("mon-espace/attestation.pdf", certificates.my_download, name="my_certificate"),
+    path(
+        "mon-espace/attestation-de-ma-liste.pdf",
+        certificates.my_list_download,
+        name="my_list_certificate",
+    ),
 ]

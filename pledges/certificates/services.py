@@ -50,8 +50,26 @@ def normalize_reference(text: str) -> str | None:
     return candidate if len(raw) == 8 and REFERENCE.fullmatch(candidate) else None
 
 
+def list_content(electoral_list) -> dict:
+    """What a list's certificate says of the list: « La liste X, conduite par Y, à Z »."""
+    head = electoral_list.head
+    return {
+        "id": electoral_list.pk,
+        "nom": electoral_list.name,
+        "tete": {"prenom": head.first_name, "nom": head.last_name} if head else None,
+        "secteur": electoral_list.secteur.name if electoral_list.secteur_id else None,
+        "lieu": electoral_list.place,
+    }
+
+
 def certified_content(pledge: Signature) -> dict:
-    """What a certificate says about a pledge, in a stable, JSON-ready form."""
+    """What a certificate says about a pledge, in a stable, JSON-ready form.
+
+    A list's signature (its head signed for it) also certifies the list, under « liste »:
+    its name, its head and where it stands (the commune, and the secteur in Paris, Lyon
+    and Marseille); a new name or a new head is a new version. Versions issued before lists
+    were records have no « liste » and keep verifying: their content is frozen.
+    """
     candidate = pledge.candidate
     commune = candidate.commune
     signatures = (
@@ -90,6 +108,7 @@ def certified_content(pledge: Signature) -> dict:
             for s in signatures
         ],
         "nombre_engagements": total,
+        **({"liste": list_content(pledge.electoral_list)} if pledge.electoral_list_id else {}),
     }
 
 
@@ -157,9 +176,11 @@ def schedule_render(certificate: Certificate) -> None:
 
 
 def download_filename(certificate: Certificate) -> str:
-    name = slugify(
-        f"{certificate.content['candidat']['prenom']} {certificate.content['candidat']['nom']}"
-    )
+    content = certificate.content
+    if "liste" in content:
+        name = slugify(content["liste"]["nom"])
+    else:
+        name = slugify(f"{content['candidat']['prenom']} {content['candidat']['nom']}")
     return f"attestation-coorace-{name or 'signataire'}-{certificate.reference}.pdf"
 
 

@@ -5,6 +5,7 @@ import logging
 from allauth.core.internal import ratelimit
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
@@ -17,7 +18,7 @@ from pledges.certificates.services import (
     schedule_render,
     verify,
 )
-from pledges.models import Certificate, Signature
+from pledges.models import Certificate, ElectoralList, ListMembership, Signature
 
 logger = logging.getLogger(__name__)
 # Seconds after which a visitor told « en préparation » may try again.
@@ -117,10 +118,34 @@ def public_download(request, pk):
 @login_required
 @require_safe
 def my_download(request):
-    """The signed-in candidate's current certificate (approved pledges only)."""
+    """The signed-in candidate's current certificate (approved pledges only): their own
+    signature's, or, for a head who took over a list signed by someone else, the list's."""
+    approved = Certificate.objects.current().filter(pledge__status=Signature.Status.APPROVED)
+    certificate = (
+        approved.filter(pledge__candidate__user=request.user).first()
+        or approved.filter(pledge__electoral_list__head__user=request.user).first()
+    )
+    if certificate is None:
+        raise Http404
+    return _serve(request, certificate)
+
+
+@personal
+@login_required
+@require_safe
+def my_list_download(request):
+    """The current certificate of the signed-in colistier's list: members confirmed on a
+    list whose signature is approved (its head too)."""
+    lists = ElectoralList.objects.filter(
+        Q(head__user=request.user)
+        | Q(
+            memberships__candidate__user=request.user,
+            memberships__status=ListMembership.Status.CONFIRMED,
+        )
+    )
     certificate = (
         Certificate.objects.current()
-        .filter(pledge__candidate__user=request.user, pledge__status=Signature.Status.APPROVED)
+        .filter(pledge__status=Signature.Status.APPROVED, pledge__electoral_list__in=lists)
         .first()
     )
     if certificate is None:

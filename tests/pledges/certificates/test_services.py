@@ -8,7 +8,8 @@ import unicodedata
 import pytest
 from django.urls import reverse
 
-from communes.models import Commune
+from candidates.models import Candidate
+from communes.models import Commune, Secteur
 from pledges.certificates import pdf as pdf_module
 from pledges.certificates.pdf import SafeFetcher, render_pdf
 from pledges.certificates.services import (
@@ -28,6 +29,7 @@ from tests.factories import (
     approve,
     commitments,
     make_candidate,
+    make_commune,
     make_moderator,
     make_pledge,
     make_user,
@@ -172,18 +174,53 @@ def test_the_pdf_carries_the_exact_texts_and_the_proofs(tmp_path):
         assert commitment.text in text
     assert "Attestation d’engagement" in text
     assert "S’engager pour les territoires inclusifs de demain !" in text
-    assert "Léa Dupré-Lefèvre" in text
-    assert "Tête de liste de la liste « Saint-Étienne solidaire »" in text
-    assert "Saint-Étienne (code INSEE 42218, Loire (42))" in text
+    # A head signs for their list: « La liste X, conduite par Y, à Z ».
+    assert "Coorace atteste que la liste « Saint-Étienne solidaire »" in text
+    assert "conduite par Léa Dupré-Lefèvre, à Saint-Étienne" in text
+    assert "(code INSEE 42218, Loire (42))" in text
+    assert "par sa tête de liste, les engagements suivants" in text
     assert "3 engagements sur 20" in text
     assert "#4. Développement Durable et Économie Circulaire" in text
     assert certificate.reference in text
     assert certificate.fingerprint in text.replace(" ", "")
     assert f"/verifier/{certificate.reference}/" in text
     info = pdf_info(data, tmp_path)
-    assert info["Title"].strip().startswith(f"Attestation d’engagement {certificate.reference}")
+    assert info["Title"].strip() == (
+        f"Attestation d’engagement {certificate.reference} — liste « Saint-Étienne solidaire »"
+    )
     assert info["Author"].strip() == "Coorace"
     assert info["Pages"].strip() == "1"
+
+
+def test_a_list_in_a_secteur_is_certified_with_its_secteur(tmp_path):
+    secteur = Secteur.objects.get(commune__insee_code="13055", number=1)
+    pledge = approved(
+        list_name="Marseille en commun", commune=secteur.commune, secteur=secteur, codes=("2.1",)
+    )
+    certificate = current(pledge)
+    assert certificate.content["liste"] == {
+        "id": pledge.electoral_list_id,
+        "nom": "Marseille en commun",
+        "tete": {"prenom": "Léa", "nom": "Dupré-Lefèvre"},
+        "secteur": secteur.name,
+        "lieu": f"Marseille, {secteur.name}",
+    }
+    text = pdf_text(certificate_pdf(certificate).pdf.read(), tmp_path)
+    assert f"conduite par Léa Dupré-Lefèvre, à Marseille, {secteur.name}" in text
+    assert "1 engagement sur 20" in text
+
+
+def test_an_individual_candidate_is_certified_in_their_own_name(tmp_path):
+    pledge = approved(
+        role=Candidate.Role.INDIVIDUAL, list_name="", commune=make_commune(name="Lucciana")
+    )
+    certificate = current(pledge)
+    assert "liste" not in certificate.content
+    text = pdf_text(certificate_pdf(certificate).pdf.read(), tmp_path)
+    assert "Coorace atteste que Léa Dupré-Lefèvre" in text
+    assert "Candidat·e à titre individuel (moins de 1 000 habitants)" in text
+    assert "candidat·e aux élections municipales de 2020 à Lucciana" in text
+    assert "conduite par" not in text
 
 
 def test_ten_commitments_fit_one_page_and_twenty_two(tmp_path):
@@ -204,18 +241,18 @@ def test_the_shipped_fonts_are_embedded(tmp_path):
     assert all(" yes " in line for line in fonts.splitlines()[2:])
 
 
-def test_what_a_candidate_wrote_is_printed_as_text_never_run(tmp_path):
+@pytest.mark.parametrize("role", [Candidate.Role.HEAD_OF_LIST, Candidate.Role.INDIVIDUAL])
+def test_what_a_candidate_wrote_is_printed_as_text_never_run(tmp_path, role):
     hostile = '<img src="http://evil.example/x.png"></style><script>x()</script>'
-    pledge = approved(list_name=hostile)
+    pledge = approved(list_name=hostile, role=role)
     certificate = current(pledge)
     html = pdf_module.render_certificate_html(certificate)
     assert "&lt;img src=&quot;http://evil.example/x.png&quot;&gt;&lt;/style&gt;" in html
     fetcher = SafeFetcher()
     data = render_pdf(html, fetcher=fetcher)
     assert fetcher.refused == []  # nothing tried to load the candidate's URL
-    assert '<img src="http://evil.example/x.png"></style><script>x()</script>' in pdf_text(
-        data, tmp_path
-    )
+    # The list's name is printed large, and may wrap where it has a space.
+    assert hostile.replace(" ", "") in pdf_text(data, tmp_path).replace(" ", "")
 
 
 @pytest.mark.parametrize(
@@ -354,14 +391,22 @@ def test_a_certificate_of_a_pending_pledge_does_not_exist_publicly(client):
 # ---------------------------------------------------------------- downloads
 
 
-def test_the_public_download_serves_the_current_pdf_with_a_readable_name(client):
-    pledge = approved(first_name="Léa", last_name="Dupré-Lefèvre")
+@pytest.mark.parametrize(
+    ("fields", "name"),
+    [
+        ({"list_name": "Saint-Étienne d’abord"}, "saint-etienne-dabord"),
+        ({"role": Candidate.Role.INDIVIDUAL, "list_name": ""}, "lea-dupre-lefevre"),
+    ],
+    ids=["list", "individual"],
+)
+def test_the_public_download_serves_the_current_pdf_with_a_readable_name(client, fields, name):
+    pledge = approved(first_name="Léa", last_name="Dupré-Lefèvre", **fields)
     response = client.get(reverse("pledges:certificate_download", kwargs={"pk": pledge.pk}))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     reference = current(pledge).reference
     assert response["Content-Disposition"] == (
-        f'attachment; filename="attestation-coorace-lea-dupre-lefevre-{reference}.pdf"'
+        f'attachment; filename="attestation-coorace-{name}-{reference}.pdf"'
     )
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
