@@ -8,6 +8,7 @@ to join, and correct the list's name, label or website; each goes through
 pledges.moderation.services, which audits it.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -23,6 +24,7 @@ from communes.models import Commune
 from communes.search import normalize_name
 from config.site import client_ip
 from pledges.models import ElectoralList, ListClaim, ListMembership, Signature
+from pledges.models.lists import list_name_key
 from pledges.moderation.admin.filters import DepartementFilter, RegionFilter, SelectFilter
 from pledges.moderation.needs import members_count
 from pledges.moderation.services import (
@@ -110,8 +112,39 @@ class SignatureStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ElectoralListForm(forms.ModelForm):
+    """The admin's form (the admin adds the other LIST_FIELDS): a new name must be free in
+    the list's commune or secteur, said on the form rather than failing in the service."""
+
+    class Meta:
+        model = ElectoralList
+        fields = ["name"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if not list_name_key(name):
+            raise forms.ValidationError(_("Une liste a un nom : des lettres ou des chiffres."))
+        instance = self.instance
+        taken = (
+            ElectoralList.objects.same_name(
+                campaign=instance.campaign,
+                commune=instance.commune,
+                secteur=instance.secteur,
+                name=name,
+            )
+            .exclude(pk=instance.pk)
+            .exists()
+        )
+        if taken:
+            raise forms.ValidationError(
+                _("Une autre liste s’appelle déjà ainsi à %(place)s.") % {"place": instance.place}
+            )
+        return name
+
+
 @admin.register(ElectoralList)
 class ElectoralListAdmin(admin.ModelAdmin):
+    form = ElectoralListForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "name",
