@@ -115,11 +115,14 @@ def _set_commitments(pledge: Signature, wanted: set[int], now) -> tuple[set[int]
     rows = {signature.commitment_id: signature for signature in pledge.signed_commitments.all()}
     active = {pk for pk, signature in rows.items() if signature.withdrawn_at is None}
     added, withdrawn = wanted - active, active - wanted
-    for pk in added:
-        if pk in rows:
-            SignedCommitment.objects.filter(pk=rows[pk].pk).update(signed_at=now, withdrawn_at=None)
-        else:
-            SignedCommitment.objects.create(pledge=pledge, commitment_id=pk, signed_at=now)
+    # One query for the commitments signed again, one for the new ones (not one each).
+    again = [rows[pk].pk for pk in added if pk in rows]
+    if again:
+        SignedCommitment.objects.filter(pk__in=again).update(signed_at=now, withdrawn_at=None)
+    SignedCommitment.objects.bulk_create(
+        SignedCommitment(pledge=pledge, commitment_id=pk, signed_at=now)
+        for pk in sorted(added - rows.keys())
+    )
     if withdrawn:
         pledge.signed_commitments.filter(commitment_id__in=withdrawn).update(withdrawn_at=now)
     return added, withdrawn
