@@ -5,7 +5,7 @@ from django.views.generic import TemplateView
 from communes.urls import INSEE_CODE
 from config.http import public_cache
 from pledges.certificates import views as certificates
-from pledges.directory import areas
+from pledges.directory import areas, list_page
 from pledges.directory import views as directory
 from pledges.directory.sitemaps import SITEMAPS
 from pledges.lists import urls as lists
@@ -24,14 +24,22 @@ urlpatterns = [
     re_path(r"^regions/(?P<code>[0-9]{2,3})/$", areas.region, name="region"),
     re_path(r"^departements/(?P<code>[0-9]{2,3}|2[AB])/$", areas.departement, name="departement"),
     path("signataires/<int:pk>/", directory.signatory, name="signatory"),
+    path("listes/<int:pk>/", list_page.electoral_list, name="list"),
     path("recherche/", directory.search, name="search"),
     path("donnees/", directory.open_data_page, name="open_data"),
     path("donnees/signataires.csv", directory.open_data_csv, name="open_data_csv"),
     path("donnees/signataires.json", directory.open_data_json, name="open_data_json"),
+    path("donnees/listes.csv", directory.open_data_lists_csv, name="open_data_lists_csv"),
+    path("donnees/listes.json", directory.open_data_lists_json, name="open_data_lists_json"),
     re_path(
         rf"^api/communes/{INSEE_CODE}/signataires/$",
         directory.commune_signatories_api,
         name="api_commune_signatories",
+    ),
+    re_path(
+        rf"^api/communes/{INSEE_CODE}/listes/$",
+        directory.commune_lists_api,
+        name="api_commune_lists",
     ),
     path(
         "sitemap.xml",

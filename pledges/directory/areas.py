@@ -14,21 +14,18 @@ from config.http import public_cache
 from config.site import absolute_url
 from pledges.charter.queries import charter, current_campaign
 from pledges.directory.grid import commune_grid, long_date
+from pledges.directory.lists import board_rows, commune_board
 from pledges.directory.queries import (
-    CommuneListing,
     commune_commitment_totals,
-    commune_listing,
     communes_with_signatories,
     departement_counts,
-    load_signatories,
-    pledges_in_order,
     signatory_counts_by_commune,
 )
 from pledges.models import Campaign
 
 MIN_QUERY_LENGTH = 2
-# Signatories a page of a commune's grid: the largest commune's pages stay well under
-# 250 kB of HTML, and render in a fixed number of queries.
+# Rows (lists, candidates) a page of a commune's grid: the largest commune's pages stay
+# well under 250 kB of HTML, and render in a fixed number of queries.
 COMMUNE_PAGE_SIZE = 100
 PAGE_LIMIT = 50
 # Région and département pages list at most this many communes with signatories.
@@ -44,7 +41,8 @@ DEFAULT_SORT = "signataires"
 
 @public_cache
 def commune(request, insee_code):
-    """The commune, and the comparison grid of its signatories, COMMUNE_PAGE_SIZE a page."""
+    """The commune, and the grid comparing its lists (and candidates), COMMUNE_PAGE_SIZE a
+    page; in Paris, Lyon and Marseille, by secteur."""
     commune = get_object_or_404(
         Commune.objects.select_related("departement__region"), insee_code=insee_code.upper()
     )
@@ -52,25 +50,25 @@ def commune(request, insee_code):
         return redirect(commune, permanent=True)
     # Without a current campaign the commune is still worth a page: its facts, no grid.
     campaign = Campaign.objects.current()
-    listing = commune_listing(campaign, commune) if campaign else CommuneListing([])
-    paginator = Paginator(listing.entries, COMMUNE_PAGE_SIZE)
+    board = commune_board(campaign, commune)
+    paginator = Paginator(board.entries, COMMUNE_PAGE_SIZE)
     try:
         page = paginator.page(request.GET.get("page", 1))
     except InvalidPage:
         raise Http404("Page inconnue.") from None
-    pks = [pk for pk, _status in page.object_list]
-    rows = load_signatories(pledges_in_order(campaign, pks), with_commitments=False) if pks else []
+    entries = list(page.object_list)
+    rows = board_rows(campaign, entries, board.secteurs) if entries else []
     grid = (
         commune_grid(
             rows,
             charter(campaign),
-            totals=commune_commitment_totals(listing),
-            signatories=listing.signatories,
+            totals=commune_commitment_totals(board),
+            signatories=board.signatories,
+            by_secteur=commune.votes_by_secteur,
         )
         if rows
         else None
     )
-    signatories = grid.signatories if grid else 0
     as_of = timezone.localdate()
     return render(
         request,
@@ -79,7 +77,10 @@ def commune(request, insee_code):
             "commune": commune,
             "arrondissements": list(commune.arrondissements.all()),
             "campaign": campaign,
+            "board": board,
+            "secteurs": board.secteur_pages(COMMUNE_PAGE_SIZE),
             "grid": grid,
+            "signed_text": who_signed(board.lists, board.individuals),
             "page": page,
             "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2)),
             "as_of": as_of,
@@ -87,32 +88,49 @@ def commune(request, insee_code):
             "open_data_url": reverse(
                 "pledges:api_commune_signatories", kwargs={"insee_code": commune.insee_code}
             ),
+            "lists_api_url": reverse(
+                "pledges:api_commune_lists", kwargs={"insee_code": commune.insee_code}
+            ),
             "page_url": absolute_url(request.path),
             "og_title": _("%(name)s (%(code)s) : qui s’est engagé ?")
             % {"name": commune.name, "code": commune.departement_id},
-            "og_description": _commune_description(commune, signatories),
+            "og_description": _commune_description(commune, board.lists, board.individuals),
         },
     )
 
 
-def _commune_description(commune: Commune, signatories: int) -> str:
+def _commune_description(commune: Commune, lists: int, individuals: int) -> str:
     if not commune.elects_council:
         return _(
             "%(name)s (%(departement)s), l’un des six villages de la Meuse « morts pour la "
             "France », n’élit pas de conseil municipal."
         ) % {"name": commune.name, "departement": commune.departement.name}
-    if not signatories:
+    if not lists and not individuals:
         return _(
             "Aucun candidat n’a encore signé les engagements de Coorace pour des territoires "
             "inclusifs à %(name)s (%(departement)s)."
         ) % {"name": commune.name, "departement": commune.departement.name}
-    return ngettext(
-        "%(count)d candidat·e a signé les engagements de Coorace pour des territoires "
-        "inclusifs à %(name)s (%(departement)s) : voyez qui s’est engagé à quoi.",
-        "%(count)d candidat·es ont signé les engagements de Coorace pour des territoires "
-        "inclusifs à %(name)s (%(departement)s) : voyez qui s’est engagé à quoi.",
-        signatories,
-    ) % {"count": signatories, "name": commune.name, "departement": commune.departement.name}
+    return _(
+        "%(signed)s les engagements de Coorace pour des territoires inclusifs à %(name)s "
+        "(%(departement)s) : voyez qui s’est engagé à quoi."
+    ) % {
+        "signed": who_signed(lists, individuals),
+        "name": commune.name,
+        "departement": commune.departement.name,
+    }
+
+
+def who_signed(lists: int, individuals: int) -> str:
+    """« 3 listes et 2 candidat·es ont signé », « 1 liste a signé »… (0 and 1 are singular)."""
+    lists_text = ngettext("%(count)d liste", "%(count)d listes", lists) % {"count": lists}
+    people = ngettext("%(count)d candidat·e", "%(count)d candidat·es", individuals) % {
+        "count": individuals
+    }
+    if lists and individuals:
+        return _("%(lists)s et %(people)s ont signé") % {"lists": lists_text, "people": people}
+    if lists:
+        return ngettext("%(what)s a signé", "%(what)s ont signé", lists) % {"what": lists_text}
+    return ngettext("%(what)s a signé", "%(what)s ont signé", individuals) % {"what": people}
 
 
 @require_safe

@@ -1,11 +1,12 @@
-"""The comparison grid of a commune: a row per signatory, a column per commitment.
+"""The comparison grid of a commune: a row per list (or candidate), a column per commitment.
 
-Built from a page of `load_signatories(commune_pledges(...))`, the charter and the
+Built from a page of `board_rows(...)` (pledges/directory/lists.py), the charter and the
 commune's totals; templates/pledges/directory/_grid.html prints it once, as a table that
-CSS reflows into one card per signatory on a narrow screen. A page has some 2,000 cells,
-so their markup is made here rather than by a template loop: a signed or an absent cell
-is the same for every row of its column and is built once per column (GridColumn), only
-a withdrawn cell, which gives its date, is built per cell.
+CSS reflows into one card per row on a narrow screen. Rows come in blocks, one <tbody>
+each: a secteur of Paris, Lyon or Marseille, a group of individual candidates. A page has
+some 2,000 cells, so their markup is made here rather than by a template loop: a signed or
+an absent cell is the same for every row of its column and is built once per column
+(GridColumn), only a withdrawn cell, which gives its date, is built per cell.
 """
 
 from dataclasses import dataclass
@@ -144,6 +145,55 @@ class GridRow:
 
 
 @dataclass(frozen=True)
+class GridBlock:
+    """Consecutive rows of one secteur (and one group): a <tbody> with its heading row."""
+
+    heading: str  # "" when the commune has neither secteurs nor groups
+    anchor: str  # the heading's id, for the secteurs' table of contents ("" if none)
+    rows: list[GridRow]
+
+
+def _block_heading(secteur, group: str, by_secteur: bool) -> str:
+    group_text = _("Groupe « %(name)s »") % {"name": group} if group else ""
+    # Lists recorded before secteurs were asked for (Paris, Lyon, Marseille) have none.
+    secteur_text = secteur.name if secteur is not None else ""
+    if by_secteur and secteur is None:
+        secteur_text = _("Secteur à préciser")
+    return " — ".join(text for text in (secteur_text, group_text) if text)
+
+
+def grid_blocks(rows: list[GridRow], *, by_secteur: bool = False) -> list[GridBlock]:
+    """The rows cut where their secteur or group changes (rows come sorted by both)."""
+    blocks, anchors = [], set()
+    for grid_row in rows:
+        secteur = getattr(grid_row.row, "secteur", None)
+        group = getattr(grid_row.row, "group", "")
+        key = (getattr(secteur, "pk", None), group)
+        if not blocks or blocks[-1][0] != key:
+            anchor = ""
+            if secteur is not None and secteur.pk not in anchors:
+                anchor = f"secteur-{secteur.number}"
+                anchors.add(secteur.pk)
+            heading = _block_heading(secteur, group, by_secteur)
+            blocks.append((key, GridBlock(heading, anchor, [])))
+        blocks[-1][1].rows.append(grid_row)
+    blocks = [block for _key, block in blocks]
+    if any(block.heading for block in blocks):
+        # Candidates without a group, after the groups: a heading of their own.
+        blocks = [
+            block
+            if block.heading or not _are_individuals(block)
+            else GridBlock(str(_("Sans groupe")), "", block.rows)
+            for block in blocks
+        ]
+    return blocks
+
+
+def _are_individuals(block: GridBlock) -> bool:
+    return all(getattr(row.row, "electoral_list", None) is None for row in block.rows)
+
+
+@dataclass(frozen=True)
 class Grid:
     """A page of rows, a column per commitment grouped under its proposal, and totals.
 
@@ -155,10 +205,20 @@ class Grid:
     rows: list[GridRow]
     totals: list[int]  # current signatories of each commitment, in column order
     signatories: int  # current signatories in the commune
+    by_secteur: bool = False  # Paris, Lyon, Marseille: a block per secteur
 
     @property
     def commitment_count(self) -> int:
         return len(self.columns)
+
+    @property
+    def span(self) -> int:
+        """The table's width in columns: a block's heading row spans it."""
+        return len(self.columns) + 2
+
+    @cached_property
+    def blocks(self) -> list[GridBlock]:
+        return grid_blocks(self.rows, by_secteur=self.by_secteur)
 
     @property
     def legend(self) -> list[tuple[str, str, str]]:
@@ -182,9 +242,17 @@ def _cell(row: SignatoryRow, column: GridColumn) -> GridCell:
 
 
 def commune_grid(
-    rows: list[SignatoryRow], proposals, *, totals: dict[int, int], signatories: int
+    rows: list[SignatoryRow],
+    proposals,
+    *,
+    totals: dict[int, int],
+    signatories: int,
+    by_secteur: bool = False,
 ) -> Grid:
-    """The grid of a page of `rows`, with the commune's `totals` by commitment pk."""
+    """The grid of a page of `rows`, with the commune's `totals` by commitment pk.
+
+    `signatories` counts the rows still signing over the whole commune (lists and
+    candidates in their own name)."""
     columns = [GridColumn.of(c) for _proposal, commitments in proposals for c in commitments]
     return Grid(
         proposals=proposals,
@@ -192,4 +260,5 @@ def commune_grid(
         rows=[GridRow(row, [_cell(row, column) for column in columns]) for row in rows],
         totals=[totals.get(column.commitment.pk, 0) for column in columns],
         signatories=signatories,
+        by_secteur=by_secteur,
     )

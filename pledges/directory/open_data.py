@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from candidates.models import Candidate
 from config.site import absolute_url
 from pledges.csv import neutralise
-from pledges.models import Signature, SignedCommitment
+from pledges.models import ElectoralList, ListMembership, Signature, SignedCommitment
 
 LICENCE_NAME = "Licence Ouverte / Open Licence 2.0 (Etalab)"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
@@ -49,12 +49,31 @@ class ExportRow:
     status: str
     approved_at: datetime | None
     withdrawn_at: datetime | None
+    role_code: str
+    signed_for_list: int | None  # a head's signature is their list's
+    member_of: int | None  # a colistier's public list, once confirmed
     active_codes: list[str]
     withdrawn_codes: list[str]
 
     @property
     def is_withdrawn(self) -> bool:
         return self.status == Signature.Status.WITHDRAWN
+
+    @property
+    def list_id(self) -> int | None:
+        return self.signed_for_list or self.member_of
+
+    @property
+    def list_role(self) -> str:
+        """The signer's place in their list: what the signature says, not what was typed."""
+        if self.signed_for_list:
+            return LIST_ROLE_HEAD
+        if self.role_code == Candidate.Role.CANDIDATE:
+            return LIST_ROLE_COLISTIER
+        return LIST_ROLE_INDIVIDUAL
+
+
+LIST_ROLE_HEAD, LIST_ROLE_COLISTIER, LIST_ROLE_INDIVIDUAL = "tete", "colistier", "individuel"
 
 
 _EXPORT_FIELDS = {
@@ -71,6 +90,8 @@ _EXPORT_FIELDS = {
     "status": "status",
     "approved_at": "approved_at",
     "withdrawn_at": "withdrawn_at",
+    "signed_for_list": "electoral_list_id",
+    "member_of": "member_of",
 }
 
 
@@ -97,8 +118,12 @@ def export_rows(pledges: QuerySet[Signature]) -> list[ExportRow]:
         (active if counts else withdrawn)[pledge_id].append(f"{number}.{position}")
     roles = {value: str(label) for value, label in Candidate.Role.choices}
     rows = []
-    for values in pledges.values_list(*_EXPORT_FIELDS.values()):
+    exported = pledges.annotate(member_of=confirmed_public_list()).values_list(
+        *_EXPORT_FIELDS.values()
+    )
+    for values in exported:
         fields = dict(zip(_EXPORT_FIELDS, values, strict=True))
+        fields["role_code"] = fields["role"]
         fields["role"] = roles.get(fields["role"], fields["role"])
         rows.append(
             ExportRow(
@@ -110,7 +135,22 @@ def export_rows(pledges: QuerySet[Signature]) -> list[ExportRow]:
     return rows
 
 
-def _date(value: datetime | None) -> str | None:
+def confirmed_public_list() -> Subquery:
+    """For a query on signatures: the public list its candidate is a confirmed member of.
+
+    Only confirmed and public: the colistier consented to being named on the list once
+    confirmed and the list approved (pledges.lists.services.JOIN_CONSENT), not before.
+    """
+    return Subquery(
+        ListMembership.objects.filter(
+            candidate=OuterRef("candidate_id"),
+            status=ListMembership.Status.CONFIRMED,
+            electoral_list__in=ElectoralList.objects.public().values("pk"),
+        ).values("electoral_list_id")[:1]
+    )
+
+
+def date_text(value: datetime | None) -> str | None:
     return timezone.localdate(value).isoformat() if value else None
 
 
@@ -133,15 +173,41 @@ COLUMNS = [
     Column("nom", _("Nom."), "Martin", lambda row: row.last_name),
     Column(
         "liste",
-        _("Nom de la liste (peut être vide)."),
+        _(
+            "Nom de la liste ou du groupe, tel que la personne l’a indiqué (peut être vide) ; "
+            "les listes elles-mêmes sont dans listes.csv."
+        ),
         "Ensemble pour Saint-Étienne",
         lambda row: row.list_name,
     ),
     Column(
         "role",
-        _("« Tête de liste » ou « Candidat·e »."),
+        _(
+            "Le rôle déclaré : « Tête de liste », « Colistier·e (candidat·e sur une liste) » "
+            "ou « Candidat·e à titre individuel (moins de 1 000 habitants) »."
+        ),
         "Tête de liste",
         lambda row: row.role,
+    ),
+    Column(
+        "liste_id",
+        _(
+            "Identifiant de la liste (la colonne id de listes.csv) : celle pour laquelle la "
+            "tête de liste signe, ou celle qu’un·e colistier·e a rejointe (adhésion "
+            "confirmée, liste validée) ; vide sinon."
+        ),
+        "87",
+        lambda row: row.list_id,
+    ),
+    Column(
+        "role_liste",
+        _(
+            "La place de la signature : « tete » (la tête de liste signe au nom de la liste), "
+            "« colistier » (un·e colistier·e signe à titre personnel, en plus des engagements "
+            "de sa liste) ou « individuel » (un·e candidat·e signe en son nom)."
+        ),
+        LIST_ROLE_HEAD,
+        lambda row: row.list_role,
     ),
     Column(
         "etiquette",
@@ -177,7 +243,7 @@ COLUMNS = [
         "date_validation",
         _("Date à laquelle Coorace a validé la signature (AAAA-MM-JJ, heure de Paris)."),
         "2020-02-14",
-        lambda row: _date(row.approved_at),
+        lambda row: date_text(row.approved_at),
     ),
     Column(
         "engagements_signes",
@@ -201,7 +267,7 @@ COLUMNS = [
             "sont alors tous dans engagements_retires) ; vide sinon."
         ),
         "",
-        lambda row: _date(row.withdrawn_at) if row.is_withdrawn else None,
+        lambda row: date_text(row.withdrawn_at) if row.is_withdrawn else None,
     ),
     Column(
         "url",
@@ -222,7 +288,7 @@ def records(rows: Iterable[ExportRow]) -> list[dict]:
     return [record(row) for row in rows]
 
 
-def _csv_cell(value) -> str:
+def csv_cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
@@ -251,7 +317,7 @@ def export_chunks(pledges: QuerySet[Signature], size: int | None = None) -> Iter
         last = ids[-1]
 
 
-class _Echo:
+class Echo:
     """A file whose write() returns the line: csv.writer then formats one row at a time."""
 
     def write(self, line: str) -> str:
@@ -260,23 +326,23 @@ class _Echo:
 
 def csv_lines(chunks: Iterable[list[ExportRow]]) -> Iterator[str]:
     """The CSV file, a chunk at a time: UTF-8, comma-separated, one header row, RFC 4180."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     yield writer.writerow(COLUMN_NAMES)
     for rows in chunks:
         yield "".join(
-            writer.writerow([_csv_cell(value) for value in record(row).values()]) for row in rows
+            writer.writerow([csv_cell(value) for value in record(row).values()]) for row in rows
         )
 
 
-def _json(value) -> str:
+def json_text(value) -> str:
     return json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
 
 
 def json_pieces(head: dict, chunks: Iterable[list[ExportRow]]) -> Iterator[str]:
     """`head`'s keys, then "signataires": the records, a chunk at a time; one JSON object."""
-    yield _json(head)[:-1] + ', "signataires": ['
+    yield json_text(head)[:-1] + ', "signataires": ['
     separator = ""
     for rows in chunks:
-        yield separator + ", ".join(_json(record(row)) for row in rows)
+        yield separator + ", ".join(json_text(record(row)) for row in rows)
         separator = ", "
     yield "]}"

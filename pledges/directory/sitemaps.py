@@ -3,10 +3,10 @@
 Django's sitemap views serve them (pledges/urls.py): /sitemap.xml is the index, each
 section is /sitemap-<section>.xml, split into pages of at most `limit` addresses (?p=2…),
 so the directory may grow past the protocol's 50,000 addresses a file. Only public
-pages: signatories and communes come from `public_pledges()` (none without a current
-campaign). The sections' addresses are built on SITE_URL, like every absolute address of
-the site; Django's index names the sections on the request's host, the same one behind
-the documented nginx.
+pages: signatories and communes come from `public_pledges()`, lists from `public_lists()`
+(none without a current campaign). The sections' addresses are built on SITE_URL, like
+every absolute address of the site; Django's index names the sections on the request's
+host, the same one behind the documented nginx.
 """
 
 from urllib.parse import urlsplit
@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 
 from communes.models import Commune, Departement, Region
+from pledges.directory.lists import public_lists
 from pledges.directory.queries import public_pledges
 from pledges.models import Campaign, Proposal
 
@@ -88,6 +89,16 @@ class CommunesSitemap(PublicSitemap):
         return reverse("pledges:commune", kwargs={"insee_code": insee_code})
 
 
+class ListsSitemap(PublicSitemap):
+    """The public lists' pages."""
+
+    def items(self):
+        return public_lists(self.campaign).order_by("pk").values_list("pk", flat=True)
+
+    def location(self, pk):
+        return reverse("pledges:list", kwargs={"pk": pk})
+
+
 class SignatoriesSitemap(PublicSitemap):
     def items(self):
         return public_pledges(self.campaign).order_by("pk").values_list("pk", flat=True)
@@ -103,5 +114,6 @@ SITEMAPS = {
     "regions": RegionsSitemap,
     "departements": DepartementsSitemap,
     "communes": CommunesSitemap,
+    "listes": ListsSitemap,
     "signataires": SignatoriesSitemap,
 }

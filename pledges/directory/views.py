@@ -7,7 +7,6 @@ of signatories, and the counters come from the cache. Public pages are wrapped i
 for a minute.
 """
 
-import itertools
 from dataclasses import dataclass
 
 from django.http import Http404, JsonResponse, StreamingHttpResponse
@@ -18,6 +17,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from candidates.models import Candidate
 from communes.maps import (
     MAP_CREDIT,
     MAP_LICENCE_URL,
@@ -30,10 +30,11 @@ from communes.models import Commune
 from config.http import public_cache
 from config.site import absolute_url
 from pledges.charter.queries import charter, current_campaign
-from pledges.directory import open_data
+from pledges.directory import open_data, open_data_lists
+from pledges.directory.list_page import by_proposal
+from pledges.directory.lists import confirmed_list_of, public_lists, search_lists
 from pledges.directory.queries import (
     DepartementCount,
-    SignatoryRow,
     commitment_counts,
     commune_pledges,
     departement_counts,
@@ -45,11 +46,12 @@ from pledges.directory.queries import (
     search_signatories,
     signatory_counts_by_commune,
 )
-from pledges.models import Campaign, Proposal, Signature
+from pledges.models import Campaign, Signature
 
 MIN_QUERY_LENGTH = 2
 SEARCH_COMMUNES = 20
 SEARCH_SIGNATORIES = 50
+SEARCH_LISTS = 30
 JSON_OPTIONS = {"ensure_ascii": False}
 
 
@@ -172,24 +174,12 @@ def _may_preview(user, pledge: Signature) -> bool:
     )
 
 
-def _by_proposal(row: SignatoryRow) -> list[tuple[Proposal, list[tuple]]]:
-    """The signed commitments grouped by proposal: (signature, withdrawn on or None)."""
-    groups = []
-    for _id, group in itertools.groupby(
-        row.signed_commitments, key=lambda s: s.commitment.proposal_id
-    ):
-        signatures = list(group)
-        proposal = signatures[0].commitment.proposal
-        groups.append((proposal, [(s, row.withdrawn_on(s)) for s in signatures]))
-    return groups
-
-
 @public_cache
 def signatory(request, pk):
     """A signatory's page: public pledges only, except for their owner and moderators."""
     rows = load_signatories(
         Signature.objects.filter(pk=pk).select_related(
-            "campaign", "candidate__commune__departement__region"
+            "campaign", "candidate__commune__departement__region", "electoral_list"
         )
     )
     if not rows:
@@ -199,6 +189,10 @@ def signatory(request, pk):
     if not pledge.is_public and not _may_preview(request.user, pledge):
         raise Http404("Signataire inconnu.")
     candidate, commune = pledge.candidate, pledge.candidate.commune
+    # A head's signature is their list's; a colistier's page links to the list they joined.
+    electoral_list = pledge.electoral_list
+    if electoral_list is None and candidate.role == Candidate.Role.CANDIDATE:
+        electoral_list = confirmed_list_of(candidate, pledge.campaign)
     response = render(
         request,
         "pledges/directory/signatory.html",
@@ -208,7 +202,9 @@ def signatory(request, pk):
             "candidate": candidate,
             "commune": commune,
             "is_owner": request.user.is_authenticated and candidate.user_id == request.user.pk,
-            "groups": _by_proposal(row),
+            "groups": by_proposal(row),
+            "electoral_list": electoral_list,
+            "signs_for_the_list": pledge.electoral_list_id is not None,
             "events": list(public_events(pledge)),
             "page_url": _page_url(request),
             "og_title": _("%(name)s, %(role)s à %(commune)s")
@@ -239,11 +235,12 @@ def signatory(request, pk):
 
 @public_cache
 def search(request):
-    """One box: communes by name or postal code, signatories by name or list."""
+    """One box: communes by name or postal code, lists by name, signatories by name or list."""
     campaign = current_campaign()
     query = request.GET.get("q", "")[:100].strip()
-    communes, signatories, counts = [], [], {}
+    communes, lists, signatories, counts = [], [], [], {}
     if len(query) >= MIN_QUERY_LENGTH:
+        lists = list(search_lists(campaign, query)[: SEARCH_LISTS + 1])
         communes = list(
             Commune.objects.search(query).select_related("departement")[: SEARCH_COMMUNES + 1]
         )
@@ -257,6 +254,8 @@ def search(request):
             "too_short": 0 < len(query) < MIN_QUERY_LENGTH,
             "communes": [(c, counts.get(c.pk, 0)) for c in communes[:SEARCH_COMMUNES]],
             "more_communes": len(communes) > SEARCH_COMMUNES,
+            "lists": lists[:SEARCH_LISTS],
+            "more_lists": len(lists) > SEARCH_LISTS,
             "signatories": signatories[:SEARCH_SIGNATORIES],
             "more_signatories": len(signatories) > SEARCH_SIGNATORIES,
         },
@@ -287,10 +286,15 @@ def open_data_page(request):
             "campaign": campaign,
             "stats": directory_stats(campaign),
             "columns": open_data.COLUMNS,
+            "list_columns": open_data_lists.LIST_COLUMNS,
+            "lists": public_lists(campaign).count(),
             "licence_name": open_data.LICENCE_NAME,
             "licence_url": open_data.LICENCE_URL,
             "example_api_url": reverse(
                 "pledges:api_commune_signatories", kwargs={"insee_code": "42218"}
+            ),
+            "example_lists_api_url": reverse(
+                "pledges:api_commune_lists", kwargs={"insee_code": "42218"}
             ),
             "page_url": _page_url(request),
         },
@@ -314,13 +318,7 @@ def open_data_csv(request):
 def open_data_json(request):
     """The whole directory as one JSON object, streamed a chunk of signatories at a time."""
     campaign = current_campaign()
-    head = {
-        "campagne": campaign.name,
-        "licence": {"nom": open_data.LICENCE_NAME, "url": open_data.LICENCE_URL},
-        "documentation": absolute_url(reverse("pledges:open_data")),
-        "genere_le": timezone.now().isoformat(timespec="seconds"),
-        "nombre": public_pledges(campaign).count(),
-    }
+    head = _export_head(campaign, public_pledges(campaign).count())
     return _streamed(
         request,
         open_data.json_pieces(head, _export_chunks(campaign)),
@@ -328,10 +326,42 @@ def open_data_json(request):
     )
 
 
+def _export_head(campaign: Campaign, count: int) -> dict:
+    return {
+        "campagne": campaign.name,
+        "licence": {"nom": open_data.LICENCE_NAME, "url": open_data.LICENCE_URL},
+        "documentation": absolute_url(reverse("pledges:open_data")),
+        "genere_le": timezone.now().isoformat(timespec="seconds"),
+        "nombre": count,
+    }
+
+
 @public_cache
-def commune_signatories_api(request, insee_code):
-    """GET /api/communes/<insee>/signataires/: the open-data records of one commune."""
+def open_data_lists_csv(request):
+    """Every public list as CSV, streamed a chunk of lists at a time."""
     campaign = current_campaign()
+    chunks = open_data_lists.list_chunks(public_lists(campaign))
+    response = _streamed(
+        request, open_data_lists.list_csv_lines(chunks), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="listes.csv"'
+    return response
+
+
+@public_cache
+def open_data_lists_json(request):
+    """Every public list as one JSON object, streamed a chunk of lists at a time."""
+    campaign = current_campaign()
+    lists = public_lists(campaign)
+    head = _export_head(campaign, lists.count())
+    return _streamed(
+        request,
+        open_data_lists.list_json_pieces(head, open_data_lists.list_chunks(lists)),
+        content_type="application/json",
+    )
+
+
+def _commune_or_404(insee_code: str) -> Commune | JsonResponse:
     commune = (
         Commune.objects.select_related("departement").filter(insee_code=insee_code.upper()).first()
     )
@@ -339,16 +369,49 @@ def commune_signatories_api(request, insee_code):
         return JsonResponse(
             {"error": _("Commune inconnue.")}, status=404, json_dumps_params=JSON_OPTIONS
         )
+    return commune
+
+
+def _commune_json(commune: Commune) -> dict:
+    return {
+        "insee_code": commune.insee_code,
+        "name": commune.name,
+        "departement_code": commune.departement_id,
+        "region_code": commune.departement.region_id,
+        "url": absolute_url(commune.get_absolute_url()),
+    }
+
+
+@public_cache
+def commune_lists_api(request, insee_code):
+    """GET /api/communes/<insee>/listes/: the commune's public lists, with their commitments
+    (the records of listes.csv), by secteur then name."""
+    campaign = current_campaign()
+    commune = _commune_or_404(insee_code)
+    if isinstance(commune, JsonResponse):
+        return commune
+    lists = public_lists(campaign).filter(commune=commune).order_by("secteur__number", "name_key")
+    return JsonResponse(
+        {
+            "commune": _commune_json(commune),
+            "licence": {"nom": open_data.LICENCE_NAME, "url": open_data.LICENCE_URL},
+            "listes": open_data_lists.list_records(open_data_lists.list_export_rows(lists)),
+        },
+        json_dumps_params=JSON_OPTIONS,
+    )
+
+
+@public_cache
+def commune_signatories_api(request, insee_code):
+    """GET /api/communes/<insee>/signataires/: the open-data records of one commune."""
+    campaign = current_campaign()
+    commune = _commune_or_404(insee_code)
+    if isinstance(commune, JsonResponse):
+        return commune
     records = open_data.records(open_data.export_rows(commune_pledges(campaign, commune)))
     return JsonResponse(
         {
-            "commune": {
-                "insee_code": commune.insee_code,
-                "name": commune.name,
-                "departement_code": commune.departement_id,
-                "region_code": commune.departement.region_id,
-                "url": absolute_url(commune.get_absolute_url()),
-            },
+            "commune": _commune_json(commune),
             "licence": {"nom": open_data.LICENCE_NAME, "url": open_data.LICENCE_URL},
             "signataires": records,
         },

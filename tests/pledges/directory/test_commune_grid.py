@@ -167,7 +167,7 @@ def test_the_footer_counts_the_signatories_of_each_commitment(client):
     make_signatories(2, codes=("1.1",))
     _content, grid = grid_of(client)
     (footer,) = grid.rows("tfoot")
-    assert footer[0].text == "Signataires de l’engagement"
+    assert footer[0].text == "Listes et candidat·es ayant signé l’engagement"
     assert [cell.text for cell in footer[1:4]] == ["5", "0", "3"]
 
 
@@ -223,8 +223,8 @@ def test_page_2_shows_the_next_signatories(client):
 
     assert "Page 1 sur 2." in first.caption and "Page 2 sur 2." in second.caption
     assert f"{COMMUNE_PAGE_SIZE + 20} candidat·es ont signé" in second_content
-    assert f"</time>\u00a0; signataires 101 à 121 sur {COMMUNE_PAGE_SIZE + 21}." in second_content
-    assert '<nav class="pages" aria-label="Pages de la liste des signataires">' in first_content
+    assert f"</time>\u00a0; lignes 101 à 121 sur {COMMUNE_PAGE_SIZE + 21}." in second_content
+    assert '<nav class="pages" aria-label="Pages des listes et candidat·es">' in first_content
     assert '<a rel="next" href="?page=2#titre-signataires">Page suivante →</a>' in first_content
     assert '<a rel="prev" href="?page=1#titre-signataires">← Page précédente</a>' in second_content
     assert re.search(r'<a aria-current="page" href="\?page=2#titre-signataires">', second_content)

@@ -82,8 +82,8 @@ def test_the_search_runs_the_same_queries_at_1_and_50_results(
     client, django_assert_num_queries, count
 ):
     make_signatories(count, list_name="Saint-Étienne demain")
-    # campaign, communes, their signatory counts, signatories
-    with django_assert_num_queries(4):
+    # campaign, lists, communes, their signatory counts, signatories
+    with django_assert_num_queries(5):
         content = search(client, "saint etienne")
     assert section(content, "titre-signataires").count("<li>") == count
 
