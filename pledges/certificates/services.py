@@ -54,7 +54,6 @@ def list_content(electoral_list) -> dict:
     """What a list's certificate says of the list: « La liste X, conduite par Y, à Z »."""
     head = electoral_list.head
     return {
-        "id": electoral_list.pk,
         "nom": electoral_list.name,
         "tete": {"prenom": head.first_name, "nom": head.last_name} if head else None,
         "secteur": electoral_list.secteur.name if electoral_list.secteur_id else None,
@@ -108,7 +107,8 @@ def certified_content(pledge: Signature) -> dict:
             for s in signatures
         ],
         "nombre_engagements": total,
-        **({"liste": list_content(pledge.electoral_list)} if pledge.electoral_list_id else {}),
+        # The list object, not its id: the bulk seeder hands over lists not yet inserted.
+        **({"liste": list_content(pledge.electoral_list)} if pledge.electoral_list else {}),
     }
 
 

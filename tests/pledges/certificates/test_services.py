@@ -199,7 +199,6 @@ def test_a_list_in_a_secteur_is_certified_with_its_secteur(tmp_path):
     )
     certificate = current(pledge)
     assert certificate.content["liste"] == {
-        "id": pledge.electoral_list_id,
         "nom": "Marseille en commun",
         "tete": {"prenom": "Léa", "nom": "Dupré-Lefèvre"},
         "secteur": secteur.name,
