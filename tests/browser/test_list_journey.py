@@ -8,10 +8,13 @@ import re
 import pytest
 
 from candidates.models import Candidate
+from communes.models import Secteur
+from pledges.lists.services import decide_join, request_join
 from pledges.models import ElectoralList, ListMembership, Signature
 from tests.browser.conftest import RESULTS
-from tests.browser.journeys import consent_and_submit, sign_up_and_verify
-from tests.factories import PASSWORD, approve
+from tests.browser.journeys import consent_and_submit, log_in, sign_up_and_verify
+from tests.browser.test_accessibility import assert_no_findings, axe_findings
+from tests.factories import PASSWORD, approve, make_candidate, make_pledge, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -20,8 +23,10 @@ LIST_NAME = "Marseille en commun"
 SECTEUR = "Marseille 1er secteur (1er et 7e arrondissements)"
 
 
-def new_page(browser, live_server, *, width=1280, height=900):
-    context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": height})
+def new_page(browser, live_server, *, width=1280, height=900, bypass_csp=False):
+    context = browser.new_context(
+        locale="fr-FR", viewport={"width": width, "height": height}, bypass_csp=bypass_csp
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.base_url = live_server.url
@@ -191,3 +196,58 @@ def test_a_head_creates_signs_and_fills_a_list_that_a_voter_then_checks_on_a_pho
     expect(voter.locator("main")).to_contain_text("valide et à jour")
     expect(voter.locator("main")).to_contain_text(LIST_NAME)
     voter.context.close()
+
+
+def test_the_list_pages_pass_axe_core(browser, live_server, reference_data):
+    """The head's « Mon espace » and invitation, the invitation signed out, « Trouver ma
+    liste », the consent to join, and signing as a colistier, with real data on them."""
+    secteur = Secteur.objects.get(commune__insee_code="13055", number=1)
+    place = {"commune": secteur.commune, "secteur": secteur}
+    head = make_candidate(user=make_user("tete@exemple.test"), list_name=LIST_NAME, **place)
+    electoral_list = make_pledge(head).electoral_list
+    member = make_candidate(
+        user=make_user("membre@exemple.test"), role="candidate", list_name="", **place
+    )
+    membership = request_join(candidate=member, electoral_list=electoral_list, consent=True)
+    decide_join(membership=membership, user=head.user, accept=True)
+    make_candidate(user=make_user("attente@exemple.test"), role="candidate", list_name="", **place)
+    request_join(
+        candidate=Candidate.objects.get(user__email="attente@exemple.test"),
+        electoral_list=electoral_list,
+        consent=True,
+    )
+    make_candidate(user=make_user("seul@exemple.test"), role="candidate", list_name="", **place)
+    invitation = f"/listes/rejoindre/{electoral_list.invitation_token}/"
+
+    pages = []
+
+    def visitor(email=None, width=1280):
+        page = new_page(browser, live_server, width=width, bypass_csp=True)
+        pages.append(page)
+        if email:
+            log_in(page, email)
+        return page
+
+    base = live_server.url
+    checked = {}
+    page = visitor("tete@exemple.test")
+    checked["« Mon espace » of a head"] = axe_findings(page, base + "/mon-espace/")
+    assert page.get_by_role("button", name=re.compile("^Confirmer ")).is_visible()
+    checked["invitation page"] = axe_findings(page, base + "/mon-espace/liste/invitation/")
+    checked["invitation, signed out"] = axe_findings(visitor(), base + invitation)
+    page = visitor("seul@exemple.test")
+    checked["« Trouver ma liste »"] = axe_findings(page, base + "/listes/rejoindre/?q=commun")
+    checked["joining"] = axe_findings(page, base + invitation)
+    page.get_by_role("button", name="Demander à rejoindre la liste").click()
+    page.get_by_role("heading", name=re.compile("il reste à corriger")).wait_for()
+    checked["joining, with its error"] = axe_findings(page)
+    checked["signing, no list yet"] = axe_findings(page, base + "/signer/")
+    page = visitor("membre@exemple.test")
+    checked["signing as a colistier"] = axe_findings(page, base + "/signer/")
+    checked["« Mon espace » of a colistier"] = axe_findings(page, base + "/mon-espace/")
+    phone = visitor("membre@exemple.test", width=375)
+    checked["« Ma candidature » (375 px)"] = axe_findings(phone, base + "/ma-candidature/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    for page in pages:
+        page.context.close()
+    assert_no_findings(checked)
