@@ -103,6 +103,8 @@ def _join_page(request, *, candidate, electoral_list, via_invitation: bool):
     """The list, what the candidate must change first, or the consent and « Demander »."""
     membership = active_membership(candidate)
     changes = [] if membership else what_to_change(candidate, electoral_list)
+    if via_invitation and membership is not None:
+        request.session.pop(INVITATION_KEY, None)  # nothing more to come back to
     form = JoinForm(
         request.POST if request.method == "POST" else None, electoral_list=electoral_list
     )

@@ -21,7 +21,8 @@
     });
     var chosen = select.options[select.selectedIndex];
     if (chosen && chosen.parentElement.disabled) select.value = "";
-    field.hidden = !sectorCity;
+    // A field the server found wrong stays in view, with its message.
+    field.hidden = !sectorCity && !field.classList.contains("field--error");
   }
 
   document.addEventListener("commune-chosen", update);

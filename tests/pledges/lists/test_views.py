@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from candidates.models import Candidate
-from communes.models import Secteur
+from communes.models import Commune, Secteur
 from pledges.lists.services import JOIN_CONSENT, active_membership, decide_join, request_join
 from pledges.lists.views import INVITATION_KEY
 from pledges.models import ElectoralList, ListClaim, ListMembership, Signature
@@ -343,8 +343,12 @@ def test_a_colistier_joins_through_the_invitation_with_their_consent(mailoutbox)
     assert "Votre demande est envoyée à la tête de liste" in page
     assert "en attente" in page and "Retirer ma demande" in page
     assert INVITATION_KEY not in client.session
-    # Following the link again says where the request stands.
+    # Following the link again says where the request stands, and leaves no invitation
+    # to come back to after « Ma candidature ».
     assert "la tête de liste doit encore confirmer" in content(client.get(path))
+    assert INVITATION_KEY not in client.session
+    response = client.post(PROFILE, profile_data(role="candidate", list_name=""))
+    assert response["Location"] == SPACE
 
 
 def test_a_profile_that_does_not_fit_is_told_exactly_what_to_change():
@@ -558,3 +562,13 @@ def test_a_join_page_is_stored_by_no_cache():
     response = logged_in(make_colistier()).get(invitation_path(electoral_list))
     assert response.status_code == 200
     assert_kept_by_no_cache(response)
+
+
+def test_an_individual_candidate_signs_in_their_name_with_their_group():
+    individual = make_candidate(
+        commune=Commune.objects.get(insee_code="2A011"), role="individual", list_name="Le groupe"
+    )
+    page = content(logged_in(individual).get(SIGN))
+    assert "Vous signez en votre nom, <strong>" in page
+    assert "avec le groupe « Le groupe »." in page
+    assert page.count('type="checkbox" name="commitments"') == 20
