@@ -12,7 +12,7 @@ from communes.models import Commune, Secteur
 from pledges.lists.services import JOIN_CONSENT, active_membership, decide_join, request_join
 from pledges.lists.views import INVITATION_KEY
 from pledges.models import ElectoralList, ListClaim, ListMembership, Signature
-from tests.factories import commitments, make_candidate, make_pledge, make_user
+from tests.factories import approve, commitments, make_candidate, make_pledge, make_user
 from tests.pledges.signing.test_headers import assert_kept_by_no_cache
 
 pytestmark = pytest.mark.django_db
@@ -572,3 +572,20 @@ def test_an_individual_candidate_signs_in_their_name_with_their_group():
     assert "Vous signez en votre nom, <strong>" in page
     assert "avec le groupe « Le groupe »." in page
     assert page.count('type="checkbox" name="commitments"') == 20
+
+
+def test_a_confirmed_colistier_downloads_their_approved_lists_certificate():
+    electoral_list, pledge = signed_list()
+    colistier = make_colistier()
+    membership = join(colistier, electoral_list)
+    client = logged_in(colistier)
+    assert reverse("pledges:my_list_certificate") not in content(client.get(SPACE))
+    decide_join(membership=membership, user=pledge.candidate.user, accept=True)
+    assert reverse("pledges:my_list_certificate") not in content(client.get(SPACE))
+    approve(pledge)
+    page = content(client.get(SPACE))
+    assert reverse("pledges:my_list_certificate") in page
+    assert f'href="{electoral_list.get_absolute_url()}"' in page
+    response = client.get(reverse("pledges:my_list_certificate"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
