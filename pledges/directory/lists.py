@@ -15,7 +15,7 @@ A list's members are its confirmed colistiers (each consented to publication whe
 to join) and its head; requests, refusals and former members' names are never public.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
 
@@ -181,7 +181,20 @@ def commune_board(campaign: Campaign | None, commune: Commune) -> CommuneBoard:
         return CommuneBoard([], secteurs)
     values = rows_of_the_commune(campaign, commune).values_list(*_LISTING_FIELDS)
     entries = sorted((_entry(row) for row in values), key=lambda entry: entry.sort_key)
-    return CommuneBoard(entries, secteurs)
+    return CommuneBoard(_one_spelling_per_group(entries), secteurs)
+
+
+def _one_spelling_per_group(entries: list[Entry]) -> list[Entry]:
+    """« Vivre au village » and « vivre au Village » are one group: named as its first
+    signatory (the lowest pk) spelled it."""
+    spelling = {}
+    for entry in sorted(entries, key=lambda entry: entry.pk):
+        if entry.group:
+            spelling.setdefault(list_name_key(entry.group), entry.group)
+    return [
+        replace(entry, group=spelling[list_name_key(entry.group)]) if entry.group else entry
+        for entry in entries
+    ]
 
 
 @dataclass
@@ -281,6 +294,7 @@ def list_page(campaign: Campaign, pk: int) -> ListPage | None:
     )
     if electoral_list is None:
         return None
+    electoral_list.signature.campaign = campaign  # the page names it: no query for it
     (signature,) = load_signatories([electoral_list.signature])
     memberships = list(
         electoral_list.memberships.filter(
