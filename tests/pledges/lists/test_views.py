@@ -300,6 +300,7 @@ def test_a_visitor_who_follows_the_invitation_is_asked_to_sign_up_and_comes_back
     assert_kept_by_no_cache(response)
     page = content(response)
     assert "Rejoindre la liste « Marseille en commun »" in page
+    assert '<meta name="robots" content="noindex">' in page  # the token is not for search
     assert f'href="{reverse("account_signup")}?next={path.replace("/", "%2F")}"' in page
     assert f'href="{reverse("account_login")}?next={path.replace("/", "%2F")}"' in page
     # Signed up and confirmed (in the same browser), with no profile yet: « Ma candidature »,
