@@ -9,10 +9,15 @@ The database must be migrated, with the communes imported and the charter loaded
 pledges.demo.DEMO_EMAIL_DOMAIN: `manage.py seed_demo --purge` removes them.
 
 It tells the same stories as seed_demo (pledges.demo.stories: same seed, same people,
-communes, steps and dates), but instead of calling a service per step it replays each
-story in memory and writes all the rows with bulk_create, batch by batch: 50,000
+communes, lists, steps and dates), but instead of calling a service per step it replays
+each story in memory and writes all the rows with bulk_create, batch by batch: 50,000
 signatories in well under a minute on PostgreSQL, against some 25 minutes through the
-services. The rules are not copied: which events are public is
+services. A head's first signature creates their list (as pledges.lists.services
+list_for_head does: its name, label and website from the profile) and is the list's; a
+colistier's request to join, the head's decision, leaving and removal are written as
+pledges.lists.services writes them, with its consent text (JOIN_CONSENT); what the
+services would refuse (a second head for a list, a colistier signing off a list or a
+commitment their list signed) is refused. The rules are not copied: which events are public is
 `SignatureEvent.is_public_kind`, what a certificate says is
 `pledges.certificates.services.certified_content` (fed the replayed state) and its
 fingerprint `fingerprint_of`, the consents are the signing service's texts.
@@ -42,18 +47,22 @@ from django.db import IntegrityError, transaction
 from candidates.models import Candidate, candidate_search_key
 from communes.models import Departement
 from pledges.certificates.services import certified_content, fingerprint_of, new_reference
-from pledges.demo.seeding import SeedSummary, demo_moderator, next_serial
-from pledges.demo.stories import Action, Step, Story, Storyteller, check_count
+from pledges.demo.seeding import SeedSummary, demo_moderator, next_serial, summarize
+from pledges.demo.stories import INVITATION, JOINING, Action, Step, Story, Storyteller, check_count
 from pledges.directory.queries import invalidate_public_caches
+from pledges.lists.services import JOIN_CONSENT
 from pledges.models import (
     AuditEntry,
     Certificate,
     Commitment,
+    ElectoralList,
+    ListMembership,
     RejectionReason,
     Signature,
     SignatureEvent,
     SignedCommitment,
 )
+from pledges.models.lists import list_name_key
 from pledges.signing.account import pseudonym_for
 from pledges.signing.services import PUBLICATION_CONSENT, candidacy_consent
 
@@ -61,6 +70,8 @@ BATCH_SIZE = 2_000  # stories per transaction
 Status = Signature.Status
 Kind = SignatureEvent.Kind
 Audit = AuditEntry.Action
+Membership = ListMembership.Status
+Role = Candidate.Role
 
 
 class _Rows(list):
@@ -82,19 +93,32 @@ class Replay:
     raises its ValidationError, any other step a service would refuse a ValueError.
     """
 
-    def __init__(self, steps: list[Step], *, candidate: Candidate, seeder: "RowWriter"):
+    def __init__(
+        self,
+        steps: list[Step],
+        *,
+        candidate: Candidate,
+        seeder: "RowWriter",
+        head: Candidate | None = None,
+    ):
         self.seeder = seeder
         self.candidate = candidate
+        self.head = head  # a colistier's: the head of the list they join
         self.signature: Signature | None = None
         self.signed: dict[int, SignedCommitment] = {}
         self.events: list[SignatureEvent] = []
         self.certificates: list[Certificate] = []
         self.audits: list[AuditEntry] = []
+        self.electoral_list: ElectoralList | None = None  # a head's, once they sign
+        self.membership: ListMembership | None = None
         for step in steps:
             self.take(step)
 
     def take(self, step: Step) -> None:
         at = step.at
+        if step.action in JOINING:
+            self.join(step)
+            return
         match step.action:
             case Action.SUBMIT:
                 self.submit(at, set(step.commitments))
@@ -142,10 +166,30 @@ class Replay:
             self.signed[pk].withdrawn_at = at
         return added, withdrawn
 
+    def list_to_sign_for(self, at, wanted: set[int]) -> ElectoralList | None:
+        """pledges.signing.services._list_to_sign_for, for the replayed rows."""
+        role = self.candidate.role
+        if role == Role.HEAD_OF_LIST:
+            if self.electoral_list is None:
+                self.electoral_list = self.seeder.new_list(self.candidate, at)
+            return self.electoral_list
+        if role == Role.CANDIDATE:
+            membership = self.membership
+            if membership is None or membership.status not in ListMembership.ACTIVE:
+                raise ValueError("submit_pledge refuses a colistier who is on no list")
+            head = self.seeder.head_replays[membership.electoral_list.head.pk]
+            if head.signature is not None and wanted & head.active():
+                raise ValueError("submit_pledge refuses a commitment the list has signed")
+        return None
+
     def submit(self, at, wanted: set[int]) -> None:
+        electoral_list = self.list_to_sign_for(at, wanted)
         if self.signature is None:
             self.signature = Signature(
-                campaign=self.seeder.campaign, candidate=self.candidate, submitted_at=at
+                campaign=self.seeder.campaign,
+                candidate=self.candidate,
+                electoral_list=electoral_list,
+                submitted_at=at,
             )
             self.consent(at)
             self.set_commitments(wanted, at)
@@ -187,6 +231,47 @@ class Replay:
             self.set_commitments(active - {pk}, at)
             self.event(Kind.COMMITMENT_WITHDRAWN, at, commitment=pk)
         self.issue_certificate(at)
+
+    # ---------------------------------------------------------------- lists
+
+    def join(self, step: Step) -> None:
+        """request_join, decide_join, leave_list, remove_member, for the replayed rows."""
+        at, membership, head = step.at, self.membership, self.head
+        match step.action:
+            case Action.JOIN:
+                electoral_list = self.seeder.head_replays[head.pk].electoral_list
+                if self.candidate.role != Role.CANDIDATE or electoral_list is None:
+                    raise ValueError("request_join refuses this candidate or list")
+                if (electoral_list.commune_id, electoral_list.secteur_id) != (
+                    self.candidate.commune_id,
+                    self.candidate.secteur_id,
+                ):
+                    raise ValueError("request_join refuses a list elsewhere")
+                if membership is not None and membership.status in ListMembership.ACTIVE:
+                    raise ValueError("request_join refuses a second list")
+                self.membership = ListMembership(
+                    electoral_list=electoral_list,
+                    candidate=self.candidate,
+                    via_invitation=step.note == INVITATION,
+                    consent_publication_text=JOIN_CONSENT.format(name=electoral_list.name),
+                    consent_publication_at=at,
+                    requested_at=at,
+                )
+            case Action.ACCEPT_JOIN | Action.REFUSE_JOIN:
+                if membership.status != Membership.REQUESTED:
+                    raise ValueError("decide_join refuses a request already decided")
+                accept = step.action == Action.ACCEPT_JOIN
+                membership.status = Membership.CONFIRMED if accept else Membership.REFUSED
+                membership.decided_at, membership.decided_by = at, head.user
+            case Action.LEAVE:
+                if membership.status not in ListMembership.ACTIVE:
+                    raise ValueError("leave_list refuses a membership that has ended")
+                membership.status, membership.ended_at = Membership.LEFT, at
+            case Action.REMOVE:
+                if membership.status != Membership.CONFIRMED:
+                    raise ValueError("remove_member refuses a member not confirmed")
+                membership.status, membership.ended_at = Membership.REMOVED, at
+                membership.decided_by = head.user
 
     # ---------------------------------------------------------------- moderation
 
@@ -260,6 +345,38 @@ class RowWriter:
         self.reasons = RejectionReason.objects.in_bulk()
         self.departements = Departement.objects.in_bulk()
         self.references: set[str] = set()
+        # The heads' replays (their list, its signature's commitments), for their colistiers.
+        self.head_replays: dict[int, Replay] = {}
+        self.new_lists: list[ElectoralList] = []
+
+    def new_list(self, candidate: Candidate, at) -> ElectoralList:
+        """The list a head's first signature creates (pledges.lists.services.list_for_head);
+        a name already taken there is refused, as the services refuse a second head."""
+        name = candidate.list_name.strip()
+        key = (candidate.commune_id, candidate.secteur_id, list_name_key(name))
+        taken = ElectoralList.objects.filter(
+            campaign=self.campaign,
+            commune_id=key[0],
+            secteur_id=key[1],
+            name_key=key[2],
+        ).exists()
+        if taken or any(
+            (other.commune_id, other.secteur_id, other.name_key) == key for other in self.new_lists
+        ):
+            raise ValueError(f"submit_pledge refuses a second head for the list « {name} »")
+        electoral_list = ElectoralList(
+            campaign=self.campaign,
+            commune=candidate.commune,
+            secteur=candidate.secteur,
+            head=candidate,
+            name=name,
+            name_key=key[2],
+            political_label=candidate.political_label,
+            website=candidate.website,
+            created_at=at,
+        )
+        self.new_lists.append(electoral_list)
+        return electoral_list
 
     def give_reference(self, certificate: Certificate) -> None:
         """A fresh reference, and the fingerprint that goes with it."""
@@ -276,17 +393,28 @@ class RowWriter:
         )
 
     @transaction.atomic
-    def write(self, items: list[tuple[Candidate, list[Step]]]) -> list[Replay]:
-        """Each (saved candidate, steps): its signature's rows, written in a few INSERTs."""
+    def write(self, items: list[tuple]) -> list[Replay]:
+        """Each (saved candidate, steps), or (saved colistier, steps, their list's head,
+        whose items came first): its rows, written in a few INSERTs."""
         replays = []
-        for candidate, steps in items:
+        self.new_lists = []
+        for candidate, steps, *head in items:
             commune = candidate.commune
             if commune.departement_id in self.departements:  # no query per certificate
                 commune.departement = self.departements[commune.departement_id]
-            replays.append(Replay(steps, candidate=candidate, seeder=self))
-        Signature.objects.bulk_create(replay.signature for replay in replays)
+            replay = Replay(steps, candidate=candidate, seeder=self, head=head[0] if head else None)
+            if candidate.role == Role.HEAD_OF_LIST:
+                self.head_replays[candidate.pk] = replay
+            replays.append(replay)
+        ElectoralList.objects.bulk_create(self.new_lists)
+        signing = [replay for replay in replays if replay.signature is not None]
+        Signature.objects.bulk_create(replay.signature for replay in signing)
+        ListMembership.objects.bulk_create(
+            (replay.membership for replay in replays if replay.membership is not None),
+            batch_size=5_000,
+        )
         signed, events, certificates, audits = [], [], [], []
-        for replay in replays:
+        for replay in signing:
             signature = replay.signature
             signature.__dict__.pop("active_signatures", None)  # back to the model's method
             for rows, out in (
@@ -329,6 +457,7 @@ class BulkSeeder:
         self.teller = Storyteller(seed=seed, commitments_mean=commitments_mean)
         self.rows = RowWriter(campaign=self.teller.campaign, moderator=demo_moderator())
         self.password = make_password(None)  # unusable, as create_user(password=None) makes it
+        self.heads: dict[int, Candidate] = {}  # a head's story serial → their candidate
 
     @transaction.atomic
     def write(self, stories: list[Story], summary: SeedSummary) -> None:
@@ -357,11 +486,16 @@ class BulkSeeder:
             )
             for user, story in zip(users, stories, strict=True)
         )
-        replays = self.rows.write(
-            [(c, story.steps) for c, story in zip(candidates, stories, strict=True)]
-        )
-        summary.signatories += len(replays)
-        summary.statuses.update(replay.signature.status for replay in replays)
+        items = []
+        for candidate, story in zip(candidates, stories, strict=True):
+            if story.profile["role"] == Role.HEAD_OF_LIST:
+                self.heads[story.serial] = candidate
+            if story.head is None:
+                items.append((candidate, story.steps))
+            else:
+                items.append((candidate, story.steps, self.heads[story.head]))
+        replays = self.rows.write(items)
+        summarize(summary, stories)
         summary.signed_commitments += sum(len(replay.signed) for replay in replays)
         summary.events += sum(len(replay.events) for replay in replays)
         summary.certificates += sum(len(replay.certificates) for replay in replays)
@@ -377,12 +511,11 @@ def bulk_seed(
     """Write `signatories` demo signatories, the rows seed_demo's services would write."""
     check_count(signatories)
     seeder = BulkSeeder(seed=seed, commitments_mean=commitments_mean)
-    statuses = seeder.teller.statuses(signatories)
     first = next_serial()
     summary = SeedSummary()
     for start in range(0, signatories, BATCH_SIZE):
         stop = min(start + BATCH_SIZE, signatories)
-        stories = seeder.teller.stories(range(first + start, first + stop), statuses[start:stop])
+        stories = seeder.teller.stories(range(first + start, first + stop))
         seeder.write(stories, summary)
         if progress:
             progress(stop, signatories)
@@ -413,6 +546,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     sys.stdout.write(
         f"{summary.signatories:,} signatories in {summary.communes:,} communes, "
+        f"{summary.lists:,} lists, {sum(summary.memberships.values()):,} memberships, "
+        f"{summary.signatures:,} signatures, "
         f"{summary.signed_commitments:,} signed commitments, {summary.events:,} events, "
         f"{summary.certificates:,} certificates in {time.perf_counter() - started:.1f} s\n"
     )

@@ -5,8 +5,10 @@ signatures (`signatory_steps`: submitted, then approved or not, commitments with
 the signature withdrawn…) as rows, through benchmarks/bulk_seed.py's RowWriter: the
 rows the signing and moderation services would write for those steps, public events
 decided by `SignatureEvent.is_public_kind`, certificates saying what
-`certified_content` says. tests/test_bulk.py plays the same steps through the services
-and proves the rows are the same.
+`certified_content` says; a head's list (each signatory heads a list of their own unless
+`role` says otherwise: the services refuse a second head for one list, and so does this).
+tests/test_bulk.py plays the same steps through the services and proves the rows are the
+same.
 """
 
 import itertools
@@ -99,6 +101,10 @@ def make_signatories(
     **candidate_fields,
 ) -> list[Signature]:
     """`count` signatures in `commune`, each signing `codes` (and `withdrawn_codes`, withdrawn).
+
+    By default each is the head of a list of their own (« Liste commune numéro N »), which
+    they sign for; a `list_name` given is one list, so for one signatory only (a second
+    head of it raises ValueError, as the services refuse it).
 
     `was_approved` (default: approved or unpublished) tells whether staff approved the
     signature, which decides whether a withdrawn one stays public.

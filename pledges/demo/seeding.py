@@ -2,14 +2,17 @@
 
 Contract:
 
-- `seed_demo(signatories=N, seed=S)` tells N stories (pledges.demo.stories) and plays each
-  one through the services a real candidate and moderator would call: an account with a
-  verified address and no usable password, `save_profile`, `submit_pledge`,
-  `approve_pledge`, `request_changes`, `reject_pledge`, `unpublish_pledge`,
-  `add_commitment`, `withdraw_commitment`, `withdraw_pledge`. So every rule holds by
-  construction: the transitions, the consents, which events are public, the certificates
-  (issued and re-issued as approval and later changes issue them; no PDF is rendered),
-  the audit log. A step a rule refuses raises, and nothing of its batch is kept.
+- `seed_demo(signatories=N, seed=S)` tells N stories (pledges.demo.stories: N candidates,
+  list by list) and plays each one through the services a real candidate, head of list
+  and moderator would call: an account with a verified address and no usable password,
+  `save_profile`, `submit_pledge` (a head's creates their list), `request_join` and the
+  head's `decide_join`, `leave_list`, `remove_member`, `approve_pledge`,
+  `request_changes`, `reject_pledge`, `unpublish_pledge`, `add_commitment`,
+  `withdraw_commitment`, `withdraw_pledge`. So every rule holds by construction: one head
+  and one signature per list, a colistier on a list before signing in their own name,
+  the transitions, the consents, which events are public, the certificates (issued and
+  re-issued as approval and later changes issue them; no PDF is rendered), the audit
+  log. A step a rule refuses raises, and nothing of its batch is kept.
 - Dates: the stories are dated between 1 January and the second round. Each step runs
   with `django.utils.timezone.now` set to the step's date (`clock_at`), so the services
   stamp what they write with it; no date is written by anything but a service.
@@ -21,7 +24,8 @@ Contract:
   (CERTIFICATE_RENDER_ON_ISSUE is off while seeding).
 - The decisions are signed by one demo account, `moderation@` DEMO_EMAIL_DOMAIN.
 - `purge_demo()` deletes the accounts at DEMO_EMAIL_DOMAIN and everything that hangs off
-  them (audit entries of their signatures and stored certificate PDFs included), and
+  them (their lists, audit entries of their signatures and stored certificate PDFs
+  included), and
   nothing else. It deletes rows, as deleting demo data should: it is no candidate's
   decision, and keeps no pseudonymous trace.
 
@@ -45,6 +49,8 @@ from django.utils import timezone
 
 from pledges.demo.stories import (
     DEMO_EMAIL_DOMAIN,
+    INVITATION,
+    JOINING,
     Action,
     Step,
     Story,
@@ -52,10 +58,13 @@ from pledges.demo.stories import (
     check_count,
 )
 from pledges.directory.queries import invalidate_public_caches
+from pledges.lists import services as lists
 from pledges.models import (
     AuditEntry,
     Certificate,
     Commitment,
+    ElectoralList,
+    ListMembership,
     RejectionReason,
     Signature,
     SignatureEvent,
@@ -65,6 +74,14 @@ from pledges.moderation import services as moderation
 from pledges.signing import services as signing
 
 BATCH_SIZE = 100  # stories per transaction
+# A colistier's last joining step → where their membership stands.
+MEMBERSHIP_OUTCOME = {
+    Action.JOIN: ListMembership.Status.REQUESTED,
+    Action.ACCEPT_JOIN: ListMembership.Status.CONFIRMED,
+    Action.REFUSE_JOIN: ListMembership.Status.REFUSED,
+    Action.LEAVE: ListMembership.Status.LEFT,
+    Action.REMOVE: ListMembership.Status.REMOVED,
+}
 MODERATOR_EMAIL = f"moderation@{DEMO_EMAIL_DOMAIN}"
 
 
@@ -79,8 +96,12 @@ def demo_signatures():
 
 @dataclass
 class SeedSummary:
-    signatories: int = 0
+    signatories: int = 0  # candidates
     communes: int = 0
+    signatures: int = 0
+    lists: int = 0
+    memberships: Counter = field(default_factory=Counter)  # by status
+    roles: Counter = field(default_factory=Counter)
     statuses: Counter = field(default_factory=Counter)
     signed_commitments: int = 0
     events: int = 0
@@ -146,30 +167,59 @@ def demo_moderator():
 
 
 class Player:
-    """Plays stories through the services."""
+    """Plays stories through the services; a colistier's after their head's."""
 
     def __init__(self, *, campaign, moderator):
         self.campaign = campaign
         self.moderator = moderator
         self.commitments = Commitment.objects.filter(proposal__campaign=campaign).in_bulk()
         self.reasons = RejectionReason.objects.in_bulk()
+        self.heads: dict[int, object] = {}  # a head's story serial → their candidate
 
-    def play(self, story: Story) -> Signature:
+    def play(self, story: Story) -> Signature | None:
         with clock_at(story.joined_at):
             user = get_user_model().objects.create_user(
                 username=story.email, email=story.email, date_joined=story.joined_at
             )
             EmailAddress.objects.create(user=user, email=story.email, verified=True, primary=True)
             candidate = signing.save_profile(user=user, **story.profile)
-        return self.sign(candidate, story.steps)
+        head = self.heads.get(story.head) if story.head is not None else None
+        signature = self.sign(candidate, story.steps, head=head)
+        if candidate.role == candidate.Role.HEAD_OF_LIST:
+            self.heads[story.serial] = candidate
+        return signature
 
-    def sign(self, candidate, steps: list[Step]) -> Signature:
-        """The candidate's signature, through its steps, each at its date."""
-        signature = None
+    def sign(self, candidate, steps: list[Step], *, head=None) -> Signature | None:
+        """The candidate's steps, each at its date; a colistier's list is `head`'s."""
+        signature = membership = None
         for step in steps:
             with clock_at(step.at):
-                signature = self.take(step, candidate=candidate, signature=signature)
+                if step.action in JOINING:
+                    membership = self.join(
+                        step, candidate=candidate, head=head, membership=membership
+                    )
+                else:
+                    signature = self.take(step, candidate=candidate, signature=signature)
         return signature
+
+    def join(self, step, *, candidate, head, membership) -> ListMembership:
+        match step.action:
+            case Action.JOIN:
+                electoral_list = ElectoralList.objects.get(campaign=self.campaign, head=head)
+                return lists.request_join(
+                    candidate=candidate,
+                    electoral_list=electoral_list,
+                    consent=True,
+                    via_invitation=step.note == INVITATION,
+                )
+            case Action.ACCEPT_JOIN | Action.REFUSE_JOIN:
+                accept = step.action == Action.ACCEPT_JOIN
+                return lists.decide_join(membership=membership, user=head.user, accept=accept)
+            case Action.LEAVE:
+                return lists.leave_list(membership=membership)
+            case Action.REMOVE:
+                return lists.remove_member(membership=membership, user=head.user)
+        raise ValueError(f"Unknown step: {step.action}")
 
     def take(self, step, *, candidate, signature) -> Signature:
         moderator = self.moderator
@@ -226,18 +276,17 @@ def seed_demo(
     """
     check_count(signatories)
     teller = Storyteller(seed=seed, commitments_mean=commitments_mean)
-    statuses = teller.statuses(signatories)
     first = next_serial()
     player = Player(campaign=teller.campaign, moderator=demo_moderator())
     summary = SeedSummary()
     with mail_set_aside() as outbox:
         for start in range(0, signatories, BATCH_SIZE):
             stop = min(start + BATCH_SIZE, signatories)
-            stories = teller.stories(range(first + start, first + stop), statuses[start:stop])
+            stories = teller.stories(range(first + start, first + stop))
             with transaction.atomic():
-                pks = [player.play(story).pk for story in stories]
-            summary.signatories += len(pks)
-            summary.statuses.update(story.status for story in stories)
+                signatures = [player.play(story) for story in stories]
+            pks = [signature.pk for signature in signatures if signature is not None]
+            summarize(summary, stories)
             summary.signed_commitments += SignedCommitment.objects.filter(pledge__in=pks).count()
             summary.events += SignatureEvent.objects.filter(pledge__in=pks).count()
             summary.certificates += Certificate.objects.filter(pledge__in=pks).count()
@@ -246,6 +295,21 @@ def seed_demo(
         summary.emails = len(outbox)
     summary.communes = len(teller.drawn)
     return summary
+
+
+def summarize(summary: SeedSummary, stories: list[Story]) -> None:
+    """Count the stories' candidates, roles, lists, memberships and signatures."""
+    for story in stories:
+        summary.signatories += 1
+        summary.roles[story.profile["role"]] += 1
+        if story.status is not None:
+            summary.signatures += 1
+            summary.statuses[story.status] += 1
+        joined = [step.action for step in story.steps if step.action in JOINING]
+        if joined:
+            summary.memberships[MEMBERSHIP_OUTCOME[joined[-1]]] += 1
+        if story.profile["role"] == "head_of_list":
+            summary.lists += 1
 
 
 def _delete_files(names: list[str]) -> None:
@@ -268,7 +332,13 @@ def purge_demo(*, dry_run: bool = False) -> PurgeSummary:
         # cascade from the accounts then has only empty sets left to find there.
         for model in (AuditEntry, SignedCommitment, SignatureEvent, Certificate):
             counts.update(model.objects.filter(pledge__in=signatures).delete()[1])
+        # The demo heads' lists: found before their heads go (the list would lose its head),
+        # deleted after their signatures (a list's signature protects it).
+        demo_lists = list(
+            ElectoralList.objects.filter(head__user__in=users).values_list("pk", flat=True)
+        )
         counts.update(users.delete()[1])
+        counts.update(ElectoralList.objects.filter(pk__in=demo_lists).delete()[1])
         if dry_run:
             transaction.set_rollback(True)
         else:

@@ -6,8 +6,9 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from candidates.models import Candidate
 from pledges.demo import DEMO_EMAIL_DOMAIN, MAX_SIGNATORIES, PurgeSummary, purge_demo, seed_demo
-from pledges.models import Signature
+from pledges.models import ListMembership, Signature
 
 DEFAULT_SIGNATORIES = 200
 
@@ -20,8 +21,12 @@ def number(value: int) -> str:
 class Command(BaseCommand):
     help = (
         "Crée des signataires de démonstration (Faker, fr_FR), répartis entre les communes "
-        "selon leur population, avec des statuts, des engagements et des historiques variés, "
-        "créés par les services de signature et de modération, comme sur le site. "
+        "selon leur population, liste par liste : une tête de liste qui signe pour sa liste, "
+        "des colistier·es qui la rejoignent (jusqu’à la taille du conseil municipal), des "
+        "candidat·es à titre individuel dans les communes de moins de 1 000 habitants, par "
+        "secteur à Paris, Lyon et Marseille ; avec des statuts, des engagements et des "
+        "historiques variés, créés par les services de signature, des listes et de "
+        "modération, comme sur le site. "
         f"Leurs comptes sont en @{DEMO_EMAIL_DOMAIN} : --purge supprime ces données-là, et "
         "elles seules. Aucun e-mail n’est envoyé (ils sont rédigés puis jetés)."
     )
@@ -119,7 +124,24 @@ class Command(BaseCommand):
                 f"{seconds:.1f} s dans {number(summary.communes)} communes."
             )
         )
-        self.stdout.write(f"  Signatures : {statuses}.")
+        roles = dict(Candidate.Role.choices)
+        self.stdout.write(
+            "  Candidat·es : "
+            + ", ".join(
+                f"{roles[role]} : {number(count)}" for role, count in summary.roles.most_common()
+            )
+            + "."
+        )
+        members = dict(ListMembership.Status.choices)
+        joined = ", ".join(
+            f"{members[status]} : {number(count)}"
+            for status, count in summary.memberships.most_common()
+        )
+        self.stdout.write(
+            f"  {number(summary.lists)} listes, chacune signée par sa tête de liste ; "
+            f"adhésions de colistier·es : {joined or 'aucune'}."
+        )
+        self.stdout.write(f"  {number(summary.signatures)} signatures : {statuses}.")
         self.stdout.write(
             f"  {number(summary.signed_commitments)} engagements signés, {number(summary.events)} "
             f"événements d’historique, {number(summary.certificates)} attestations."
