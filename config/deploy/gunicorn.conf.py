@@ -15,5 +15,9 @@ graceful_timeout = 30
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 20000))
 max_requests_jitter = max_requests // 10
 accesslog = "-"
+# The path without its query string (%(U)s, not the request line %(r)s) and no referrer
+# (%(f)s, which carries the previous page's query): searches are not logged. Behind nginx
+# %(h)s is 127.0.0.1; the visitor's address is in nginx's own log (README « Retention »).
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -1,32 +1,48 @@
-"""manage.py erase_private_data: erase private contact data past its retention date."""
+"""manage.py erase_private_data: apply the retention table (pledges.moderation.retention).
+
+Run daily by config/deploy/coorace-retention.timer; `--dry-run` says what would go.
+"""
 
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from pledges.moderation.retention import erase_private_data
-
-RETENTION_DAYS = 365
+from pledges.moderation.retention import (
+    JOB_RESULT_DAYS,
+    PRIVATE_DATA_DAYS,
+    SIGNATURE_MONTHS_AFTER_ELECTION,
+    UNVERIFIED_ACCOUNT_DAYS,
+    apply_retention,
+)
 
 
 class Command(BaseCommand):
     help = (
-        "Efface les données de contact privées plus anciennes qu’une date : téléphones des "
-        "candidats, messages des demandes de correction, adresses IP du journal des "
-        "décisions. Les signatures publiées et le journal pseudonyme restent. Par défaut, "
-        "tout ce qui a plus de 12 mois."
+        "Applique les durées de conservation : comptes jamais vérifiés après "
+        f"{UNVERIFIED_ACCOUNT_DAYS} jours ; signatures refusées, dépubliées ou jamais publiées "
+        f"{SIGNATURE_MONTHS_AFTER_ELECTION} mois après le dernier tour de l’élection ; "
+        "téléphones, messages des demandes de correction et adresses IP du journal des "
+        "décisions après 12 mois ; tâches terminées (adresses e-mail) après "
+        f"{JOB_RESULT_DAYS} jours ; compteurs expirés des limites de débit (adresses IP). "
+        "Les signatures publiées et le journal pseudonyme restent."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--before",
             metavar="AAAA-MM-JJ",
-            help="Efface ce qui est antérieur à cette date (défaut : il y a 12 mois).",
+            help=(
+                "Efface les téléphones, messages et adresses IP antérieurs à cette date "
+                "(défaut : il y a 12 mois)."
+            ),
         )
-        parser.add_argument("--dry-run", action="store_true", help="Compte sans rien effacer.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Dit ce qui serait effacé, sans rien effacer."
+        )
 
     def handle(self, *args, before=None, dry_run=False, **options):
+        now = timezone.now()
         if before:
             try:
                 day = datetime.date.fromisoformat(before)
@@ -34,17 +50,33 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"Date invalide : « {before} ». Écrivez-la AAAA-MM-JJ, par exemple 2021-01-01."
                 ) from None
-            if day > timezone.localdate():
+            if day > timezone.localdate(now):
                 raise CommandError("La date ne peut pas être dans le futur.")
             cutoff = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
         else:
-            cutoff = timezone.now() - datetime.timedelta(days=RETENTION_DAYS)
-        counts = erase_private_data(before=cutoff, dry_run=dry_run)
+            cutoff = now - datetime.timedelta(days=PRIVATE_DATA_DAYS)
+        counts = apply_retention(now=now, before=cutoff, dry_run=dry_run)
         verb = "seraient effacés" if dry_run else "effacés"
+        feminine = "seraient effacées" if dry_run else "effacées"
+        self.stdout.write(
+            f"Comptes jamais vérifiés depuis plus de {UNVERIFIED_ACCOUNT_DAYS} jours {verb} : "
+            f"{counts.unverified_accounts}"
+        )
+        self.stdout.write(
+            f"Signatures non publiques, {SIGNATURE_MONTHS_AFTER_ELECTION} mois après "
+            f"l’élection, {feminine} : {counts.signatures}"
+        )
         self.stdout.write(f"Avant le {timezone.localtime(cutoff):%d/%m/%Y} :")
         self.stdout.write(f"  téléphones {verb} : {counts.phones}")
         self.stdout.write(f"  messages de correction {verb} : {counts.correction_messages}")
         self.stdout.write(f"  adresses IP du journal {verb} : {counts.ip_addresses}")
+        self.stdout.write(
+            f"Tâches terminées depuis plus de {JOB_RESULT_DAYS} jours {feminine} : "
+            f"{counts.job_results}"
+        )
+        self.stdout.write(
+            f"Compteurs expirés des limites de débit {verb} : {counts.rate_limit_entries}"
+        )
         if dry_run:
             self.stdout.write(self.style.WARNING("Simulation (--dry-run) : rien n’a été effacé."))
         else:
