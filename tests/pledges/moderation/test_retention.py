@@ -17,7 +17,15 @@ from django_tasks_db.models import DBTaskResult
 from candidates.models import Candidate, CorrectionRequest
 from pledges.certificates.services import pdf_name
 from pledges.models import AuditEntry, Certificate, Signature, SignatureTrace
-from pledges.moderation.retention import add_months, apply_retention, signatures_kept_until
+from pledges.moderation.retention import (
+    JOB_RESULT_DAYS,
+    PRIVATE_DATA_DAYS,
+    SIGNATURE_MONTHS_AFTER_ELECTION,
+    UNVERIFIED_ACCOUNT_DAYS,
+    add_months,
+    apply_retention,
+    signatures_kept_until,
+)
 from pledges.moderation.services import approve_pledge
 from pledges.signing.services import withdraw_pledge
 from tests.factories import (
@@ -249,3 +257,12 @@ def test_a_dry_run_of_the_whole_table_changes_nothing(signatures_of_2020, monkey
     assert (get_user_model().objects.count(), Signature.objects.count()) == (users, signatures)
     assert DBTaskResult.objects.count() == 1 and not SignatureTrace.objects.exists()
     assert files and all(default_storage.exists(name) for name in files)
+
+
+def test_the_published_table_says_what_the_job_applies(client):
+    page = client.get("/donnees-personnelles/").content.decode()
+    assert "Durées de conservation" in page
+    assert f"{UNVERIFIED_ACCOUNT_DAYS} jours après l’inscription" in page
+    assert f"jusqu’à {SIGNATURE_MONTHS_AFTER_ELECTION} mois après le dernier tour" in page
+    assert PRIVATE_DATA_DAYS == 365 and "12 mois, puis effacés" in page
+    assert f"<td>{JOB_RESULT_DAYS} jours</td>" in page
