@@ -104,7 +104,8 @@ def make_signatories(
 
     By default each is the head of a list of their own (« Liste commune numéro N »), which
     they sign for; a `list_name` given is one list, so for one signatory only (a second
-    head of it raises ValueError, as the services refuse it).
+    head of it raises ValueError, as the services refuse it), unless it numbers them:
+    « Saint-Étienne demain {n} ».
 
     `was_approved` (default: approved or unpublished) tells whether staff approved the
     signature, which decides whether a withdrawn one stays public.
@@ -137,6 +138,7 @@ def make_signatories(
             "phone": SECRET_PHONE,
             **candidate_fields,
         }
+        fields["list_name"] = fields["list_name"].replace("{n}", str(n))
         candidates.append(
             Candidate(
                 user=user,

@@ -82,6 +82,8 @@ def test_two_heads_for_one_list_are_refused_in_bulk_as_by_the_services():
         make_signatory(list_name="SAINT-ÉTIENNE DEMAIN")
     with pytest.raises(ValueError, match="second head"):
         make_signatories(2, list_name="Saint-Étienne, après-demain")
+    numbered = make_signatories(2, list_name="Saint-Étienne, après-demain {n}")
+    assert len({pledge.electoral_list.name for pledge in numbered}) == 2
 
 
 def test_colistiers_are_no_signatories_in_bulk_until_they_join():

@@ -81,7 +81,7 @@ def test_the_search_never_fails(client, query):
 def test_the_search_runs_the_same_queries_at_1_and_50_results(
     client, django_assert_num_queries, count
 ):
-    make_signatories(count, list_name="Saint-Étienne demain")
+    make_signatories(count, list_name="Saint-Étienne demain {n}")  # one list each
     # campaign, lists, communes, their signatory counts, signatories
     with django_assert_num_queries(5):
         content = search(client, "saint etienne")
