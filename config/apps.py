@@ -9,7 +9,7 @@ def create_rate_limit_table(*, using, verbosity=1, **kwargs) -> None:
     """`manage.py createcachetable` after every `migrate`: the rate limits' table
     (CACHES["default"]) then exists wherever the site's database does. It does nothing
     when the table is there already."""
-    call_command("createcachetable", database=using, verbosity=min(verbosity, 1))
+    call_command("createcachetable", database=using, verbosity=max(verbosity - 1, 0))
 
 
 class SiteConfig(AppConfig):
