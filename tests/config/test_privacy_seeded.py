@@ -40,6 +40,7 @@ def test_no_seeded_email_or_phone_appears_in_any_public_response(client):
         *sections,
         *(page for section in sections for page in locations(section)),
         *(f"/api/communes/{commune.insee_code}/signataires/" for commune in communes),
+        *(f"/api/communes/{commune.insee_code}/listes/" for commune in communes),
         *(f"/departements/{commune.departement_id}/" for commune in communes),
         *(f"/recherche/?q={candidate.last_name}" for candidate in candidates[:20]),
         *(certificate.get_absolute_url() for certificate in Certificate.objects.all()),

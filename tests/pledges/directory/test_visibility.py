@@ -9,6 +9,7 @@ from pledges.models import Campaign, Signature
 from tests.bulk import make_signatory
 from tests.factories import make_moderator
 from tests.pages import DIRECTORY_PAGES
+from tests.pledges.directory.lists_data import add_member, make_list
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +121,7 @@ def test_a_pledge_withdrawn_after_approval_stays_public_but_is_not_counted(clien
 @pytest.mark.parametrize(
     "path",
     ["/recherche/?q=saint", "/donnees/", "/donnees/signataires.csv", "/donnees/signataires.json",
+     "/donnees/listes.csv", "/donnees/listes.json", "/api/communes/42218/listes/",
      "/api/communes/42218/signataires/", "/regions/84/", "/departements/42/"],
 )  # fmt: skip
 def test_without_a_current_campaign_directory_pages_are_404s(client, path):
@@ -133,3 +135,39 @@ def test_without_a_current_campaign_a_commune_page_still_shows_the_commune(clien
     content = client.get("/communes/42218/").content.decode()
     assert "<h1>Saint-Étienne</h1>" in content
     assert "Signataire" not in content
+
+
+# ------------------------------------------------------------------ lists
+
+LIST_STATUSES = [
+    pytest.param(Status.PENDING, id="pending"),
+    pytest.param(Status.CHANGES_REQUESTED, id="changes_requested"),
+    pytest.param(Status.REJECTED, id="rejected"),
+    pytest.param(Status.UNPUBLISHED, id="unpublished"),
+]
+
+
+@pytest.mark.parametrize("status", LIST_STATUSES)
+def test_a_list_that_is_not_public_appears_nowhere(client, status):
+    hidden = make_list("Liste fantôme", status=status, head_name="Invisible")
+    member = add_member(hidden, last_name="Invisiblecolistier")
+    make_list("Liste visible", head_name="Visible")
+    for path in [*LISTINGS, "/recherche/?q=fantome", "/sitemap-listes.xml"]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        content = response.getvalue().decode()
+        assert "fantôme" not in content and "Invisible" not in content, path
+        assert f"/listes/{hidden.pk}/" not in content, path
+    assert client.get(f"/listes/{hidden.pk}/").status_code == 404
+    client.force_login(member.candidate.user)  # even to its own members
+    assert client.get(f"/listes/{hidden.pk}/").status_code == 404
+
+
+def test_an_approved_list_is_listed_everywhere(client):
+    the_list = make_list("Liste lumineuse", codes=("1.1",))
+    url = f"/listes/{the_list.pk}/"
+    assert client.get(url).status_code == 200
+    for path in ["/communes/42218/", "/recherche/?q=lumineuse", "/donnees/listes.csv",
+                 "/donnees/listes.json", "/api/communes/42218/listes/", "/sitemap-listes.xml",
+                 the_list.signature.get_absolute_url()]:  # fmt: skip
+        assert url in client.get(path).getvalue().decode(), path
