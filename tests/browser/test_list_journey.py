@@ -38,11 +38,16 @@ def head_creates_and_signs_the_list(page, mailoutbox) -> None:
     page.get_by_label("Prénom").fill("Camille")
     page.get_by_label(re.compile(r"^Nom( \*)?$")).fill("Durand")
     commune = page.get_by_role("combobox", name=re.compile("Commune où vous êtes candidat"))
+    secteur = page.get_by_label("Secteur (Paris, Lyon et Marseille)")
+    # Elsewhere than Paris, Lyon and Marseille, the script hides the secteur.
+    commune.press_sequentially("saint etien", delay=30)
+    page.get_by_role("option", name=re.compile("^Saint-Étienne Loire")).click()
+    expect(secteur).to_be_hidden()
+    commune.fill("")
     commune.press_sequentially("marseille", delay=30)
     page.get_by_role("option", name=re.compile("^Marseille Bouches-du-Rhône")).click()
     assert commune.input_value() == "Marseille (13)"
     # The script offers Marseille's secteurs only.
-    secteur = page.get_by_label("Secteur (Paris, Lyon et Marseille)")
     expect(secteur).to_be_visible()
     assert page.locator("optgroup[data-commune='75056']").evaluate("group => group.disabled")
     assert not page.locator("optgroup[data-commune='13055']").evaluate("group => group.disabled")
