@@ -54,10 +54,18 @@ def cases() -> list[tuple[str, str, str, dict]]:
         .order_by("-n")[0]["candidate__commune__departement_id"]
     )
     first = signatures.order_by("pk").first()
-    pending = signatures.filter(
-        status=Signature.Status.PENDING, candidate__commune__departement_id=departement
-    ).order_by("submitted_at", "pk")
-    approve = f"{CHANGELIST}{{}}/decider/valider/?_changelist_filters=departement%3D{departement}"
+    # « Valider et passer à la suivante » needs a pending signature per run: in the
+    # département with the most of them.
+    waiting = signatures.filter(status=Signature.Status.PENDING)
+    most_pending = (
+        waiting.values("candidate__commune__departement_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[0]["candidate__commune__departement_id"]
+    )
+    pending = waiting.filter(candidate__commune__departement_id=most_pending).order_by(
+        "submitted_at", "pk"
+    )
+    approve = f"{CHANGELIST}{{}}/decider/valider/?_changelist_filters=departement%3D{most_pending}"
     filters = f"_changelist_filters=departement%3D{departement}"
     return [
         ("Unfiltered", "GET", CHANGELIST, {}),
