@@ -8,7 +8,7 @@ urlpatterns = [
     path("", include("pledges.urls")),
     path("", include("communes.urls")),
     path("", include("candidates.urls")),
-    path("compte/", include("allauth.urls")),
+    path("compte/", include("config.accounts_urls")),
     path("admin/", admin.site.urls),
 ]
 

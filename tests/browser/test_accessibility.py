@@ -106,8 +106,8 @@ def test_the_public_pages_pass_axe_core(new_page, signatory):
         "candidate": axe_findings(page, base + signatory.get_absolute_url()),
         "proposal": axe_findings(page, base + "/propositions/1/"),
         "verification": axe_findings(page, base + f"/verifier/{reference}/"),
-        "sign-up": axe_findings(page, base + "/compte/signup/"),
-        "login": axe_findings(page, base + "/compte/login/"),
+        "sign-up": axe_findings(page, base + "/compte/inscription/"),
+        "login": axe_findings(page, base + "/compte/connexion/"),
         "accessibility statement": axe_findings(page, base + "/accessibilite/"),
     }
     assert page.get_by_role("heading", name="Déclaration d’accessibilité").is_visible()
@@ -153,7 +153,7 @@ def test_the_pages_reflow_at_320_pixels_without_scrolling_sideways(new_page, sig
     """WCAG 1.4.10: 1280 px zoomed to 400 %. Only wide tables scroll, inside their frame."""
     page = new_page(width=320)
     paths = ["/", "/communes/42218/", signatory.get_absolute_url(), "/propositions/1/"]
-    paths += ["/compte/signup/", "/accessibilite/"]
+    paths += ["/compte/inscription/", "/accessibilite/"]
     too_wide = {}
     for path in paths:
         page.goto(page.base_url + path)

@@ -152,9 +152,9 @@ def test_a_signed_in_candidate_reaches_their_pages_with_hostile_queries(client, 
 
 
 FORMS = {
-    "/compte/signup/": ["email", "password1", "password2"],
-    "/compte/login/": ["login", "password", "remember"],
-    "/compte/password/reset/": ["email"],
+    "/compte/inscription/": ["email", "password1", "password2"],
+    "/compte/connexion/": ["login", "password", "remember"],
+    "/compte/mot-de-passe/oubli/": ["email"],
     "/verifier/": ["reference"],
     "/recherche/": ["q"],
     "/communes/": ["q"],

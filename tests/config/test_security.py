@@ -138,7 +138,7 @@ def test_a_candidates_pages_have_no_inline_script_or_style(client):
     user = make_user()
     pledge = make_pledge(make_candidate(user=user))
     client.force_login(user)
-    for path in ["/ma-candidature/", "/signer/", "/mon-espace/", "/compte/email/"]:
+    for path in ["/ma-candidature/", "/signer/", "/mon-espace/", "/compte/adresses/"]:
         response = client.get(path, follow=True)
         assert response.status_code == 200, path
         assert_secure_headers(response)

@@ -117,7 +117,7 @@ def test_an_expired_session_keeps_the_ticked_commitments(client):
     response = client.post(SIGN, sign_data("3.1", "6.1"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
-    login_url = response["Location"]  # /compte/login/?next=/signer/
+    login_url = response["Location"]  # /compte/connexion/?next=/signer/
     response = client.post(
         login_url, {"login": "expire@exemple.test", "password": PASSWORD}, follow=True
     )
