@@ -1,13 +1,29 @@
 """config's commands: requeue_interrupted_jobs (config/management/commands/)."""
 
+from unittest import mock
+
 import pytest
 from django.core.management import call_command
 from django_tasks import TaskResultStatus
+from django_tasks_db.management.commands import db_worker
+from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from config.site import send_email
 
 pytestmark = pytest.mark.django_db
+
+
+def run_worker(worker_id: str) -> None:
+    """What `manage.py db_worker --batch --worker-id …` does. The worker closes connections
+    it finds inside a transaction, which would close the test's own on PostgreSQL: not here
+    (as in tests/config/test_tasks.py)."""
+    worker = Worker(
+        queue_names=["default"], interval=0, batch=True, backend_name="default",
+        startup_delay=False, max_tasks=None, worker_id=worker_id, excluded_queue_names=[],
+    )  # fmt: skip
+    with mock.patch.object(db_worker, "close_old_connections"):
+        worker.run()
 
 
 def running(worker_ids: list[str]) -> DBTaskResult:
@@ -30,7 +46,7 @@ def test_the_jobs_a_dead_worker_left_running_go_back_to_the_queue(database_tasks
     assert "remises en attente\u00a0: 1" in capsys.readouterr().out
 
     # The worker that starts next runs it (its attempts are still counted).
-    call_command("db_worker", "--batch", "--worker-id", "web-1-coorace-worker", verbosity=0)
+    run_worker("web-1-coorace-worker")
     interrupted.refresh_from_db()
     assert interrupted.status == TaskResultStatus.SUCCESSFUL
     assert interrupted.worker_ids == ["web-1-coorace-worker", "web-1-coorace-worker"]
