@@ -298,11 +298,16 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend], "QUEUES": ["defau
 
 # Site-specific settings.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The site's name in allauth's e-mails (`current_site.name`), never the request's host.
+SITE_NAME = env("SITE_NAME", default="Coorace #Municipales2020")
 # Shown on the « Mentions légales » and « Données personnelles » pages.
 SITE_PUBLISHER = env("SITE_PUBLISHER", default="Coorace")
 SITE_CONTACT_EMAIL = env("SITE_CONTACT_EMAIL", default="contact@coorace.org")
 SITE_PUBLICATION_DIRECTOR = env("SITE_PUBLICATION_DIRECTOR", default="")
 SITE_HOSTING_PROVIDER = env("SITE_HOSTING_PROVIDER", default="")
+# Where replies to the site's e-mails go (their Reply-To; they leave from DEFAULT_FROM_EMAIL,
+# a no-reply address): a mailbox someone reads, since the e-mails say « répondez à cet e-mail ».
+REPLY_TO_EMAIL = env("REPLY_TO_EMAIL", default="") or SITE_CONTACT_EMAIL
 
 # Seconds a shared cache (nginx, config/deploy/) may keep an anonymous public page.
 PUBLIC_CACHE_MAX_AGE = env_int("PUBLIC_CACHE_MAX_AGE", default=60)

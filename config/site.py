@@ -10,12 +10,13 @@ commits, and the worker renders and sends it; nothing is queued if the transacti
 
 import re
 from functools import partial
+from typing import NamedTuple
+from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter, get_adapter
 from allauth.core import context as allauth_context
 from django.apps import apps
 from django.conf import settings
-from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, PermissionDenied
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import models, transaction
@@ -25,6 +26,12 @@ from django.utils.functional import Promise
 from django_tasks import task
 
 import config.tasks  # noqa: F401  (connects the retry policy wherever jobs are enqueued or run)
+
+
+def reply_to_addresses() -> list[str]:
+    """The Reply-To of every e-mail the site sends: a mailbox someone reads (REPLY_TO_EMAIL),
+    since they leave from a no-reply address and some say « répondez à cet e-mail »."""
+    return [settings.REPLY_TO_EMAIL]
 
 
 def absolute_url(path: str) -> str:
@@ -114,6 +121,7 @@ def build_email(template: str, *, to: list[str], context: dict) -> EmailMultiAlt
         body=body.strip() + "\n",
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=to,
+        reply_to=reply_to_addresses(),
     )
     message.attach_alternative(html, "text/html")
     return message
@@ -158,6 +166,7 @@ def send_message(message: EmailMessage) -> None:
             from_email=message.from_email,
             to=list(message.to),
             headers=dict(message.extra_headers),
+            reply_to=list(message.reply_to),
         ),
         robust=True,
     )
@@ -177,15 +186,23 @@ def deliver_templated_email(template: str, *, to: list[str], context: dict) -> s
 
 @task()
 def deliver_message(
-    *, subject: str, body: str, html: str | None, from_email: str, to: list[str], headers: dict
+    *,
+    subject: str,
+    body: str,
+    html: str | None,
+    from_email: str,
+    to: list[str],
+    headers: dict,
+    reply_to: list[str] | None = None,
 ) -> str:
-    """The job of `send_message`."""
+    """The job of `send_message` (`reply_to` None: a job enqueued before it was passed)."""
     message = EmailMultiAlternatives(
         subject=one_line_subject(subject),
         body=body,
         from_email=from_email,
         to=to,
         headers=headers,
+        reply_to=reply_to_addresses() if reply_to is None else reply_to,
     )
     if html is not None:
         message.attach_alternative(html, "text/html")
@@ -193,14 +210,50 @@ def deliver_message(
     return "sent"
 
 
-class QueuedEmailAccountAdapter(DefaultAccountAdapter):
-    """allauth's adapter, with its e-mails sent from the job queue (`send_message`).
+class ConfiguredSite(NamedTuple):
+    """What allauth's templates read as `current_site`, from settings: without
+    django.contrib.sites, allauth's get_current_site is the request's host (« Bonjour,
+    c'est 127.0.0.1:8101 ! »)."""
 
-    `send_mail` is allauth 65's, but for its last line (`msg.send()`).
+    name: str
+    domain: str
+
+
+def configured_site() -> ConfiguredSite:
+    return ConfiguredSite(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
+
+
+def _links_from_site_url(context: dict, *, host: str) -> dict:
+    """allauth builds the links of its e-mails (activate_url, password_reset_url,
+    signup_url…) on the request's host; the site's e-mails link to SITE_URL."""
+    links = {}
+    for key, value in context.items():
+        if key.endswith("_url") and isinstance(value, str):
+            parts = urlsplit(value)
+            if parts.netloc == host:
+                links[key] = absolute_url(urlunsplit(("", "", *parts[2:])))
+    return links
+
+
+class QueuedEmailAccountAdapter(DefaultAccountAdapter):
+    """allauth's adapter, with its e-mails sent from the job queue (`send_message`), naming
+    the site from settings and with the site's Reply-To.
+
+    `send_mail` is allauth 65's, but for `current_site`, the links, the Reply-To and its last
+    line (`msg.send()`).
     """
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         request = allauth_context.request
-        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx = {
+            "request": request,
+            "email": email,
+            "current_site": configured_site(),
+            "site_url": settings.SITE_URL.rstrip("/"),
+        }
         ctx.update(context)
-        send_message(self.render_mail(template_prefix, email, ctx))
+        if request is not None:
+            ctx.update(_links_from_site_url(ctx, host=request.get_host()))
+        message = self.render_mail(template_prefix, email, ctx)
+        message.reply_to = reply_to_addresses()
+        send_message(message)

@@ -81,7 +81,13 @@ def test_the_watch_sees_what_the_policy_blocks(watched):
 
 def test_the_public_pages_load_everything_they_need(watched):
     make_signatory()
-    for path in ["/", "/communes/42218/", "/recherche/?q=saint", "/compte/connexion/", "/admin/login/"]:
+    for path in [
+        "/",
+        "/communes/42218/",
+        "/recherche/?q=saint",
+        "/compte/connexion/",
+        "/admin/login/",
+    ]:
         visit(watched, path)
         assert violations(watched) == [], path
 

@@ -6,8 +6,9 @@ from django.test import RequestFactory
 
 from candidates.models import Candidate
 from config.site import absolute_url, client_ip, one_line_subject
-from pledges.signing.emails import notify_staff_of_pledge
-from tests.factories import make_candidate, make_pledge
+from pledges.signing.emails import notify_staff_of_pledge, send_pledge_received
+from tests.config.test_settings import run_python
+from tests.factories import make_candidate, make_pledge, make_user
 
 
 def test_the_client_address_is_the_one_the_trusted_proxy_appended(settings):
@@ -74,3 +75,33 @@ def test_a_stored_line_feed_ends_the_subject_without_breaking_it(settings, mailo
 
 def test_a_subject_keeps_french_no_break_spaces():
     assert one_line_subject(" Votre signature\u202f!\r\n ") == "Votre signature\u202f!"
+
+
+@pytest.mark.django_db
+def test_the_sites_e_mails_say_reply_to_this_e_mail_and_carry_a_reply_to(settings, mailoutbox):
+    # They leave from a no-reply address; « répondez à cet e-mail » reaches REPLY_TO_EMAIL.
+    settings.REPLY_TO_EMAIL = "equipe-campagne@coorace.test"
+    pledge = make_pledge(make_candidate(user=make_user("lea@exemple.test")))
+    mailoutbox.clear()
+
+    send_pledge_received(pledge)
+
+    (message,) = mailoutbox
+    assert "répondez à cet e-mail" in message.body
+    assert message.from_email.endswith("<ne-pas-repondre@coorace.org>")
+    assert message.reply_to == ["equipe-campagne@coorace.test"]
+    assert "Reply-To: equipe-campagne@coorace.test" in message.message().as_string()
+
+
+def test_the_reply_to_address_and_the_site_name_come_from_the_environment():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.REPLY_TO_EMAIL, s.SITE_NAME, sep='|')"
+    )
+    contact = {"SITE_CONTACT_EMAIL": "contact@coorace.test"}
+    # Unset or empty, replies go to the contact address; set, to the address given.
+    for reply_to in ({}, {"REPLY_TO_EMAIL": ""}):
+        result = run_python(code, **contact, **reply_to, SITE_NAME="Coorace #Municipales2026")
+        assert result.stdout.strip() == "contact@coorace.test|Coorace #Municipales2026"
+    result = run_python(code, **contact, REPLY_TO_EMAIL="campagne@coorace.test")
+    assert result.stdout.strip().startswith("campagne@coorace.test|")
