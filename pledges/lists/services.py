@@ -52,8 +52,10 @@ def _list_fields(candidate: Candidate) -> dict:
 
 def _find_or_create(*, candidate: Candidate, campaign: Campaign, now):
     """(list, None) when the candidate heads it now; (list, claim) when someone else does."""
+    # `of=("self",)`: PostgreSQL refuses to lock the nullable side of a join, and the
+    # secteur is one (select_related, and the lists' default ordering by secteur number).
     mine = (
-        ElectoralList.objects.select_for_update()
+        ElectoralList.objects.select_for_update(of=("self",))
         .filter(campaign=campaign, head=candidate)
         .select_related("commune", "secteur")
         .first()
@@ -92,7 +94,7 @@ def _find_or_create(*, candidate: Candidate, campaign: Campaign, now):
         # Not signed yet: the candidate leaves that empty list and claims the other one.
         mine.delete()
     existing = (
-        ElectoralList.objects.select_for_update()
+        ElectoralList.objects.select_for_update(of=("self",))
         .same_name(
             campaign=campaign,
             commune=candidate.commune,
@@ -115,7 +117,7 @@ def _find_or_create(*, candidate: Candidate, campaign: Campaign, now):
             return created, None
         except IntegrityError:
             # Created by another request in the meantime: claim it as below.
-            existing = ElectoralList.objects.select_for_update().get(
+            existing = ElectoralList.objects.select_for_update(of=("self",)).get(
                 campaign=campaign,
                 commune=candidate.commune,
                 secteur=candidate.secteur,
@@ -200,7 +202,7 @@ def request_join(
     via_invitation: bool = False,
 ) -> ListMembership:
     """A colistier asks to join; the head (or staff) confirms. Asking twice asks once."""
-    Candidate.objects.select_for_update().filter(pk=candidate.pk).first()
+    Candidate.objects.select_for_update(of=("self",)).filter(pk=candidate.pk).first()
     if candidate.role != Candidate.Role.CANDIDATE:
         raise ValidationError(
             _(
@@ -261,7 +263,7 @@ def can_decide(user: AbstractBaseUser, membership: ListMembership) -> bool:
 
 def _locked_membership(membership: ListMembership) -> ListMembership:
     return (
-        ListMembership.objects.select_for_update()
+        ListMembership.objects.select_for_update(of=("self",))
         .select_related("electoral_list__head", "candidate__user")
         .get(pk=membership.pk)
     )
@@ -322,12 +324,18 @@ def settle_claim(
     *, claim: ListClaim, moderator: AbstractBaseUser, give_list: bool, note: str = ""
 ) -> ListClaim:
     """Staff settle a claim: the claimant becomes the list's head, or the claim is closed."""
-    claim = ListClaim.objects.select_for_update().select_related("electoral_list").get(pk=claim.pk)
+    claim = (
+        ListClaim.objects.select_for_update(of=("self",))
+        .select_related("electoral_list")
+        .get(pk=claim.pk)
+    )
     if claim.settled_at is not None:
         raise ValidationError(_("Cette revendication est déjà traitée."))
     now = timezone.now()
     if give_list:
-        electoral_list = ElectoralList.objects.select_for_update().get(pk=claim.electoral_list_id)
+        electoral_list = ElectoralList.objects.select_for_update(of=("self",)).get(
+            pk=claim.electoral_list_id
+        )
         electoral_list.head = claim.candidate
         electoral_list.save(update_fields=["head"])
         signature = Signature.objects.filter(electoral_list=electoral_list).first()
