@@ -32,7 +32,8 @@ def grid_of(client, path=SAINT_ETIENNE):
 
 
 def names(grid) -> list[str]:
-    return [row[0].text.split(" Tête de liste")[0] for row in grid.rows()]
+    """The rows' names: a head signs for their list (tests/bulk.py), so a list's name."""
+    return [row[0].text.split(" Liste conduite par")[0] for row in grid.rows()]
 
 
 def test_the_grid_has_a_row_per_signatory_and_a_column_per_commitment(client):
@@ -51,14 +52,14 @@ def test_the_grid_has_a_row_per_signatory_and_a_column_per_commitment(client):
     rows = grid.rows()
     assert [row[0].attrs["scope"] for row in rows] == ["row", "row"]
     # Ordered by list name: « Agir ensemble » before « Saint-Étienne solidaire ».
-    assert rows[0][0].text.startswith("Camille Bernard Tête de liste · Agir ensemble")
-    assert rows[1][0].text.startswith("Camille Durand")
+    assert rows[0][0].text.startswith("Agir ensemble Liste conduite par Camille Bernard")
+    assert rows[1][0].text.startswith("Saint-Étienne solidaire Liste conduite par Camille Durand")
     marks = {codes[i].text: rows[1][i + 1].text for i in range(20)}
     assert marks["1.1"] == marks["1.2"] == "signé"
     assert marks["3.2"] == "non signé"
     assert rows[1][-1].text == "2"
     assert rows[1][-1].named == "2 engagements signés sur 20"  # on a phone
-    assert 'href="/signataires/' in content
+    assert 'href="/listes/' in content
 
 
 def test_the_grid_is_printed_once_with_no_second_copy_as_cards(client):
@@ -151,7 +152,7 @@ def test_a_withdrawn_signature_stays_dated_and_counts_for_nothing(client):
     make_signatory(last_name="Ancienne", status=Signature.Status.WITHDRAWN, was_approved=True)
     make_signatory(last_name="Actuelle")
     content, grid = grid_of(client)
-    assert "1 candidat·e a signé les engagements à Saint-Étienne." in content
+    assert "1 liste a signé les engagements à Saint-Étienne." in content
     withdrawn = next(row for row in grid.rows() if "Ancienne" in row[0].text)
     assert grid.rows()[-1] is withdrawn  # after the current signatories
     assert "signature retirée le" in withdrawn[0].text
@@ -216,13 +217,12 @@ def test_page_2_shows_the_next_signatories(client):
     second_content, second = grid_of(client, SAINT_ETIENNE + "?page=2")
     assert len(first.rows()) == COMMUNE_PAGE_SIZE and len(second.rows()) == 21
     assert not set(names(first)) & set(names(second))
-    expected = sorted(signatories, key=lambda p: (p.candidate.list_name, p.candidate.last_name))
-    wanted = [f"Camille {p.candidate.last_name}" for p in expected]
+    wanted = sorted(p.candidate.list_name for p in signatories)  # lists by name
     assert names(first) + names(second)[:20] == wanted
-    assert names(second)[-1] == "Camille Retirée"  # the withdrawn signature comes last
+    assert "Camille Retirée" in second.rows()[-1][0].text  # the withdrawn list comes last
 
     assert "Page 1 sur 2." in first.caption and "Page 2 sur 2." in second.caption
-    assert f"{COMMUNE_PAGE_SIZE + 20} candidat·es ont signé" in second_content
+    assert f"{COMMUNE_PAGE_SIZE + 20} listes ont signé" in second_content
     assert f"</time>\u00a0; lignes 101 à 121 sur {COMMUNE_PAGE_SIZE + 21}." in second_content
     assert '<nav class="pages" aria-label="Pages des listes et candidat·es">' in first_content
     assert '<a rel="next" href="?page=2#titre-signataires">Page suivante →</a>' in first_content
@@ -248,7 +248,7 @@ def test_the_commune_page_runs_the_same_queries_at_1_and_50_signatories(
     # pledges, their signed commitments, the commune's totals, proposals, commitments
     with django_assert_num_queries(9):
         response = client.get(SAINT_ETIENNE)
-    assert response.content.decode().count('<th scope="row"><a href="/signataires/') == count
+    assert response.content.decode().count('<th scope="row"><a href="/listes/') == count
 
 
 @pytest.mark.parametrize("page", [1, 2, 3])
@@ -262,7 +262,7 @@ def test_the_largest_communes_page_stays_under_250_kb(client):
     # 1,137 signatories in Paris, each signing all 20 commitments (every cell named),
     # with long list names: the heaviest page the grid can make.
     make_signatories(
-        1137, commune="75056", codes=ALL_CODES, list_name="Liste " + "très longue " * 15
+        1137, commune="75056", codes=ALL_CODES, list_name="Liste " + "très longue " * 15 + "{n}"
     )
     for page in (1, 6, 12):
         response = client.get("/communes/75056/", {"page": page})
@@ -276,7 +276,7 @@ def test_the_commune_page_has_sharing_tags(client):
     content = client.get(SAINT_ETIENNE).content.decode()
     assert '<meta property="og:title" content="Saint-Étienne (42) : qui s’est engagé ?">' in content
     assert (
-        '<meta property="og:description" content="2 candidat·es ont signé les engagements de '
+        '<meta property="og:description" content="2 listes ont signé les engagements de '
         "Coorace pour des territoires inclusifs à Saint-Étienne (Loire)"
     ) in content
     assert '<meta property="og:url" content="http://127.0.0.1:8000/communes/42218/">' in content

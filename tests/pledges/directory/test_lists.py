@@ -83,10 +83,10 @@ def test_a_colistiers_personal_signature_is_no_row_of_its_own(client):
 def test_lists_and_candidates_in_their_own_name_side_by_side(client):
     make_list("Zénith", codes=("1.1",))
     make_list("Avenir", codes=("1.1",))
-    old = make_signatory(last_name="Ancienne")  # recorded before lists were records
+    own = make_signatory(last_name="Seule", role="individual", list_name="")
     content, rows, _all = grid_rows(client)
     assert [row[0].text.split(" ")[0] for row in rows] == ["Avenir", "Zénith", "Camille"]
-    assert f'href="/signataires/{old.pk}/"' in content
+    assert f'href="/signataires/{own.pk}/"' in content
     assert "2 listes et 1 candidat·e ont signé les engagements à Saint-Étienne." in content
     assert (
         '<meta property="og:description" content="2 listes et 1 candidat·e ont signé les '
@@ -174,7 +174,7 @@ def test_the_commune_page_with_lists_runs_the_same_queries(
     for n in range(lists):
         the_list = make_list(f"Liste {n}", commune="75056", secteur=(1, 5, 6)[n % 3])
         add_member(the_list)
-    make_signatory(commune="75056")
+    make_signatory(commune="75056", role="individual", list_name="")  # from before secteurs
     # commune, arrondissements, campaign, secteurs, the commune's rows (pk, status…), the
     # page's signatures (with their list, head and members), their signed commitments,
     # the commune's totals, proposals, commitments

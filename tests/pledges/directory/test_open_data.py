@@ -60,9 +60,8 @@ def test_the_csv_has_one_record_per_public_signatory(client):
         "nom": "Lefèvre",
         "liste": "Saint-Étienne, ensemble",
         "role": "Tête de liste",
-        # Recorded without a list record (tests/bulk.py, as before lists were records).
-        "liste_id": "",
-        "role_liste": "individuel",
+        "liste_id": str(pledge.electoral_list_id),  # a head signs for their list
+        "role_liste": "tete",
         "etiquette": "Sans étiquette",
         "commune_code_insee": "42218",
         "commune_nom": "Saint-Étienne",

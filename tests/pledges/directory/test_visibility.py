@@ -49,7 +49,8 @@ def test_a_pledge_that_is_not_public_appears_nowhere(client, status, was_approve
         assert "Invisible" not in content, path
         assert "fantôme" not in content, path
         assert f"/signataires/{hidden.pk}/" not in content, path
-    assert f"/signataires/{shown.pk}/" in client.get("/communes/42218/").content.decode()
+        assert f"/listes/{hidden.electoral_list_id}/" not in content, path
+    assert f"/listes/{shown.electoral_list_id}/" in client.get("/communes/42218/").content.decode()
     assert json_export(client)["nombre"] == 1
 
 
@@ -90,7 +91,9 @@ def test_an_approved_pledge_is_listed_everywhere_and_counted(client):
     pledge = make_signatory(last_name="Visible", list_name="Liste lumineuse", codes=("1.1",))
     url = f"/signataires/{pledge.pk}/"
     assert client.get(url).status_code == 200
-    for path in ["/", "/communes/42218/", "/recherche/?q=visible", "/recherche/?q=lumineuse",
+    the_list = f"/listes/{pledge.electoral_list_id}/"  # a head signs for their list
+    assert the_list in client.get("/communes/42218/").content.decode()
+    for path in ["/", the_list, "/recherche/?q=visible", "/recherche/?q=lumineuse",
                  "/donnees/signataires.csv", "/donnees/signataires.json",
                  "/api/communes/42218/signataires/", "/sitemap-signataires.xml"]:  # fmt: skip
         assert url in client.get(path).getvalue().decode(), path
