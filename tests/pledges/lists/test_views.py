@@ -4,7 +4,9 @@ invitation, « Trouver ma liste », « Mon espace » and its buttons, and who ma
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from candidates.models import Candidate
@@ -590,3 +592,36 @@ def test_a_confirmed_colistier_downloads_their_approved_lists_certificate():
     response = client.get(reverse("pledges:my_list_certificate"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+
+
+def queries_to_get(client, path) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+def test_mon_espace_of_a_head_runs_the_same_queries_for_2_or_6_candidates():
+    electoral_list, pledge = signed_list()
+    client = logged_in(pledge.candidate)
+
+    def add_candidates(count):
+        for _ in range(count):
+            membership = join(make_colistier(), electoral_list)
+            decide_join(membership=membership, user=pledge.candidate.user, accept=True)
+            join(make_colistier(), electoral_list)
+
+    add_candidates(1)
+    few = queries_to_get(client, SPACE)
+    add_candidates(3)
+    assert "4 membres confirmé·es" in content(client.get(SPACE))
+    assert queries_to_get(client, SPACE) == few
+
+
+def test_trouver_ma_liste_runs_the_same_queries_for_1_or_5_lists():
+    client = logged_in(make_colistier())
+    signed_list("Liste 0")
+    few = queries_to_get(client, JOIN)
+    for number in range(1, 5):
+        signed_list(f"Liste {number}")
+    assert content(client.get(JOIN)).count('<li><a href="/listes/') == 5
+    assert queries_to_get(client, JOIN) == few
