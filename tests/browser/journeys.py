@@ -8,15 +8,16 @@ from tests.factories import PASSWORD
 def sign_up_and_verify(page, mailoutbox, email: str) -> None:
     """From the home page to a verified, signed-in account (back on « Ma candidature »)."""
     page.goto(page.base_url + "/")
-    page.get_by_role("link", name="Candidat·e ? Signez").click()
-    page.get_by_role("link", name=re.compile("Inscription|enregistrer", re.I)).first.click()
+    page.get_by_role("link", name="Candidat·e ? Signez").click()  # sign-up first
+    page.get_by_role("heading", name="Créer mon compte").wait_for()
     page.get_by_label("Courriel").fill(email)
     page.get_by_label("Mot de passe :", exact=True).fill(PASSWORD)
     page.get_by_label("Mot de passe (confirmation) :").fill(PASSWORD)
-    page.get_by_role("button", name="Création de compte").click()
+    page.get_by_role("button", name="Créer mon compte").click()
     page.get_by_role("heading", name="Vérifiez votre adresse e-mail").wait_for()
     (message,) = [m for m in mailoutbox if m.to == [email]]
-    page.goto(re.search(r"https?://\S+", message.body).group(0))
+    # The link is on SITE_URL; the live server listens elsewhere.
+    page.goto(page.base_url + re.search(r"https?://[^/\s]+(/\S*)", message.body).group(1))
     page.get_by_role("button", name="Confirmer").click()
     page.get_by_text("Dites-nous d’abord qui vous êtes").wait_for()
 
@@ -46,8 +47,8 @@ def consent_and_submit(page) -> None:
 
 def log_in(page, email: str) -> None:
     """Through allauth's login form, with the factories' password; lands on « Mon espace »."""
-    page.goto(page.base_url + "/compte/login/")
+    page.goto(page.base_url + "/compte/connexion/")
     page.get_by_label("Courriel").fill(email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
+    page.get_by_role("button", name="Se connecter").click()
     page.get_by_role("heading", name="Mon espace", level=1).wait_for()

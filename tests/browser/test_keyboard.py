@@ -58,9 +58,14 @@ def test_a_candidate_logs_in_fills_the_profile_and_signs_with_the_keyboard_alone
     page.keyboard.press("Enter")
     page.wait_for_function("document.activeElement.id === 'contenu'")
 
-    # Back into the header, to « Candidat·e ? Signez », then the login form.
+    # Back into the header, to « Candidat·e ? Signez » (sign-up first), then its link to the
+    # login form.
     sign_link = page.get_by_role("link", name="Candidat·e ? Signez")
     tab_to(page, sign_link, backwards=True)
+    assert_focus_is_visible(page)
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Créer mon compte").wait_for()
+    tab_to(page, page.get_by_role("link", name="Connectez-vous"))
     assert_focus_is_visible(page)
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Connexion").wait_for()

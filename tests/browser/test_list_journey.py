@@ -71,10 +71,11 @@ def colistier_joins_through_the_link(page, mailoutbox, link, *, email, first, la
     page.get_by_label("Courriel").fill(email)
     page.get_by_label("Mot de passe :", exact=True).fill(PASSWORD)
     page.get_by_label("Mot de passe (confirmation) :").fill(PASSWORD)
-    page.get_by_role("button", name="Création de compte").click()
+    page.get_by_role("button", name="Créer mon compte").click()
     page.get_by_role("heading", name="Vérifiez votre adresse e-mail").wait_for()
     (message,) = [m for m in mailoutbox if m.to == [email]]
-    page.goto(re.search(r"https?://\S+", message.body).group(0))
+    # The link is on SITE_URL; the live server listens elsewhere.
+    page.goto(page.base_url + re.search(r"https?://[^/\s]+(/\S*)", message.body).group(1))
     page.get_by_role("button", name="Confirmer").click()
     # Back to the invitation, which first asks who they are: « Ma candidature », filled in.
     page.get_by_role("heading", name="Ma candidature").wait_for()

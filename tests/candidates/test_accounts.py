@@ -46,7 +46,7 @@ def test_account_pages_are_in_french_inside_the_site_layout(client):
         assert '<html lang="fr">' in content
         assert 'id="contenu"' in content
         assert "Mentions légales" in content
-    assert "Inscription" in page(client.get(SIGNUP))
+    assert "Créer mon compte" in page(client.get(SIGNUP))
     assert "Mot de passe oublié" in page(client.get(LOGIN))
 
 
