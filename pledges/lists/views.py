@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from candidates.decorators import (
@@ -273,9 +274,9 @@ def join_request(request, pk):
 
 
 DECISIONS = {
-    "confirmer": _("%(name)s est confirmé·e sur la liste."),
-    "refuser": _("La demande de %(name)s est refusée."),
-    "retirer": _("%(name)s est retiré·e de la liste."),
+    "confirmer": gettext_lazy("%(name)s est confirmé·e sur la liste."),
+    "refuser": gettext_lazy("La demande de %(name)s est refusée."),
+    "retirer": gettext_lazy("%(name)s est retiré·e de la liste."),
 }
 
 
