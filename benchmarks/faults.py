@@ -663,9 +663,9 @@ class Run:
     def sign(self, phase: Phase, *, expected=frozenset({302})) -> Visitor:
         address = next(self.signers)
         candidate = Visitor(self.port)
-        candidate.get("login page", "/compte/login/")
+        candidate.get("login page", "/compte/connexion/")
         login = phase.saw(
-            candidate.post("login", "/compte/login/",
+            candidate.post("login", "/compte/connexion/",
                            {"login": address, "password": self.site.actors["password"]}),
             expected=set(expected),
         )  # fmt: skip
@@ -733,9 +733,9 @@ class Run:
         site.media.fill()
         decision = self.decide(phase)
         candidate = Visitor(self.port)
-        candidate.get("login page", "/compte/login/")
+        candidate.get("login page", "/compte/connexion/")
         phase.saw(
-            candidate.post("login", "/compte/login/",
+            candidate.post("login", "/compte/connexion/",
                            {"login": decision["email"], "password": site.actors["password"]}),
             expected={302},
         )  # fmt: skip
@@ -759,7 +759,7 @@ class Run:
         # within PUBLIC_CACHE_MAX_AGE=2 s).
         self.browse(Phase("warm"), fresh=False)
         login = Visitor(self.port)
-        login.get("login page", "/compte/login/")  # the form was open before the outage
+        login.get("login page", "/compte/connexion/")  # the form was open before the outage
         site.postgres.stop()
         try:
             time.sleep(2.5)  # the copies are now older than their max-age
@@ -774,7 +774,9 @@ class Run:
                 expected={500},
             )
             refused = phase.saw(
-                login.post("login", "/compte/login/", {"login": "x@pannes.test", "password": "x"}),
+                login.post(
+                    "login", "/compte/connexion/", {"login": "x@pannes.test", "password": "x"}
+                ),
                 expected={500},
             )
             for answer in (fresh, refused):
