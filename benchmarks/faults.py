@@ -523,8 +523,14 @@ print(json.dumps({
 
 class Site:
     def __init__(self, folder: Path, phases: int):
-        self.folder = folder
+        self.folder, self.phases = folder, phases
         self.logs = open(folder / "servers.log", "w")  # noqa: SIM115
+        # What start() has started so far, for stop() to stop, even if start() failed.
+        self.postgres = self.redis = self.smtp = self.media = None
+        self.gunicorn = self.worker = self.nginx = None
+
+    def start(self) -> None:
+        folder = self.folder
         print("PostgreSQL (its own cluster), Redis, the SMTP sink, a 4 MB media storage…")
         self.postgres = Postgres(folder)
         self.redis = Redis(folder)
@@ -566,7 +572,7 @@ class Site:
             self.manage(*command)
             print(f"  manage.py {command[0]}: {time.monotonic() - step:.0f} s")
         self.collect_static()
-        self.actors = self.shell(SETUP.format(phases=phases))
+        self.actors = self.shell(SETUP.format(phases=self.phases))
         print(f"Ready in {time.monotonic() - started:.0f} s; the servers…")
         self.app_port = free_port()
         self.gunicorn = subprocess.Popen(
@@ -602,17 +608,18 @@ class Site:
         return json.loads(self.manage("shell", "-c", code).strip().splitlines()[-1])
 
     def stop(self) -> None:
-        for stop in (
-            lambda: self.nginx.stop(),
-            lambda: self.worker.stop(),
-            lambda: (self.gunicorn.terminate(), self.gunicorn.wait(30)),
-            self.redis.stop,
-            self.smtp.refuse,
-            self.postgres.stop,
-            self.media.unmount,
+        for part, stop in (
+            (self.nginx, lambda: self.nginx.stop()),
+            (self.worker, lambda: self.worker.stop()),
+            (self.gunicorn, lambda: (self.gunicorn.terminate(), self.gunicorn.wait(30))),
+            (self.redis, lambda: self.redis.stop()),
+            (self.smtp, lambda: self.smtp.refuse()),
+            (self.postgres, lambda: self.postgres.stop()),
+            (self.media, lambda: self.media.unmount()),
         ):
-            with suppress(Exception):
-                stop()
+            if part is not None:
+                with suppress(Exception):
+                    stop()
         self.logs.close()
 
 
@@ -832,6 +839,7 @@ def main() -> int:
     failures: list[str] = []
     try:
         site = Site(folder, phases=12)
+        site.start()
         print("The faults:")
         run = Run(site)
         run.run()
