@@ -104,3 +104,16 @@ def test_the_server_error_page_needs_no_database(django_assert_num_queries):
     content = page(response)
     assert "Le site rencontre un problème momentané" in content
     assert '<html lang="fr">' in content
+
+
+@override_settings(DEBUG=False)
+def test_a_form_sent_without_its_security_token_says_so_in_french():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/compte/connexion/", {"login": "lea@exemple.test", "password": "x"})
+    assert response.status_code == 403
+    content = page(response)
+    assert "Ce formulaire n’a pas pu être envoyé" in content
+    assert "CSRF verification failed" not in content
+    assert '<html lang="fr">' in content and "Mentions légales" in content
