@@ -65,6 +65,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import mixed_load
 import psycopg2
 import redis
 
@@ -342,8 +343,12 @@ def _ms(text: str) -> float:
     return float(number) * UNITS_MS[unit]
 
 
-def run_wrk(url: str, *, seconds: int, connections: int, headers: dict | None = None) -> dict:
+def run_wrk(
+    url: str, *, seconds: int, connections: int, headers: dict | None = None, script=None
+) -> dict:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    if script is not None:  # Lua that picks each request's path
+        command += ["-s", str(script)]
     for name, value in {"Accept-Encoding": ACCEPT_ENCODING, **(headers or {})}.items():
         command += ["-H", f"{name}: {value}"]
     output = subprocess.run(
@@ -498,6 +503,24 @@ def missed_targets(pages: list[Page]) -> list[str]:
 # ------------------------------------------------------------------ main
 
 
+def measure_pages(pages: list[Page], port: int, prefix: Path, cache, options) -> None:
+    # The misses last: a page slower to render than a run is long leaves gunicorn busy
+    # with the requests wrk gave up on, for a while after its run.
+    rounds = [pages if n % 2 == 0 else pages[::-1] for n in range(options.rounds)]
+    for order in rounds:
+        for page in order:
+            measure(page, port, prefix, cache, options)
+            print(
+                f"  {page.path}: cached {page.cached[-1]['rps']:,.0f}, static "
+                f"{page.static[-1]['rps']:,.0f} req/s",
+                flush=True,
+            )
+    for order in rounds:
+        for page in order:
+            page.missed.append(load(f"http://127.0.0.1:{port}{page.path}", options, MISS))
+            print(f"  {page.path}: miss {page.missed[-1]['rps']:,.0f} req/s", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--signatories", type=int, default=50_000)
@@ -506,45 +529,68 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--keep-database", action="store_true")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--database", default=SCRATCH, help="the scratch database's name")
+    parser.add_argument("--redis-port", type=int, default=6379)
     parser.add_argument("--redis-db", type=int, default=13, help="flushed before and after")
+    mixed = parser.add_argument_group("the mixed run (benchmarks/mixed_load.py)")
+    mixed.add_argument("--mixed", action="store_true", help="the mixed run instead")
+    mixed.add_argument("--mixed-seconds", type=int, default=60)
+    mixed.add_argument("--sign-rate", type=float, default=30.0, help="signatures a second")
+    mixed.add_argument("--approve-rate", type=float, default=0.5, help="approvals a second")
+    mixed.add_argument("--drain-seconds", type=int, default=120)
+    mixed.add_argument(
+        "--browse-connections", type=int, help="wrk's (default --connections; 0: no browsing)"
+    )
+    mixed.add_argument(
+        "--browse-rate", type=float, default=0, help="pages a second (0: as fast as served)"
+    )
     options = parser.parse_args()
     # The cached run and its warm-up stay within the page's minute of max-age.
     if not (1 <= options.duration <= 40 and 1 <= options.connections <= 512):
         parser.error("--duration must be 1..40 seconds and --connections 1..512")
     if not 1 <= options.rounds <= 5:
         parser.error("--rounds must be 1..5")
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", options.database):
+        parser.error("--database: lower-case letters, digits and _")
+    if not (5 <= options.mixed_seconds <= 600 and options.sign_rate > 0 < options.approve_rate):
+        parser.error("--mixed-seconds must be 5..600, the rates positive")
+    if options.browse_connections is None:
+        options.browse_connections = options.connections
     missing = [tool for tool in ("nginx", "wrk") if shutil.which(tool) is None]
     if missing:
         print(f"Missing: {', '.join(missing)}. `apt-get install {' '.join(missing)}` (Debian).")
         return 1
 
+    scratch = options.database
     print(f"Machine: {machine()}; {versions()}; load average before: {load_average()}")
-    cache = redis.Redis(host="127.0.0.1", port=6379, db=options.redis_db)
+    cache = redis.Redis(host="127.0.0.1", port=options.redis_port, db=options.redis_db)
     cache.flushdb()
     admin = psycopg2.connect(options.postgres, dbname="postgres")
     admin.autocommit = True
-    url = options.postgres.rsplit("/", 1)[0] + f"/{SCRATCH}"
+    url = options.postgres.rsplit("/", 1)[0] + f"/{scratch}"
     with admin.cursor() as cursor:
         cursor.execute("SHOW server_version")
         print(f"PostgreSQL {cursor.fetchone()[0]}, Redis {cache.info()['redis_version']}")
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [SCRATCH])
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [scratch])
         reuse = options.keep_database and cursor.fetchone() is not None
-    if reuse and signatories_in(url) != options.signatories:
+    if reuse and signatories_in(url) < options.signatories:
         reuse = False
     if not reuse:
         with admin.cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
-            cursor.execute(f"CREATE DATABASE {SCRATCH}")
+            cursor.execute(f"DROP DATABASE IF EXISTS {scratch} WITH (FORCE)")
+            cursor.execute(f"CREATE DATABASE {scratch}")
     work = Path(tempfile.mkdtemp(prefix="coorace-load-"))
     work.chmod(0o755)  # nginx's workers (nobody, when run as root) read the static files
     static_root, prefix = work / "static", work / "nginx"
     prefix.mkdir()
-    env = server_env(url, f"redis://127.0.0.1:6379/{options.redis_db}", str(static_root))
+    cache_url = f"redis://127.0.0.1:{options.redis_port}/{options.redis_db}"
+    env = server_env(url, cache_url, str(static_root))
     log_path = work / "gunicorn.log"
-    gunicorn = nginx = None
+    gunicorn = nginx = worker = sink = None
+    result = None
     try:
         if reuse:
-            print(f"Reusing {SCRATCH} ({options.signatories:,} signatories).")
+            print(f"Reusing {scratch} ({signatories_in(url):,} signatories).")
         else:
             prepare_database(url, env, options.signatories)
         manage("collectstatic", "--noinput", env=env)
@@ -553,6 +599,10 @@ def main() -> int:
             f"{counts['signatures']:,} signatures ({counts['approved']:,} approved), "
             f"{counts['commitments']:,} signed commitments."
         )
+        if options.mixed:
+            sink = mixed_load.Sink(free_port())
+            env.update(mixed_load.mail_env(sink.port))
+            env["DJANGO_MEDIA_ROOT"] = str(work / "media")
         app_port, port = free_port(), free_port()
         with open(log_path, "w") as log:
             gunicorn = start_gunicorn(env, app_port, log)
@@ -564,42 +614,56 @@ def main() -> int:
             )
             brotli = "with Brotli" if BROTLI_MODULE.exists() else "gzip only"
             print(f"gunicorn: {workers} workers; nginx ({brotli}) on :{port}; measuring…")
-            # The misses last: a page slower to render than a run is long leaves
-            # gunicorn busy with the requests wrk gave up on, for a while after its run.
-            rounds = [pages if n % 2 == 0 else pages[::-1] for n in range(options.rounds)]
-            for order in rounds:
-                for page in order:
-                    measure(page, port, prefix, cache, options)
-                    print(
-                        f"  {page.path}: cached {page.cached[-1]['rps']:,.0f}, static "
-                        f"{page.static[-1]['rps']:,.0f} req/s",
-                        flush=True,
-                    )
-            for order in rounds:
-                for page in order:
-                    page.missed.append(load(f"http://127.0.0.1:{port}{page.path}", options, MISS))
-                    print(f"  {page.path}: miss {page.missed[-1]['rps']:,.0f} req/s", flush=True)
+            if options.mixed:
+                worker = mixed_load.start_worker(env, work)
+                result = mixed_load.run(
+                    port=port,
+                    url=url,
+                    env=env,
+                    options=options,
+                    pages=[page.path for page in pages if not page.path.startswith("/donnees/")],
+                    sink=sink,
+                    folder=work,
+                    run_wrk=run_wrk,
+                    gunicorn_log=log_path,
+                    servers={
+                        "gunicorn": gunicorn.pid,
+                        "nginx": nginx.pid,
+                        "job worker": worker.pid,
+                        "SMTP sink": sink.process.pid,
+                    },
+                )
+            else:
+                measure_pages(pages, port, prefix, cache, options)
     except BaseException:
         print(f"Failed; logs kept in {work}", file=sys.stderr)
         raise
     finally:
         stop(nginx)
         stop(gunicorn)
+        stop(worker)
+        stop(sink and sink.process)
         cache.flushdb()
         if not options.keep_database:
             with admin.cursor() as cursor:
-                cursor.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
+                cursor.execute(f"DROP DATABASE IF EXISTS {scratch} WITH (FORCE)")
         admin.close()
 
-    failures = any(errors(page.cached + page.static + page.missed) for page in pages)
-    if failures:
-        server_errors = len(re.findall(r'" 5\d\d ', log_path.read_text()))
-        print(f"Logs kept in {work} ({server_errors} responses 5xx in gunicorn's log).")
+    if options.mixed:
+        missed = mixed_load.report(result, options)
+        print(f"Logs in {work}." if missed else "", end="")
+        if not missed:
+            shutil.rmtree(work, ignore_errors=True)
     else:
-        shutil.rmtree(work, ignore_errors=True)
-    print_table(pages, options)
+        failures = any(errors(page.cached + page.static + page.missed) for page in pages)
+        if failures:
+            server_errors = len(re.findall(r'" 5\d\d ', log_path.read_text()))
+            print(f"Logs kept in {work} ({server_errors} responses 5xx in gunicorn's log).")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+        print_table(pages, options)
+        missed = missed_targets(pages)
     print(f"\nLoad average after: {load_average()}")
-    missed = missed_targets(pages)
     for target in missed:
         print(f"Target missed: {target}")
     return 1 if missed else 0
