@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python benchmarks/load.py [--signatories 50000] [--duration 10]
        [--connections 64] [--rounds 1] [--keep-database] [--postgres URL] [--redis-db 13]
+       [--database coorace_bench_load] [--redis-port 6379] [--mixed …]
 
 wrk → nginx with the shipped configuration → gunicorn (config/deploy/gunicorn.conf.py,
 production settings) → PostgreSQL and Redis:
@@ -40,6 +41,11 @@ production settings) → PostgreSQL and Redis:
 5. Prints a markdown table; exits with status 1 if a target is missed: each cached page at
    least 0.8 of its static file's throughput, p99 under 50 ms, no error. The figures when
    every request misses the cache are reported, not judged.
+
+With --mixed, instead of step 4, the mixed run of benchmarks/mixed_load.py: voters
+browsing, candidates signing, moderators approving and the job queue sending e-mails to an
+SMTP sink, all at once (see that module; --mixed-seconds, --sign-rate, --approve-rate,
+--browse-connections, --browse-rate, --drain-seconds).
 
 Stops wrk, nginx and gunicorn, and drops the database (unless --keep-database), even after
 a failure. Only 127.0.0.1 is contacted. Needs Debian's nginx and wrk (`apt-get install nginx
