@@ -161,3 +161,22 @@ def test_the_pages_reflow_at_320_pixels_without_scrolling_sideways(new_page, sig
         if width > 320:
             too_wide[path] = width
     assert too_wide == {}
+
+
+def test_the_account_and_error_pages_pass_axe_core(new_page):
+    page = new_page()
+    base = page.base_url
+    checked = {
+        "sign-up": axe_findings(page, base + "/compte/inscription/"),
+        "forgotten password": axe_findings(page, base + "/compte/mot-de-passe/oubli/"),
+    }
+    assert page.goto(base + "/une-page-qui-n-existe-pas/").status == 404
+    page.get_by_role("heading", name="Cette page est introuvable").wait_for()
+    checked["page not found"] = axe_findings(page)
+
+    make_user("alix@exemple.test")
+    log_in(page, "alix@exemple.test")
+    checked["e-mail address"] = axe_findings(page, base + "/compte/adresses/")
+    checked["password change"] = axe_findings(page, base + "/compte/mot-de-passe/modifier/")
+    checked["logout"] = axe_findings(page, base + "/compte/deconnexion/")
+    assert_no_findings(checked)
