@@ -74,7 +74,7 @@ COUNCIL_SEATS = (
 )  # fmt: skip
 SECTOR_CITY_SEATS = {"75056": 163, "13055": 101, "69123": 73}
 # The share of the seats whose candidates sign up here: none (only the head), a few, many.
-COLISTIER_SHARES = ((0.25, (0.0, 0.0)), (0.55, (0.05, 0.35)), (0.2, (0.35, 1.0)))
+COLISTIER_SHARES = ((0.3, (0.0, 0.0)), (0.55, (0.03, 0.25)), (0.15, (0.25, 1.0)))
 # What becomes of a colistier's request to join.
 JOIN_OUTCOMES = {"confirmed": 74, "requested": 12, "refused": 5, "left": 5, "removed": 4}
 VIA_INVITATION = 0.6
