@@ -268,11 +268,17 @@ def _migrate(apps, report: Report, now: datetime) -> None:
         if secteur_id is None and commune.insee_code in SECTOR_CITIES:
             note = _append(note, FLAG_SECTEUR)
         list_signature = Signature.objects.filter(electoral_list=electoral_list).first()
-        if electoral_list.head_id is None and heads and list_signature is None:
-            head_signature = heads[0]
+        # A head whose signature is already another list's (renamed since) heads no other.
+        free = [s for s in heads if s.electoral_list_id in (None, electoral_list.pk)]
+        if electoral_list.head_id is None and free and list_signature is None:
+            head_signature = free[0]
             electoral_list.head_id = head_signature.candidate_id
             Signature.objects.filter(pk=head_signature.pk).update(electoral_list=electoral_list)
-        claimants = [s for s in heads if s.candidate_id != electoral_list.head_id]
+        claimants = [
+            s
+            for s in free
+            if s.candidate_id != electoral_list.head_id and s.electoral_list_id is None
+        ]
         if electoral_list.head_id is None:
             note = _append(note, FLAG_NO_HEAD)
         elif claimants:

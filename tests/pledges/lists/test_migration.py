@@ -370,3 +370,20 @@ def test_the_migration_itself_turns_list_names_into_lists(reference_data, capsys
     assert Signature.objects.get(pk=signatures[0].pk).electoral_list == electoral_list
     membership = ListMembership.objects.get()
     assert (membership.candidate_id, membership.status) == (signatures[1].candidate_id, "requested")
+
+
+def test_a_head_who_signs_for_another_list_heads_and_claims_nothing_more():
+    from tests.factories import make_pledge
+
+    signed_for_a_list = make_pledge()  # through the services: the head's own list
+    own_list = signed_for_a_list.electoral_list
+    Candidate.objects.filter(pk=signed_for_a_list.candidate_id).update(list_name=NAME)
+    signed(COLISTIER, NAME)
+
+    migrate()
+
+    signed_for_a_list.refresh_from_db()
+    assert signed_for_a_list.electoral_list == own_list
+    new_list = ElectoralList.objects.exclude(pk=own_list.pk).get()
+    assert new_list.head is None and FLAG_NO_HEAD in new_list.review_note
+    assert not ListClaim.objects.exists()
