@@ -1,17 +1,18 @@
 """Weight and cold render time of every public page at 50,000 signatories, on PostgreSQL.
 
 Usage: .venv/bin/python benchmarks/pages.py [--signatories 50000] [--seed 2020]
-           [--postgres URL] [--runs 5] [--reuse] [--keep]
+           [--postgres URL] [--database coorace_bench_pages] [--runs 5] [--reuse] [--keep]
 
-Creates a scratch database (coorace_bench_pages), migrates it, imports the communes, loads
-the charter and seeds the signatories (benchmarks/bulk_seed.py, or `manage.py seed_demo`
-where there is no bulk seeder), then, in a process with production settings (DEBUG off,
-the per-process memory cache), requests every kind of public page through Django's test
-client, the largest instance of each (the commune, région and département with the most
-signatories, the signatory with the most commitments). Each page is rendered `--runs`
-times, each time cold: Django's cache emptied first, so no cached counter helps; the
-process itself is warm (imports, templates, a database connection), as a long-lived
-gunicorn worker is, and so is PostgreSQL's buffer cache.
+Creates a scratch database (coorace_bench_pages, or --database), migrates it, imports the
+communes, loads the charter and seeds the signatories (benchmarks/bulk_seed.py, or
+`manage.py seed_demo` where there is no bulk seeder), then, in a process with production
+settings (DEBUG off, the per-process memory cache), requests every kind of public page
+through Django's test client, the largest instance of each (the commune, région and
+département with the most signatories, the signatory with the most commitments, the list
+with the most members). Each page is rendered `--runs` times, each time cold: Django's
+cache emptied first, so no cached counter helps; the process itself is warm (imports,
+templates, a database connection), as a long-lived gunicorn worker is, and so is
+PostgreSQL's buffer cache.
 
 Prints a markdown table: bytes of the body, queries, median and slowest cold render.
 Exits non-zero if an HTML or XML page weighs more than 250 kB, or if the largest commune's
@@ -23,6 +24,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import secrets
 import statistics
 import subprocess
@@ -74,6 +76,7 @@ def signatories_in(url: str) -> int:
 
 
 def prepare(url: str, admin_url: str, options: argparse.Namespace) -> str:
+    scratch = options.database
     """Create and seed the scratch database (unless --reuse finds it seeded): the seeder used."""
     if options.reuse and signatories_in(url) >= options.signatories:
         analyse(url)
@@ -81,8 +84,8 @@ def prepare(url: str, admin_url: str, options: argparse.Namespace) -> str:
     with closing(psycopg2.connect(admin_url)) as admin:
         admin.autocommit = True
         with admin.cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {SCRATCH}")
-            cursor.execute(f"CREATE DATABASE {SCRATCH}")
+            cursor.execute(f"DROP DATABASE IF EXISTS {scratch}")
+            cursor.execute(f"CREATE DATABASE {scratch}")
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1"}
     for command in (("migrate", "--noinput"), ("import_communes",), ("load_charter",)):
         run(sys.executable, "manage.py", *command, env=env)
@@ -110,16 +113,26 @@ def analyse(url: str) -> None:
 
 def public_pages() -> list[tuple[str, str]]:
     """(what, path) for every public page, the largest instance of each."""
-    from django.db.models import Count
+    from django.db.models import Count, Q
 
     from communes.models import Commune, Departement, Region
     from pledges.directory.areas import COMMUNE_PAGE_SIZE
+    from pledges.directory.lists import commune_board, public_lists
     from pledges.directory.queries import communes_with_signatories, public_pledges
-    from pledges.models import Campaign, Certificate
+    from pledges.models import Campaign, Certificate, ListMembership
 
     campaign = Campaign.objects.current()
     largest = communes_with_signatories(campaign).order_by("-signatories").first()
-    last_page = max(1, -(-largest.signatories // COMMUNE_PAGE_SIZE))
+    # The commune page's rows are its lists and candidates in their own name.
+    rows = len(commune_board(campaign, largest).entries)
+    last_page = max(1, -(-rows // COMMUNE_PAGE_SIZE))
+    confirmed = ListMembership.Status.CONFIRMED
+    biggest_list = (
+        public_lists(campaign)
+        .annotate(n=Count("memberships", filter=Q(memberships__status=confirmed)))
+        .order_by("-n", "pk")
+        .first()
+    )
     small = communes_with_signatories(campaign).order_by("signatories", "insee_code").first()
     empty = Commune.objects.exclude(candidates__signatures__campaign=campaign).first()
     region = (
@@ -144,7 +157,8 @@ def public_pages() -> list[tuple[str, str]]:
     pages = [
         ("Home", "/"),
         *((f"Proposal {n}", f"/propositions/{n}/") for n in range(1, 11)),
-        (f"Commune, largest ({largest.name}, {largest.signatories:,}), page 1",
+        (f"Commune, largest ({largest.name}, {largest.signatories:,} signatures, {rows:,} rows), "
+         "page 1",
          f"/communes/{largest.insee_code}/"),
         (f"Commune, largest, last page ({last_page})",
          f"/communes/{largest.insee_code}/?page={last_page}"),
@@ -163,6 +177,10 @@ def public_pages() -> list[tuple[str, str]]:
         ("Open data, CSV (streamed)", "/donnees/signataires.csv"),
         ("Open data, JSON (streamed)", "/donnees/signataires.json"),
         ("Commune API, largest (JSON)", f"/api/communes/{largest.insee_code}/signataires/"),
+        ("Lists, CSV (streamed)", "/donnees/listes.csv"),
+        ("Lists, JSON (streamed)", "/donnees/listes.json"),
+        ("Commune's lists API, largest (JSON)", f"/api/communes/{largest.insee_code}/listes/"),
+        ("Sitemap, lists, page 1", "/sitemap-listes.xml"),
         ("Sitemap index", "/sitemap.xml"),
         ("Sitemap, signatories, page 1", "/sitemap-signataires.xml"),
         ("Sitemap, communes, page 1", "/sitemap-communes.xml"),
@@ -171,6 +189,10 @@ def public_pages() -> list[tuple[str, str]]:
         ("Privacy", "/donnees-personnelles/"),
         ("Accessibility statement", "/accessibilite/"),
     ]  # fmt: skip
+    if biggest_list is not None:
+        pages.append(
+            (f"List, most members ({biggest_list.n + 1})", biggest_list.get_absolute_url())
+        )
     if certificate is not None:
         pages.append(("Certificate verification page", certificate.get_absolute_url()))
     return pages
@@ -217,17 +239,20 @@ def main() -> None:
     parser.add_argument("--signatories", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=2020)
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--database", default=SCRATCH, help="the scratch database's name")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--reuse", action="store_true", help="keep a seeded scratch database")
     parser.add_argument("--keep", action="store_true", help="do not drop it at the end")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", options.database):
+        parser.error("--database: lower-case letters, digits and _")
     if options.measure:
         measure(options.runs)
         return
 
     admin_url = options.postgres.rsplit("/", 1)[0] + "/postgres"
-    url = options.postgres.rsplit("/", 1)[0] + f"/{SCRATCH}"
+    url = options.postgres.rsplit("/", 1)[0] + f"/{options.database}"
     try:
         seeder = prepare(url, admin_url, options)
         signatories = signatories_in(url)
@@ -244,7 +269,7 @@ def main() -> None:
             with closing(psycopg2.connect(admin_url)) as admin:
                 admin.autocommit = True
                 with admin.cursor() as cursor:
-                    cursor.execute(f"DROP DATABASE IF EXISTS {SCRATCH}")
+                    cursor.execute(f"DROP DATABASE IF EXISTS {options.database}")
     rows = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
 
     failures = []
