@@ -100,13 +100,15 @@ class SignatureQuerySet(models.QuerySet):
 
     def possible_duplicates(self, kind: str | None = None) -> "SignatureQuerySet":
         """Signatures with a possible duplicate of `kind` (« person », « list »), or of either."""
-        person = Q(pk__in=self._same_person_pks())
-        same_list = Q(electoral_list__in=self.contested_lists().values("pk"))
+        same_list = Signature.objects.filter(
+            electoral_list__in=self.contested_lists().values("pk")
+        ).values("pk")
         if kind == "person":
-            return self.filter(person)
+            return self.filter(pk__in=self._same_person_pks())
         if kind == "list":
-            return self.filter(same_list)
-        return self.filter(person | same_list)
+            return self.filter(pk__in=same_list)
+        # One IN over a UNION: an OR of the two IN made PostgreSQL test both for every row.
+        return self.filter(pk__in=self._same_person_pks().order_by().union(same_list.order_by()))
 
     def possible_duplicates_of(self, signature: "Signature") -> "SignatureQuerySet":
         """The other signatures by the same person as `signature` (its values folded by the
