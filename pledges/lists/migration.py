@@ -232,6 +232,22 @@ def _migrate(apps, report: Report, now: datetime) -> None:
     ListClaim = apps.get_model("pledges", "ListClaim")
     Signature = apps.get_model("pledges", "Signature")
     groups, report.left_out = _groups(apps)
+    # Read once, kept up to date as the loop writes: a few queries per list, not a dozen
+    # (at 50,000 signatures the per-row lookups took over a quarter of an hour).
+    existing_lists = {
+        (row.campaign_id, row.commune_id, row.secteur_id, row.name_key): row
+        for row in ElectoralList.objects.all()
+    }
+    list_signature_of = dict(
+        Signature.objects.filter(electoral_list__isnull=False).values_list(
+            "electoral_list_id", "pk"
+        )
+    )
+    on_a_list = set(
+        ListMembership.objects.filter(status__in=ACTIVE_MEMBERSHIP).values_list(
+            "candidate_id", flat=True
+        )
+    )
     for (campaign_id, commune_id, secteur_id, key), signatures in sorted(
         groups.items(), key=lambda item: (item[1][0].candidate.commune.name, str(item[0]))
     ):
@@ -239,9 +255,7 @@ def _migrate(apps, report: Report, now: datetime) -> None:
         colistiers = [s for s in signatures if s.candidate.role == COLISTIER]
         first = heads[0] if heads else colistiers[0]
         commune = first.candidate.commune
-        electoral_list = ElectoralList.objects.filter(
-            campaign_id=campaign_id, commune_id=commune_id, secteur_id=secteur_id, name_key=key
-        ).first()
+        electoral_list = existing_lists.get((campaign_id, commune_id, secteur_id, key))
         created = electoral_list is None
         if created:
             electoral_list = ElectoralList.objects.create(
@@ -254,6 +268,7 @@ def _migrate(apps, report: Report, now: datetime) -> None:
                 website=heads[0].candidate.website if heads else "",
                 created_at=now,
             )
+            existing_lists[(campaign_id, commune_id, secteur_id, key)] = electoral_list
         secteur = first.candidate.secteur
         outcome = ListOutcome(
             list_pk=electoral_list.pk,
@@ -267,13 +282,14 @@ def _migrate(apps, report: Report, now: datetime) -> None:
         note = electoral_list.review_note
         if secteur_id is None and commune.insee_code in SECTOR_CITIES:
             note = _append(note, FLAG_SECTEUR)
-        list_signature = Signature.objects.filter(electoral_list=electoral_list).first()
+        list_signature = list_signature_of.get(electoral_list.pk)
         # A head whose signature is already another list's (renamed since) heads no other.
         free = [s for s in heads if s.electoral_list_id in (None, electoral_list.pk)]
         if electoral_list.head_id is None and free and list_signature is None:
             head_signature = free[0]
             electoral_list.head_id = head_signature.candidate_id
             Signature.objects.filter(pk=head_signature.pk).update(electoral_list=electoral_list)
+            list_signature_of[electoral_list.pk] = head_signature.pk
         claimants = [
             s
             for s in free
@@ -293,9 +309,13 @@ def _migrate(apps, report: Report, now: datetime) -> None:
                 ),
             )
         for signature in claimants:
-            claim = ListClaim.objects.filter(
-                electoral_list=electoral_list, candidate_id=signature.candidate_id
-            ).first()
+            claim = (
+                None
+                if created
+                else ListClaim.objects.filter(
+                    electoral_list=electoral_list, candidate_id=signature.candidate_id
+                ).first()
+            )
             new = claim is None
             if new:
                 claim = ListClaim.objects.create(
@@ -316,23 +336,23 @@ def _migrate(apps, report: Report, now: datetime) -> None:
         electoral_list.save(update_fields=["head", "review_note"])
         outcome.flags = [line for line in note.splitlines() if line]
         if electoral_list.head_id is not None:
-            head = electoral_list.head
-            outcome.head = _person(head)
-            list_signature = Signature.objects.filter(electoral_list=electoral_list).first()
-            outcome.head_signature = list_signature.pk if list_signature else None
+            head = next(
+                (s.candidate for s in heads if s.candidate_id == electoral_list.head_id), None
+            )
+            outcome.head = _person(head or electoral_list.head)
+            outcome.head_signature = list_signature_of.get(electoral_list.pk)
 
         for signature in colistiers:
             candidate = signature.candidate
-            membership = ListMembership.objects.filter(
-                electoral_list=electoral_list, candidate=candidate
-            ).first()
+            membership = (
+                None
+                if created
+                else ListMembership.objects.filter(
+                    electoral_list=electoral_list, candidate=candidate
+                ).first()
+            )
             new = membership is None
-            if (
-                new
-                and ListMembership.objects.filter(
-                    candidate=candidate, status__in=ACTIVE_MEMBERSHIP
-                ).exists()
-            ):
+            if new and candidate.pk in on_a_list:
                 report.left_out.append(
                     LeftOut(
                         signature.pk,
@@ -355,6 +375,8 @@ def _migrate(apps, report: Report, now: datetime) -> None:
                     decided_at=decided_at,
                     ended_at=ended_at,
                 )
+                if status in ACTIVE_MEMBERSHIP:
+                    on_a_list.add(candidate.pk)
             outcome.members.append(
                 Member(membership.pk, candidate.pk, _person(candidate), membership.status, new)
             )
