@@ -114,7 +114,7 @@ def test_the_public_pages_pass_axe_core(new_page, signatory):
     # A commune with more signatories than a page: its second page, and its page links.
     make_signatories(COMMUNE_PAGE_SIZE + 1, commune="42187", codes=("1.1", "2.1"))
     checked["commune, page 2"] = axe_findings(page, base + "/communes/42187/?page=2")
-    assert page.get_by_role("navigation", name="Pages de la liste des signataires").is_visible()
+    assert page.get_by_role("navigation", name="Pages des listes et candidat·es").is_visible()
     phone = new_page(width=375)
     checked["commune (375 px)"] = axe_findings(phone, base + "/communes/42218/")
     card = phone.locator("table.grid tbody tr", has_text="Dominique Durand")

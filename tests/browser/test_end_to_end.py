@@ -57,7 +57,10 @@ def test_sign_approve_find_download_verify(browser, page, mailoutbox, tmp_path):
         "link", name="Saint-Étienne", exact=True
     ).click()
     grid = visit.get_by_role("table", name=re.compile("^Les engagements signés à Saint-Étienne"))
-    grid.get_by_role("link", name="Alix Martin").click()
+    # The row is the list's; its page names the head who signed for it.
+    grid.get_by_role("link", name="Saint-Étienne en commun").click()
+    visit.get_by_role("heading", name="Saint-Étienne en commun", level=1).wait_for()
+    visit.get_by_role("link", name="Alix Martin").first.click()
     visit.get_by_role("heading", name="Alix Martin", level=1).wait_for()
     assert visit.get_by_text("4 engagements signés").is_visible()
 
@@ -66,7 +69,8 @@ def test_sign_approve_find_download_verify(browser, page, mailoutbox, tmp_path):
         visit.get_by_role("link", name="Télécharger l’attestation (PDF)").click()
     download = download_info.value
     assert re.fullmatch(
-        r"attestation-coorace-alix-martin-CRC-\w{4}-\w{4}\.pdf", download.suggested_filename
+        r"attestation-coorace-saint-etienne-en-commun-CRC-\w{4}-\w{4}\.pdf",
+        download.suggested_filename,
     )
     pdf_path = tmp_path / download.suggested_filename
     download.save_as(pdf_path)

@@ -81,7 +81,10 @@ def test_a_voter_finds_the_commune_reads_the_grid_opens_a_candidate_and_download
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.set_viewport_size({"width": 1280, "height": 900})
 
-    grid.get_by_role("link", name="Dominique Durand").click()
+    # The row is the list's: its page, then the page of the head who signed for it.
+    grid.get_by_role("link", name="Saint-Étienne solidaire").click()
+    page.get_by_role("heading", name="Saint-Étienne solidaire", level=1).wait_for()
+    page.get_by_role("link", name="Dominique Durand").first.click()
     page.get_by_role("heading", name="Dominique Durand", level=1).wait_for()
     assert page.get_by_text("3 engagements signés, 1 retiré").is_visible()
     screenshot("voter-candidate-1280")
