@@ -304,14 +304,19 @@ def export_chunks(pledges: QuerySet[Signature], size: int | None = None) -> Iter
     Each chunk is a pk range (no list of ids in the SQL); a signature that changes while
     the file is written shows in the state its chunk read.
     """
-    size = size or EXPORT_CHUNK
-    pledges = pledges.order_by("pk")
+    return pk_chunks(pledges, export_rows, size or EXPORT_CHUNK)
+
+
+def pk_chunks(queryset: QuerySet, read, size: int) -> Iterator[list]:
+    """`read` applied to `queryset` in pk order, `size` rows at a time, each chunk a pk
+    range (no list of ids in the SQL)."""
+    queryset = queryset.order_by("pk")
     last = 0
     while True:
-        ids = list(pledges.filter(pk__gt=last).values_list("pk", flat=True)[:size])
+        ids = list(queryset.filter(pk__gt=last).values_list("pk", flat=True)[:size])
         if not ids:
             return
-        yield export_rows(pledges.filter(pk__gt=last, pk__lte=ids[-1]))
+        yield read(queryset.filter(pk__gt=last, pk__lte=ids[-1]))
         if len(ids) < size:
             return
         last = ids[-1]

@@ -19,7 +19,15 @@ from django.utils.translation import gettext_lazy as _
 
 from config.site import absolute_url
 from pledges.directory.lists import confirmed_members_count
-from pledges.directory.open_data import EXPORT_CHUNK, Column, Echo, csv_cell, date_text, json_text
+from pledges.directory.open_data import (
+    EXPORT_CHUNK,
+    Column,
+    Echo,
+    csv_cell,
+    date_text,
+    json_text,
+    pk_chunks,
+)
 from pledges.models import ElectoralList, Signature, SignedCommitment
 
 
@@ -209,17 +217,7 @@ def list_records(rows: Iterable[ListExportRow]) -> list[dict]:
 
 def list_chunks(lists: QuerySet[ElectoralList], size: int | None = None) -> Iterator[list]:
     """The lists' export rows in pk order, `size` (EXPORT_CHUNK) at a time: by pk ranges."""
-    size = size or EXPORT_CHUNK
-    lists = lists.order_by("pk")
-    last = 0
-    while True:
-        ids = list(lists.filter(pk__gt=last).values_list("pk", flat=True)[:size])
-        if not ids:
-            return
-        yield list_export_rows(lists.filter(pk__gt=last, pk__lte=ids[-1]))
-        if len(ids) < size:
-            return
-        last = ids[-1]
+    return pk_chunks(lists, list_export_rows, size or EXPORT_CHUNK)
 
 
 def list_csv_lines(chunks: Iterable[list[ListExportRow]]) -> Iterator[str]:
