@@ -5,6 +5,12 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
+from candidates.official.models import (  # noqa: F401 (registers the roster's models)
+    OfficialCandidate,
+    OfficialList,
+    RosterImport,
+    RosterMatch,
+)
 from candidates.validators import multiline_validator, single_line_validator
 from communes.models import Commune, Secteur
 from communes.search import normalize_name
@@ -98,6 +104,31 @@ class Candidate(models.Model):
         blank=True,
         validators=[single_line_validator],
         help_text=_("Jamais publié : l’équipe Coorace s’en sert pour vérifier la candidature."),
+    )
+    # Compared with the official roster (pledges.roster.matching); staff confirm or correct.
+    official_candidate = models.ForeignKey(
+        "candidates.OfficialCandidate",
+        verbose_name=_("candidature officielle"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="site_candidates",
+    )
+    roster_match = models.CharField(
+        _("comparaison avec les candidatures officielles"),
+        max_length=12,
+        choices=RosterMatch.choices,
+        default=RosterMatch.UNCHECKED,
+        blank=True,
+    )
+    roster_checked_at = models.DateTimeField(_("vérifiée par l’équipe le"), null=True, blank=True)
+    roster_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vérifiée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     search_key = models.CharField(
         _("clé de recherche"),

@@ -126,6 +126,11 @@ class Commune(models.Model):
     search_key = models.CharField(
         _("clé de recherche"), max_length=100, db_index=True, editable=False
     )
+    # Set by the import of the official candidatures (candidates.official): True when lists
+    # stand there, False when individual candidates do; None until a round's files are in.
+    votes_by_list = models.BooleanField(
+        _("scrutin de liste (d’après les candidatures officielles)"), null=True, blank=True
+    )
 
     objects = CommuneQuerySet.as_manager()
 
@@ -147,11 +152,14 @@ class Commune(models.Model):
 
     @property
     def list_ballot_hint(self) -> bool:
-        """Whether the commune probably votes by list (1,000 inhabitants or more).
+        """Whether the commune votes by list: from the official candidatures once imported,
+        else a hint (1,000 inhabitants or more).
 
-        Only a hint: the shipped populations are not those in force in March 2020 (see
+        The shipped populations are not those in force in March 2020 (see
         communes/data/README.md); the official candidatures decide.
         """
+        if self.votes_by_list is not None:
+            return self.votes_by_list
         return self.votes_by_secteur or (self.population or 0) >= LIST_BALLOT_POPULATION
 
     @property

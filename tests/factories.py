@@ -127,3 +127,102 @@ def approve(pledge: Signature, moderator=None) -> Signature:
 
 def current_campaign() -> Campaign:
     return Campaign.objects.current()
+
+
+def make_roster_import(*, tour: int = 1, kind: str = "listes", **fields):
+    """A RosterImport row, as import_candidatures leaves one (for tests of what reads it)."""
+    from django.utils import timezone
+
+    from candidates.models import RosterImport
+
+    now = timezone.now()
+    defaults = {
+        "file_name": f"test-{next(_numbers)}.txt",
+        "file_sha256": "0" * 64,
+        "encoding": "latin-1",
+        "started_at": now,
+        "finished_at": now,
+    }
+    return RosterImport.objects.create(tour=tour, kind=kind, **{**defaults, **fields})
+
+
+def make_official_list(
+    commune=None,
+    *,
+    panel_number: int | None = None,
+    name: str = "Ensemble pour demain",
+    short_name: str = "",
+    nuance: str = "LDIV",
+    head: tuple[str, str] = ("Camille", "Martin"),
+    colistiers: tuple[tuple[str, str], ...] = (("Alex", "Durand"),),
+    secteur=None,
+    tour: int = 1,
+    roster_import=None,
+):
+    """An official list and its candidates (head first), as the importer writes them.
+
+    `head` and `colistiers` are (prénom, nom) pairs.
+    """
+    from candidates.models import OfficialCandidate, OfficialList
+    from candidates.official.models import person_key
+
+    commune = commune or make_commune()
+    roster_import = roster_import or make_roster_import(tour=tour)
+    panel_number = panel_number or next(_numbers) % 30000 + 1
+    place = secteur.code if secteur else commune.insee_code
+    official_list = OfficialList.objects.create(
+        tour=tour,
+        row_key=f"{place}|{panel_number}",
+        commune=commune,
+        secteur=secteur,
+        panel_number=panel_number,
+        short_name=short_name,
+        name=name,
+        name_key=normalize_name(name).replace(" ", ""),
+        short_name_key=normalize_name(short_name).replace(" ", ""),
+        nuance=nuance,
+        head_first_name=head[0],
+        head_last_name=head[1],
+        head_key=person_key(*head),
+        candidate_count=1 + len(colistiers),
+        first_import=roster_import,
+        last_import=roster_import,
+    )
+    for number, (first_name, last_name) in enumerate((head, *colistiers), start=1):
+        OfficialCandidate.objects.create(
+            tour=tour,
+            kind="listes",
+            row_key=f"L|{place}|{panel_number}|{number}",
+            commune=commune,
+            secteur=secteur,
+            official_list=official_list,
+            panel_number=panel_number,
+            number=number,
+            first_name=first_name,
+            last_name=last_name,
+            name_key=person_key(first_name, last_name),
+            last_import=roster_import,
+        )
+    return official_list
+
+
+def make_official_individual(
+    commune=None, *, first_name="Dominique", last_name="Petit", panel_number=None, tour=1
+):
+    """A candidate standing alone (scrutin plurinominal, communes under 1,000)."""
+    from candidates.models import OfficialCandidate
+    from candidates.official.models import person_key
+
+    commune = commune or make_commune()
+    panel_number = panel_number or next(_numbers) % 30000 + 1
+    return OfficialCandidate.objects.create(
+        tour=tour,
+        kind="plurinominal",
+        row_key=f"P|{commune.insee_code}|{panel_number}",
+        commune=commune,
+        panel_number=panel_number,
+        first_name=first_name,
+        last_name=last_name,
+        name_key=person_key(first_name, last_name),
+        last_import=make_roster_import(tour=tour, kind="plurinominal"),
+    )

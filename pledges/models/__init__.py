@@ -4,6 +4,7 @@ from pledges.models.certificates import Certificate, CertificateQuerySet
 from pledges.models.charter import Campaign, CampaignQuerySet, Commitment, Proposal
 from pledges.models.lists import ElectoralList, ListClaim, ListMembership
 from pledges.models.moderation import AuditEntry, RejectionReason
+from pledges.models.roster import ListDecline, ListInvitation
 from pledges.models.signatures import (
     Signature,
     SignatureEvent,
@@ -21,6 +22,8 @@ __all__ = [
     "Commitment",
     "ElectoralList",
     "ListClaim",
+    "ListDecline",
+    "ListInvitation",
     "ListMembership",
     "Proposal",
     "RejectionReason",

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from candidates.models import Candidate
+from candidates.models import Candidate, OfficialList, RosterMatch
 from candidates.validators import single_line_validator
 from communes.models import Commune, Secteur
 from communes.search import normalize_name
@@ -90,6 +90,32 @@ class ElectoralList(models.Model):
     # Filled by the import of the official candidatures (Ministry of the Interior).
     panel_number = models.PositiveSmallIntegerField(_("n° de panneau"), null=True, blank=True)
     nuance = models.CharField(_("nuance"), max_length=10, blank=True)
+    # Its record on the official roster (pledges.roster.matching), confirmed or corrected by
+    # staff; the one of the latest round it was matched in.
+    official_list = models.ForeignKey(
+        OfficialList,
+        verbose_name=_("liste officielle"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="site_lists",
+    )
+    roster_match = models.CharField(
+        _("comparaison avec les listes officielles"),
+        max_length=12,
+        choices=RosterMatch.choices,
+        default=RosterMatch.UNCHECKED,
+        blank=True,
+    )
+    roster_checked_at = models.DateTimeField(_("vérifiée par l’équipe le"), null=True, blank=True)
+    roster_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vérifiée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     invitation_token = models.CharField(
         _("jeton d’invitation"), max_length=32, unique=True, default=new_invitation_token
     )
