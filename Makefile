@@ -9,7 +9,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/coorace
 # The server must answer; the test database itself is created by pytest-django.
 PG_PROBE = import psycopg2; psycopg2.connect("$(TEST_POSTGRES_URL)", dbname="postgres", connect_timeout=3).close()
 
-.PHONY: run test lint format venv setup clean
+.PHONY: run test lint format venv setup messages clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,14 @@ $(VENV)/.installed: requirements.txt
 
 venv: $(VENV)/.installed
 
-setup: venv
+# The French catalogue (locale/fr/): the .po files are committed, the .mo files are compiled
+# here (GNU gettext's msgfmt, Debian package gettext). After changing a string:
+# `manage.py update_catalogue`, then commit the .po files.
+messages: venv
+	@command -v msgfmt >/dev/null || { echo "msgfmt est introuvable : installez gettext (apt-get install gettext)."; exit 1; }
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=$(VENV) --verbosity=0
+
+setup: venv messages
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py import_communes
 	DJANGO_DEBUG=1 $(PY) manage.py load_charter
@@ -35,7 +42,7 @@ run: setup
 
 # SQLite first; then PostgreSQL when it answers on $(TEST_POSTGRES_URL), else its
 # tests are skipped with a message (.ci/run, with REQUIRE_NO_SKIP=1, fails on that).
-test: venv
+test: venv messages
 	@if $(PY) -c '$(PG_PROBE)' 2>/tmp/coorace-pg-probe.log; then \
 		echo "== Passe SQLite =="; \
 		$(PY) -m pytest -m "not postgresql" $(PYTEST_ARGS) || exit $$?; \
@@ -57,4 +64,4 @@ format: venv
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles locale/*/LC_MESSAGES/*.mo

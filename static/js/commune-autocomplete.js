@@ -1,8 +1,19 @@
 /* Commune autocomplete for « Ma candidature ». Enhances a plain text field: without
    JavaScript the form still works (the server offers the matching communes to choose).
-   ARIA 1.2 combobox pattern: arrows move, Enter chooses, Escape closes. */
+   ARIA 1.2 combobox pattern: arrows move, Enter chooses, Escape closes.
+   Its phrases come from Django's JavaScript catalogue (/jsi18n/, loaded before this file):
+   ngettext there follows the French rule, 0 and 1 singular. */
 (function () {
   "use strict";
+
+  // Without the catalogue (it failed to load), the source strings under the same rule.
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (singular, plural, count) {
+    return count > 1 ? plural : singular;
+  };
+  var interpolate = window.interpolate || function (format, values) {
+    return format.replace(/%\((\w+)\)s/g, function (match, name) { return String(values[name]); });
+  };
 
   function setup(input) {
     var hidden = document.getElementById(input.dataset.communeAutocomplete);
@@ -12,7 +23,7 @@
     list.id = listId;
     list.className = "autocomplete__list";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Communes proposées");
+    list.setAttribute("aria-label", gettext("Communes proposées"));
     list.hidden = true;
     input.parentNode.appendChild(list);
     var status = document.createElement("p");
@@ -53,12 +64,12 @@
       var commune = results[index];
       if (!commune) return;
       if (!commune.elects_council) {
-        status.textContent = commune.name + " n’élit pas de conseil municipal.";
+        status.textContent = interpolate(gettext("%(name)s n’élit pas de conseil municipal."), { name: commune.name }, true);
         return;
       }
       hidden.value = commune.insee_code;
       input.value = commune.name + " (" + commune.departement_code + ")";
-      status.textContent = "Commune choisie : " + commune.name + ", " + commune.departement_name + ".";
+      status.textContent = interpolate(gettext("Commune choisie : %(name)s, %(departement)s."), { name: commune.name, departement: commune.departement_name }, true);
       close();
       input.dispatchEvent(new CustomEvent("commune-chosen", { bubbles: true, detail: commune }));
     }
@@ -76,7 +87,7 @@
         var meta = document.createElement("span");
         meta.textContent = " " + commune.departement_name + " (" + commune.departement_code + ")" +
           (commune.postal_codes.length ? " · " + commune.postal_codes[0] : "") +
-          (commune.elects_council ? "" : " · pas de conseil municipal");
+          (commune.elects_council ? "" : " · " + gettext("pas de conseil municipal"));
         item.appendChild(name);
         item.appendChild(meta);
         item.addEventListener("mousedown", function (event) { event.preventDefault(); choose(i); });
@@ -84,7 +95,9 @@
       });
       list.hidden = results.length === 0;
       input.setAttribute("aria-expanded", results.length ? "true" : "false");
-      status.textContent = results.length ? results.length + " communes proposées." : "Aucune commune trouvée.";
+      status.textContent = results.length
+        ? interpolate(ngettext("%(count)s commune proposée.", "%(count)s communes proposées.", results.length), { count: results.length }, true)
+        : gettext("Aucune commune trouvée.");
       active = -1;
     }
 
