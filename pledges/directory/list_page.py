@@ -19,6 +19,7 @@ from pledges.charter.queries import current_campaign
 from pledges.directory.lists import HistoryLine, ListPage, list_page
 from pledges.directory.queries import SignatoryRow
 from pledges.models import ListMembership, Proposal
+from pledges.roster.merges import list_merges
 
 Membership = ListMembership.Status
 
@@ -90,6 +91,7 @@ def electoral_list(request, pk):
                 for member in page.members
             ],
             "history": history(page),
+            "merges": list_merges(the_list, campaign=campaign),
             "page_url": absolute_url(request.path),
             "og_title": _("La liste « %(name)s » à %(place)s")
             % {"name": the_list.name, "place": the_list.place},

@@ -25,6 +25,7 @@ from pledges.charter.queries import charter, current_campaign
 from pledges.lists.services import active_membership
 from pledges.lists.views import headed_list, invitation_url, pending_invitation
 from pledges.models import Campaign, Commitment, ListMembership, Signature, SignatureEvent
+from pledges.roster.merges import merged_commitments_for
 from pledges.signing.account import delete_account, export_personal_data
 from pledges.signing.forms import SignatureForm
 from pledges.signing.services import (
@@ -95,6 +96,13 @@ def sign(request):
     initial_ids = request.session.pop(PENDING_SIGNATURE_KEY, None)
     if initial_ids is None and pledge is not None and pledge.is_editable:
         initial_ids = list(pledge.active_signatures().values_list("commitment_id", flat=True))
+    # The head of a round-2 merged list signs anew: offered, in one step, what the merging
+    # lists had in common (ticked at once on a first signature, or when asked).
+    merger = None
+    if candidate.role == Candidate.Role.HEAD_OF_LIST:
+        merger = merged_commitments_for(candidate, campaign=campaign)
+    if merger is not None and (initial_ids is None or request.GET.get("reprendre") == "fusion"):
+        initial_ids = merger.common_ids
     form = SignatureForm(
         request.POST or None,
         campaign=campaign,
@@ -123,6 +131,7 @@ def sign(request):
             "form": form,
             "checked": form.checked_ids(),
             "proposals": charter(campaign),
+            "merger": merger,
             **on_a_list,
         },
     )
