@@ -10,6 +10,7 @@ from candidates.models import OfficialList
 from candidates.official.rounds import link_rounds
 from communes.models import Commune
 from pledges.models import ElectoralList, Signature
+from pledges.roster.answers import Answer, answers_for
 from pledges.roster.merges import answering_lists, merged_commitments_for
 from tests.factories import (
     commitments,
@@ -287,6 +288,11 @@ def test_a_continuing_list_keeps_its_signature_and_a_merged_list_signs_anew(roun
     assert answering[rounds["droite2"].pk] == rounds["site"]["droite"]
     assert answering[rounds["droite"].pk] == rounds["site"]["droite"]
     assert rounds["union"].pk not in answering
+    # The roster's answers (pledges.roster.answers) read the rounds the same way.
+    answers = answers_for(official_lists, campaign=current_campaign())
+    assert answers[rounds["droite2"].pk].answer == Answer.SIGNED
+    assert answers[rounds["droite2"].pk].electoral_list == rounds["site"]["droite"]
+    assert answers[rounds["union"].pk].answer == Answer.NO_ANSWER
 
 
 def test_a_head_who_followed_the_merged_lists_letter_is_offered_its_common_commitments(rounds):
