@@ -25,6 +25,7 @@ from pledges.directory.queries import invalidate_public_caches
 from pledges.lists import emails
 from pledges.models import Campaign, ElectoralList, ListClaim, ListMembership, Signature
 from pledges.models.lists import list_name_key
+from pledges.roster.matching import match_candidate_on_commit
 
 MODERATE_PERMISSION = "pledges.moderate_pledge"
 
@@ -246,6 +247,7 @@ def request_join(
         requested_at=now,
     )
     emails.notify_head_of_request(membership)
+    match_candidate_on_commit(candidate)  # on their list's official list, preferably
     return membership
 
 

@@ -25,6 +25,7 @@ from pledges.certificates.services import issue_certificate
 from pledges.directory.queries import invalidate_public_caches
 from pledges.lists.services import active_membership, list_for_head
 from pledges.models import Campaign, Commitment, Signature, SignatureEvent, SignedCommitment
+from pledges.roster.matching import match_candidate_on_commit, match_signature_on_commit
 from pledges.signing import emails
 
 PUBLICATION_CONSENT = (
@@ -47,7 +48,9 @@ def identity_is_locked(candidate: Candidate | None) -> bool:
 def save_profile(*, user, **fields) -> Candidate:
     """« Ma candidature »: save the profile, its identity locked once staff have decided."""
     candidate = Candidate.objects.filter(user=user).first()
-    return save_candidate(user=user, locked=identity_is_locked(candidate), **fields)
+    candidate = save_candidate(user=user, locked=identity_is_locked(candidate), **fields)
+    match_candidate_on_commit(candidate)  # a new name or commune: compared again
+    return candidate
 
 
 def candidacy_consent(*, candidate: Candidate, campaign: Campaign) -> str:
@@ -245,6 +248,11 @@ def submit_pledge(
     pledge, is_news = _submit(
         candidate=candidate, campaign=campaign, ids=ids, electoral_list=electoral_list
     )
+    # Compared with the official roster once committed (after the letter's link, which it
+    # keeps): a few indexed queries, no write before the commune's files are in; in the
+    # request rather than a job, so that the queue shows it at once (a failure is logged,
+    # the signature stands).
+    match_signature_on_commit(pledge)
     if is_news:
         emails.send_pledge_received(pledge)
         emails.notify_staff_of_pledge(pledge)
