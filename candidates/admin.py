@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from candidates.models import CorrectionRequest
+from candidates.official import admin as official_admin  # noqa: F401 (registers the roster)
 
 # The Candidate admin is pledges.moderation.candidate_admin: staff edits of an identity are
 # moderation decisions (audited, the certificate re-issued).

@@ -876,6 +876,7 @@ class Importer:
         existing = self._existing_candidates()
         new, changed = [], []
         added = updated = 0
+        touched = set()  # lists whose candidates were added or changed
         cell = layout.cell
         fit = {
             name: OfficialCandidate._meta.get_field(name).max_length
@@ -913,6 +914,8 @@ class Importer:
                 _communautaire(cell(cells, "communautaire")) if lists else None,
             )
             before = existing.pop(row_key, None)
+            if before is None or before & _MASK64 != hash(fields) & _MASK64 or before >> 64 & 1:
+                touched.add(list_pk)
             if before is None:
                 new.append((row_key, fields))
                 if len(new) >= self._insert_batch:
@@ -936,6 +939,14 @@ class Importer:
             OfficialCandidate.objects.filter(pk__in=gone[start : start + self.batch_size]).update(
                 gone_at=self.now, last_import=counts
             )
+        # A list's last_import is also the last import that changed its candidates (round 2's
+        # link_rounds looks again at the lists of that import).
+        touched.discard(None)
+        touched = sorted(touched)
+        for start in range(0, len(touched), self.batch_size):
+            OfficialList.objects.filter(pk__in=touched[start : start + self.batch_size]).exclude(
+                last_import=counts
+            ).update(last_import=counts)
         self._progress(_("Écriture"), self.facts.size)
         counts.candidates_added, counts.candidates_updated = added, updated
         counts.candidates_gone = len(gone)

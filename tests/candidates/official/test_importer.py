@@ -645,3 +645,37 @@ def test_progress_bar_on_stderr_when_asked(tmp_path):
         stderr=quiet,
     )
     assert quiet.getvalue() == ""  # not a terminal, not asked
+
+
+# --- Round 2 ----------------------------------------------------------------------------------
+
+
+def test_second_round_links_continued_and_merged_lists(tmp_path):
+    run(write(tmp_path, list_file_bytes(ambérieu_lists()), "tour1.txt"))
+    round1 = {lst.panel_number: lst for lst in OfficialList.objects.filter(tour=1)}
+    preamble = "Elections municipales 2020 - 2nd tour - Livre des listes et candidats"
+    merged = [  # list 1's head and n° 2 with list 2's head and n° 2: a fusion
+        list_row("004", "01", 1, 1, "DUPRÉ", "Hélène", name="Ambérieu rassemblée"),
+        list_row("004", "01", 1, 2, "MARTIN", "Jean-Noël", name="Ambérieu rassemblée"),
+        list_row("004", "01", 1, 3, "LEFÈVRE", "François", name="Ambérieu rassemblée"),
+        list_row("004", "01", 1, 4, "GARÇON", "Zoé", name="Ambérieu rassemblée"),
+    ]
+    path = write(tmp_path, list_file_bytes(merged, preamble=preamble), "tour2.txt")
+    with pytest.raises(CommandError, match="annonce le tour 2, pas le tour 1"):
+        run(path, tour=1)
+    run(path, tour=2)
+    round2 = OfficialList.objects.get(tour=2)
+    assert round2.row_key == "01004|1"
+    assert set(round2.merged_from.all()) == {round1[1], round1[2]}
+    assert round2.continues == round1[1]
+    assert OfficialList.objects.filter(tour=1, gone_at__isnull=True).count() == 2
+    assert OfficialCandidate.objects.filter(tour=2).count() == 4
+
+    # A newer round-2 file where list 2's people left: the list only continues list 1.
+    run(
+        write(tmp_path, list_file_bytes(merged[:1] + merged[2:3], preamble=preamble), "v2.txt"),
+        tour=2,
+    )
+    round2.refresh_from_db()
+    assert list(round2.merged_from.all()) == []
+    assert round2.continues == round1[1]
