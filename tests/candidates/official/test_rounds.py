@@ -1,8 +1,13 @@
 """Round-2 lists tied to the round-1 lists they continue or merge (candidates.official.rounds)."""
 
-import pytest
+from io import StringIO
 
+import pytest
+from django.core.management import call_command
+
+from candidates.official.models import OfficialList
 from candidates.official.rounds import link_rounds
+from tests.candidates.official.files import list_file_bytes, list_row
 from tests.factories import make_commune, make_official_list, make_roster_import
 
 pytestmark = pytest.mark.django_db
@@ -231,3 +236,46 @@ def test_it_takes_a_few_queries_whatever_the_number_of_communes(django_assert_ma
 
     with django_assert_max_num_queries(10):
         assert link_rounds(roster_import=imported) == 3
+
+
+def _rows(panel, name, people):
+    return [
+        list_row("004", "01", panel, number, last, first, name=name)
+        for number, (first, last) in enumerate(people, start=1)
+    ]
+
+
+def test_importing_the_round_2_file_links_it_to_round_1(tmp_path):
+    """Through import_candidatures: Ambérieu's left and ecologists merge, the right stands
+    again renamed, a fourth list does not stand; a second run changes nothing."""
+    gauche = [("Camille", "MARTIN"), *((p, n.upper()) for p, n in GAUCHE)]
+    verts = [("Jeanne", "BERNARD"), *((p, n.upper()) for p, n in VERTS)]
+    droite = [("Marc", "DUBOIS"), *((p, n.upper()) for p, n in DROITE)]
+    first = tmp_path / "tour1.txt"
+    first.write_bytes(
+        list_file_bytes(
+            _rows(1, "Gauche unie", gauche)
+            + _rows(2, "Écologie d'abord", verts)
+            + _rows(3, "Agir pour Ambérieu", droite)
+            + _rows(4, "Liste sans suite", [("Ida", "FONTAINE"), ("Max", "VIDAL")])
+        )
+    )
+    second = tmp_path / "tour2.txt"
+    second.write_bytes(
+        list_file_bytes(
+            _rows(1, "Agir ensemble pour Ambérieu", droite)
+            + _rows(2, "Union pour Ambérieu", [*gauche[:3], *verts[:2]]),
+            preamble="Elections municipales 2020 - 2nd tour - Livre des listes et candidats",
+        )
+    )
+    call_command("import_candidatures", str(first), "--tour", "1", stdout=StringIO())
+    call_command("import_candidatures", str(second), "--tour", "2", stdout=StringIO())
+    call_command("import_candidatures", str(second), "--tour", "2", stdout=StringIO())
+
+    round1 = {ol.panel_number: ol for ol in OfficialList.objects.filter(tour=1)}
+    round2 = {ol.panel_number: ol for ol in OfficialList.objects.filter(tour=2)}
+    assert round2[1].continues == round1[3]
+    assert list(round2[1].merged_from.all()) == []
+    assert round2[2].continues == round1[1]
+    assert set(round2[2].merged_from.all()) == {round1[1], round1[2]}
+    assert not round1[4].continued_by.exists() and not round1[4].merged_into.exists()
