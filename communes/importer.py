@@ -16,6 +16,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
+from communes.grammar import Tncc, starts_with_vowel
 from communes.models import Arrondissement, Commune, Departement, PostalCode, Region, Secteur
 from communes.search import normalize_name
 
@@ -31,6 +32,8 @@ _DEPARTEMENT_CODE = re.compile(r"(0[1-9]|[1-8][0-9]|9[0-5]|2[AB]|97[1-8]|98[0-9]
 _INSEE_CODE = re.compile(r"(?:[0-9]{2}|2[AB])[0-9]{3}")
 _POSTAL_CODE = re.compile(r"[0-9]{5}")
 _BATCH = 5000
+_TNCC_VALUES = frozenset(str(value) for value in Tncc.values)
+_ARTICLES = (("Le ", 2), ("La ", 3), ("Les ", 4), ("L'", 5), ("Aux ", 6), ("Las ", 7), ("Los ", 8))
 
 
 class ImportFileError(Exception):
@@ -50,6 +53,9 @@ class VintageFiles:
     arrondissements: Path
     # The electoral secteurs of the 2020 elections, whatever the vintage of the communes.
     secteurs: Path = DATA_DIR / "secteurs-2020.csv"
+    # The article of every commune's name (INSEE's tncc), by code and name, both vintages;
+    # a name it lacks (another communes file) takes the article its spelling shows.
+    tncc: Path = DATA_DIR / "communes-tncc.csv"
 
     @classmethod
     def for_vintage(cls, vintage: str) -> "VintageFiles":
@@ -148,6 +154,21 @@ def _postal_codes(path, line, row) -> str:
     return " ".join(codes)
 
 
+def _tncc_value(path, line, row) -> int:
+    value = row["tncc"]
+    _check(path, line, value in _TNCC_VALUES, f"tncc invalide : « {value} » (de 0 à 8)")
+    return int(value)
+
+
+def tncc_from_name(name: str) -> int:
+    """The article a commune's name shows (« Le Mans » → 2); else 1 before a vowel, 0
+    before a consonant or an h (a mute h is not guessed)."""
+    for article, tncc in _ARTICLES:
+        if name.startswith(article):
+            return tncc
+    return Tncc.NONE_VOWEL if starts_with_vowel(name) else Tncc.NONE_CONSONANT
+
+
 def _unique(path, line, seen, code: str) -> None:
     _check(path, line, code not in seen, f"code « {code} » en double")
 
@@ -163,12 +184,21 @@ def read_vintage(files: VintageFiles) -> dict[str, dict[str, dict]]:
         regions[code] = {"name": _name(path, line, row)}
 
     path = files.departements
-    for line, row in _read_rows(path, ("code", "name", "region_code")):
+    for line, row in _read_rows(path, ("code", "name", "region_code", "tncc")):
         code = _code(path, line, row, "code", _DEPARTEMENT_CODE, "code de département")
         _unique(path, line, departements.keys(), code)
         region = row["region_code"]
         _check(path, line, region in regions, f"région inconnue : « {region} »")
-        departements[code] = {"name": _name(path, line, row), "region_id": region}
+        departements[code] = {
+            "name": _name(path, line, row),
+            "region_id": region,
+            "tncc": _tncc_value(path, line, row),
+        }
+
+    articles = {}
+    path = files.tncc
+    for line, row in _read_rows(path, ("insee_code", "name", "tncc")):
+        articles[(row["insee_code"], row["name"])] = _tncc_value(path, line, row)
 
     path = files.communes
     columns = (
@@ -190,8 +220,10 @@ def read_vintage(files: VintageFiles) -> dict[str, dict[str, dict]]:
             departements[departement]["region_id"] == row["region_code"],
             f"la région « {row['region_code']} » n’est pas celle du département {departement}",
         )
+        name = _name(path, line, row)
         communes[code] = {
-            "name": _name(path, line, row),
+            "name": name,
+            "tncc": articles.get((code, name), tncc_from_name(name)),
             "departement_id": departement,
             "postal_codes": _postal_codes(path, line, row),
             "population": _population(path, line, row),
@@ -335,7 +367,10 @@ def import_vintage(
         _sync(
             Region,
             "code",
-            _with_derived_fields(data["regions"]),
+            {
+                code: {**values, "sort_key": normalize_name(values["name"])}
+                for code, values in _with_derived_fields(data["regions"]).items()
+            },
             report.counts["régions"],
             progress,
         )

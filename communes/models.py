@@ -3,21 +3,39 @@ from django.db.models import Case, IntegerField, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from communes import grammar
 from communes.search import normalize_name, normalize_postal_query
+
+_TNCC_HELP = _(
+    "Type de nom en clair de l’INSEE : l’article du nom et sa forme après « de » "
+    "(communes/data/README.md)."
+)
 
 
 class Region(models.Model):
     code = models.CharField(_("code INSEE"), max_length=3, primary_key=True)
     name = models.CharField(_("nom"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100)
+    # The names in French order on any database (« Île-de-France » among the I).
+    sort_key = models.CharField(_("clé de tri"), max_length=100, editable=False, default="")
 
     class Meta:
         verbose_name = _("région")
         verbose_name_plural = _("régions")
-        ordering = ["name"]
+        ordering = ["sort_key", "name"]
 
     def __str__(self):
         return self.name
+
+    @property
+    def phrase_dans(self) -> str:
+        """« en Bretagne », « dans le Grand Est », « à La Réunion »."""
+        return grammar.region_phrases(self.code, self.name)[0]
+
+    @property
+    def phrase_de(self) -> str:
+        """« de Bretagne », « du Grand Est », « d’Île-de-France »."""
+        return grammar.region_phrases(self.code, self.name)[1]
 
     @property
     def is_overseas(self) -> bool:
@@ -32,6 +50,9 @@ class Departement(models.Model):
     region = models.ForeignKey(
         Region, verbose_name=_("région"), on_delete=models.PROTECT, related_name="departements"
     )
+    tncc = models.PositiveSmallIntegerField(
+        _("article du nom (tncc)"), choices=grammar.Tncc.choices, default=0, help_text=_TNCC_HELP
+    )
 
     class Meta:
         verbose_name = _("département")
@@ -40,6 +61,21 @@ class Departement(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.code})"
+
+    @property
+    def phrase_de(self) -> str:
+        """« du Nord », « de la Gironde », « des Bouches-du-Rhône », « de l’Ain », « de Paris »."""
+        return grammar.departement_phrase_de(self.name, self.tncc)
+
+    @property
+    def phrase_dans(self) -> str:
+        """« dans le Nord », « en Gironde », « dans l’Ain », « à Paris »."""
+        return grammar.departement_phrase_dans(self.code, self.name, self.tncc)
+
+    @property
+    def phrase_le(self) -> str:
+        """« le Nord », « la Gironde », « l’Ain », « Paris »."""
+        return grammar.departement_phrase_le(self.name, self.tncc)
 
 
 class CommuneQuerySet(models.QuerySet):
@@ -126,6 +162,9 @@ class Commune(models.Model):
     search_key = models.CharField(
         _("clé de recherche"), max_length=100, db_index=True, editable=False
     )
+    tncc = models.PositiveSmallIntegerField(
+        _("article du nom (tncc)"), choices=grammar.Tncc.choices, default=0, help_text=_TNCC_HELP
+    )
     # Set by the import of the official candidatures (candidates.official): True when lists
     # stand there, False when individual candidates do; None until a round's files are in.
     votes_by_list = models.BooleanField(
@@ -144,6 +183,16 @@ class Commune(models.Model):
 
     def get_absolute_url(self):
         return reverse("pledges:commune", kwargs={"insee_code": self.insee_code})
+
+    @property
+    def phrase_de(self) -> str:
+        """« de Paris », « d’Évry », « du Mans », « des Lilas », « de La Rochelle »."""
+        return grammar.commune_phrase_de(self.name, self.tncc)
+
+    @property
+    def phrase_dans(self) -> str:
+        """« à Paris », « au Mans », « aux Lilas », « à La Rochelle »."""
+        return grammar.commune_phrase_a(self.name, self.tncc)
 
     @property
     def votes_by_secteur(self) -> bool:

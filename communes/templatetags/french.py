@@ -1,0 +1,28 @@
+"""{% load french %}: the grammar of communes.grammar in templates.
+
+- `{{ "que"|elide:candidate.first_name }}` → « qu’Alex », « que Bruno »;
+- `{{ pledge.approved_at|french_date }}` → « 1er décembre 2020 » (the one date format of
+  the site's text: Django's `date:"j F Y"` cannot say « 1er »), `|french_date:"heure"`
+  adds « à 14:05 ».
+"""
+
+from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+from communes import grammar
+
+register = template.Library()
+
+
+@register.filter(needs_autoescape=True)
+def elide(word, following, autoescape=True):
+    escape = conditional_escape if autoescape else str
+    return mark_safe(escape(grammar.elide(str(word), str(following))))
+
+
+@register.filter(expects_localtime=True)
+def french_date(value, arg=""):
+    if not value:
+        return ""
+    return grammar.french_date(value, time=arg == "heure")

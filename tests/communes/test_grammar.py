@@ -1,0 +1,198 @@
+"""Place names phrased from the reference data (tncc), elision, dates, French order."""
+
+import csv
+import datetime
+import re
+
+import pytest
+from django.template import engines
+from django.utils import timezone
+
+from communes import grammar
+from communes.importer import DATA_DIR, ImportFileError, VintageFiles, import_vintage
+from communes.models import Commune, Departement, Region
+
+pytestmark = pytest.mark.django_db
+
+# What a phrase must never say: an article glued to « de »/« à »/« en » that French
+# contracts or elides, a département named as « département X », « en » before an article.
+WRONG = re.compile(
+    r"\b(de|à) (le|les|Le|Les|Aux) |\bde [AEIOUÉÈÊÎÏÔŒ]|\ben (le|la|les|l’|Le|La|Les|L’) "
+    r"|département|\bdans [A-ZÉÎ]|\b(de|à|en|dans) $|'"
+)
+
+
+def render(source: str, **context) -> str:
+    return engines["django"].from_string("{% load french %}" + source).render(context)
+
+
+def test_the_départements_say_their_article():
+    phrases = {d.code: (d.phrase_de, d.phrase_dans) for d in Departement.objects.all()}
+    assert phrases["59"] == ("du Nord", "dans le Nord")
+    assert phrases["33"] == ("de la Gironde", "en Gironde")
+    assert phrases["13"] == ("des Bouches-du-Rhône", "dans les Bouches-du-Rhône")
+    assert phrases["01"] == ("de l’Ain", "dans l’Ain")
+    assert phrases["75"] == ("de Paris", "à Paris")
+    assert phrases["35"] == ("d’Ille-et-Vilaine", "en Ille-et-Vilaine")
+    assert phrases["54"] == ("de Meurthe-et-Moselle", "en Meurthe-et-Moselle")
+    assert phrases["974"] == ("de La Réunion", "à La Réunion")
+    assert phrases["976"] == ("de Mayotte", "à Mayotte")
+    assert phrases["90"] == ("du Territoire de Belfort", "dans le Territoire de Belfort")
+    assert phrases["95"] == ("du Val-d’Oise", "dans le Val-d’Oise")
+    assert phrases["21"] == ("de la Côte-d’Or", "en Côte-d’Or")
+    assert Departement.objects.get(code="59").phrase_le == "le Nord"
+    assert Departement.objects.get(code="01").phrase_le == "l’Ain"
+
+
+def test_every_row_of_the_départements_file_gets_its_phrases():
+    with (DATA_DIR / "departements.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 104
+    stored = {d.code: d for d in Departement.objects.all()}
+    for row in rows:
+        departement = stored[row["code"]]
+        assert departement.tncc == int(row["tncc"]), row
+        for phrase in (departement.phrase_de, departement.phrase_dans):
+            assert departement.name.replace("'", "’") in phrase
+            assert not WRONG.search(phrase), (row, phrase)
+
+
+def test_every_région_is_phrased_one_by_one():
+    phrases = {r.code: (r.phrase_dans, r.phrase_de) for r in Region.objects.all()}
+    assert len(phrases) == 21
+    assert phrases["53"] == ("en Bretagne", "de Bretagne")
+    assert phrases["44"] == ("dans le Grand Est", "du Grand Est")
+    assert phrases["04"] == ("à La Réunion", "de La Réunion")
+    assert phrases["11"] == ("en Île-de-France", "d’Île-de-France")
+    assert phrases["01"] == ("en Guadeloupe", "de la Guadeloupe")
+    assert phrases["06"] == ("à Mayotte", "de Mayotte")
+    assert phrases["94"] == ("en Corse", "de Corse")
+    assert phrases["32"] == ("dans les Hauts-de-France", "des Hauts-de-France")
+    for code, (dans, de) in phrases.items():
+        assert "région" not in dans, code  # every shipped région is in the table
+        assert not WRONG.search(dans) and not WRONG.search(de), (code, dans, de)
+
+
+def test_a_région_the_table_does_not_know_is_still_a_sentence():
+    assert grammar.region_phrases("99", "Nouvelle Région") == (
+        "dans la région Nouvelle Région",
+        "de la région Nouvelle Région",
+    )
+
+
+@pytest.mark.parametrize(
+    ("insee_code", "de", "dans"),
+    [
+        ("72181", "du Mans", "au Mans"),
+        ("93045", "des Lilas", "aux Lilas"),
+        ("75056", "de Paris", "à Paris"),
+        ("17300", "de La Rochelle", "à La Rochelle"),
+        ("91228", "d’Évry-Courcouronnes", "à Évry-Courcouronnes"),
+        ("94046", "de Maisons-Alfort", "à Maisons-Alfort"),
+        ("01001", "de L’Abergement-Clémenciat", "à L’Abergement-Clémenciat"),
+        ("60703", "des Marais", "aux Marais"),
+        ("62447", "d’Hesdin", "à Hesdin"),  # a mute h, known from INSEE's tncc
+        ("63448", "du Vernet-Chaméane", "au Vernet-Chaméane"),
+        ("98817", "du Mont-Dore", "au Mont-Dore"),
+        ("98809", "de L’Île-des-Pins", "à L’Île-des-Pins"),
+    ],
+)
+def test_a_commune_says_its_article(insee_code, de, dans):
+    commune = Commune.objects.get(insee_code=insee_code)
+    assert (commune.phrase_de, commune.phrase_dans) == (de, dans)
+
+
+def test_every_commune_of_both_vintages_gets_its_phrases():
+    for vintage in ("2020", "latest"):
+        files = VintageFiles.for_vintage(vintage)
+        with files.communes.open(encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        with files.tncc.open(encoding="utf-8") as handle:
+            tncc = {(r["insee_code"], r["name"]): r["tncc"] for r in csv.DictReader(handle)}
+        bad = []
+        for row in rows:
+            value = tncc[(row["insee_code"], row["name"])]  # every name has its tncc
+            for phrase in (
+                grammar.commune_phrase_de(row["name"], value),
+                grammar.commune_phrase_a(row["name"], value),
+            ):
+                if WRONG.search(phrase):
+                    bad.append((row["insee_code"], row["name"], value, phrase))
+        assert not bad, bad[:10]
+
+
+def test_the_import_stores_the_communes_tncc():
+    assert Commune.objects.get(insee_code="72181").tncc == grammar.Tncc.LE
+    assert Commune.objects.get(insee_code="93045").tncc == grammar.Tncc.LES
+    assert Commune.objects.filter(tncc=grammar.Tncc.NONE_VOWEL).count() > 4000
+
+
+def test_a_départements_file_without_tncc_or_with_a_bad_one_is_refused(tmp_path):
+    files = VintageFiles.for_vintage("2020")
+    for text, message in [
+        ("code,name,region_code\n01,Ain,84\n", r"ligne 1 : colonne\(s\) manquante\(s\) : tncc"),
+        ("code,name,region_code,tncc\n01,Ain,84,9\n", r"ligne 2 : tncc invalide : « 9 »"),
+    ]:
+        (tmp_path / "departements.csv").write_text(text, encoding="utf-8")
+        with pytest.raises(ImportFileError, match=message):
+            import_vintage(
+                VintageFiles(**{**files.__dict__, "departements": tmp_path / "departements.csv"})
+            )
+    assert Departement.objects.get(code="01").tncc == grammar.Tncc.L_APOSTROPHE
+
+
+def test_a_commune_name_the_tncc_file_lacks_takes_the_article_it_shows():
+    from communes.importer import tncc_from_name
+
+    assert tncc_from_name("Les Nouvelles-Lilas") == grammar.Tncc.LES
+    assert tncc_from_name("Le Nouveau-Mans") == grammar.Tncc.LE
+    assert tncc_from_name("Orée-Neuve") == grammar.Tncc.NONE_VOWEL
+    assert tncc_from_name("Hautpré") == grammar.Tncc.NONE_CONSONANT  # an h is not guessed
+
+
+@pytest.mark.parametrize(
+    ("word", "following", "expected"),
+    [
+        ("que", "Alex", "qu’Alex"),
+        ("que", "Bruno", "que Bruno"),
+        ("que", "Élodie", "qu’Élodie"),
+        ("que", "Hugo", "que Hugo"),  # a mute h is not guessed
+        ("que", "Yves", "qu’Yves"),
+        ("que", "Yann", "que Yann"),  # y before a vowel is a consonant
+        ("de", "Évry", "d’Évry"),
+        ("de", "Paris", "de Paris"),
+        ("De", "Œuilly", "D’Œuilly"),
+        ("le", "Ain", "l’Ain"),
+        ("pour", "Alex", "pour Alex"),  # not a word French elides
+    ],
+)
+def test_elision(word, following, expected):
+    assert grammar.elide(word, following) == expected
+    assert render("{{ word|elide:name }}", word=word, name=following) == expected
+
+
+def test_the_elision_filter_escapes_the_name():
+    assert render('{{ "que"|elide:name }}', name="<Alex>") == "que &lt;Alex&gt;"
+    assert render('{{ "que"|elide:name }}', name="Amélie & co") == "qu’Amélie &amp; co"
+
+
+def test_the_date_filter_says_1er_for_the_first_of_the_month():
+    assert render("{{ d|french_date }}", d=datetime.date(2020, 12, 1)) == "1er décembre 2020"
+    assert render("{{ d|french_date }}", d=datetime.date(2020, 12, 2)) == "2 décembre 2020"
+    assert render("{{ d|french_date }}", d=None) == ""
+    # An aware datetime is read in Paris time: 23:30 UTC on 30 November is 1 December.
+    late = timezone.make_aware(datetime.datetime(2020, 11, 30, 23, 30), datetime.UTC)
+    assert render("{{ d|french_date }}", d=late) == "1er décembre 2020"
+    assert render('{{ d|french_date:"heure" }}', d=late) == "1er décembre 2020 à 00:30"
+
+
+def test_names_sort_in_french_order_on_any_database():
+    names = list(Region.objects.values_list("name", flat=True))
+    assert names.index("Hauts-de-France") < names.index("Île-de-France") < names.index("La Réunion")
+    assert names[:2] == ["Auvergne-Rhône-Alpes", "Bourgogne-Franche-Comté"]
+    assert sorted(["Occitanie", "Île-de-France", "Écouen", "Grand Est"], key=grammar.sort_key) == [
+        "Écouen",
+        "Grand Est",
+        "Île-de-France",
+        "Occitanie",
+    ]
