@@ -13,8 +13,9 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from candidates.models import Candidate
+from candidates.models import Candidate, RosterMatch
 from pledges.models import ListClaim, ListMembership, Signature
+from pledges.moderation.ballot import contradicts_the_files, what_the_files_say
 
 Status = Signature.Status
 Membership = ListMembership.Status
@@ -190,9 +191,39 @@ def needs_of(signature: Signature) -> list[str]:
             needs.append(_("tête de liste sans liste enregistrée : à vérifier"))
         else:
             needs.append(_("colistier·e qui n’est sur aucune liste : à vérifier"))
-    if candidate.ballot_note:
+    needs += roster_needs(signature)
+    if contradicts_the_files(candidate):
+        need = _("mode de scrutin contraire aux candidatures officielles : %(files)s") % {
+            "files": what_the_files_say(candidate)
+        }
+        if candidate.ballot_note:
+            need += f" — « {candidate.ballot_note} »"
+        needs.append(need)
+    elif candidate.ballot_note and candidate.commune.votes_by_list is None:
         needs.append(
             _("mode de scrutin contraire à l’indication : « %(note)s »")
             % {"note": candidate.ballot_note}
         )
     return needs
+
+
+def roster_needs(signature: Signature) -> list[str]:
+    """What the comparison with the official roster leaves to staff (pledges.roster.matching):
+    several possible records, or none; nothing once staff have checked it."""
+    row = signature.electoral_list if signature.electoral_list_id else signature.candidate
+    if row.roster_checked_at is not None:
+        return []
+    lists = signature.electoral_list_id is not None
+    if row.roster_match == RosterMatch.AMBIGUOUS:
+        return [
+            _("listes officielles : plusieurs correspondent, choisissez la bonne")
+            if lists
+            else _("candidatures officielles : plusieurs correspondent, choisissez la bonne")
+        ]
+    if row.roster_match == RosterMatch.NOT_FOUND:
+        return [
+            _("introuvable sur les listes officielles")
+            if lists
+            else _("introuvable sur les candidatures officielles")
+        ]
+    return []
