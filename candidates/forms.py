@@ -127,6 +127,24 @@ class CandidateForm(forms.ModelForm):
             for name in (*Candidate.IDENTITY_FIELDS, "commune_query"):
                 self.fields[name].widget.attrs["readonly"] = True
             self.fields["role"].widget = forms.Select(choices=Candidate.Role.choices)
+        # Once the commune's official candidatures are in, they say how it votes.
+        self.official_ballot = ""
+        if candidate is not None and candidate.commune.votes_by_list is not None:
+            self.official_ballot = (
+                _(
+                    "D’après les candidatures officielles déposées en préfecture, on vote à "
+                    "%(name)s pour des listes."
+                )
+                if candidate.commune.votes_by_list
+                else _(
+                    "D’après les candidatures officielles déposées en préfecture, on vote à "
+                    "%(name)s pour des candidat·es, un·e par un·e."
+                )
+            ) % {"name": candidate.commune.name}
+            self.fields["ballot_note"].help_text = _(
+                "Seulement si vous vous présentez autrement que ne le disent les candidatures "
+                "officielles de votre commune."
+            )
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
         self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
         self.fields["website"].widget.attrs["autocomplete"] = "url"

@@ -70,6 +70,22 @@ def check_candidacy(
             }
         )
     if on_a_list != commune.list_ballot_hint and not ballot_note.strip():
+        if commune.votes_by_list is not None:
+            # The official candidatures are in: the population hint steps aside.
+            message = (
+                _(
+                    "D’après les candidatures officielles déposées en préfecture, on vote à "
+                    "%(name)s pour des candidat·es, un·e par un·e, pas pour des listes. Si vous "
+                    "êtes pourtant sur une liste, dites pourquoi en une ligne."
+                )
+                if on_a_list
+                else _(
+                    "D’après les candidatures officielles déposées en préfecture, des listes se "
+                    "présentent à %(name)s. Si vous vous présentez pourtant à titre individuel, "
+                    "dites pourquoi en une ligne."
+                )
+            )
+            raise ValidationError({"ballot_note": message % params})
         message = (
             _(
                 "%(name)s compte moins de 1 000 habitants d’après nos données : on y vote pour "
