@@ -30,7 +30,8 @@ from communes.models import Commune
 from config.http import public_cache
 from config.site import absolute_url
 from pledges.charter.queries import charter, current_campaign
-from pledges.directory import open_data, open_data_lists
+from pledges.directory import open_data, open_data_lists, open_data_roster
+from pledges.directory.areas import departement_roster_counts
 from pledges.directory.list_page import by_proposal
 from pledges.directory.lists import confirmed_list_of, public_lists, search_lists
 from pledges.directory.queries import (
@@ -71,8 +72,9 @@ class MapArea:
     url: str
 
 
-def map_context(departements: list[DepartementCount]) -> dict:
-    """The shaded map, its legend, its table alternative and the overseas list."""
+def map_context(departements: list[DepartementCount], rosters: dict | None = None) -> dict:
+    """The shaded map, its legend, its table alternative and the overseas list; the table
+    counts the official lists that signed (`rosters`, by département) once imported."""
     outline = departement_outline()
     drawn = outline.codes
     by_code = {departement.code: departement for departement in departements}
@@ -95,7 +97,8 @@ def map_context(departements: list[DepartementCount]) -> dict:
         ],
         "map_credit": MAP_CREDIT,
         "map_licence_url": MAP_LICENCE_URL,
-        "map_table": [(d, url(d.code)) for d in departements],
+        "map_table": [(d, url(d.code), (rosters or {}).get(d.code)) for d in departements],
+        "map_roster": bool(rosters),
         "overseas": [
             (d, shade(d.signatories, scale), url(d.code))
             for d in departements
@@ -115,7 +118,7 @@ def home(request):
             "proposals": charter(campaign),
             "stats": directory_stats(campaign),
             "latest": latest_signatories(campaign),
-            **map_context(departement_counts(campaign)),
+            **map_context(departement_counts(campaign), departement_roster_counts(campaign)),
         },
     )
 
@@ -287,6 +290,7 @@ def open_data_page(request):
             "stats": directory_stats(campaign),
             "columns": open_data.COLUMNS,
             "list_columns": open_data_lists.LIST_COLUMNS,
+            "roster_columns": open_data_roster.ROSTER_COLUMNS,
             "lists": public_lists(campaign).count(),
             "licence_name": open_data.LICENCE_NAME,
             "licence_url": open_data.LICENCE_URL,

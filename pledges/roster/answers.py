@@ -339,6 +339,30 @@ class RosterCount:
         ) % {"signed": intcomma(self.candidates_signed), "total": intcomma(self.candidates)}
 
     @property
+    def short_text(self) -> str:
+        """« 1 liste sur 3 », « 2 candidat·es sur 11 »: a table's cell."""
+        parts = []
+        if self.lists:
+            parts.append(
+                ngettext(
+                    "%(signed)s liste sur %(total)s",
+                    "%(signed)s listes sur %(total)s",
+                    self.lists_signed,
+                )
+                % {"signed": intcomma(self.lists_signed), "total": intcomma(self.lists)}
+            )
+        if self.candidates:
+            parts.append(
+                ngettext(
+                    "%(signed)s candidat·e sur %(total)s",
+                    "%(signed)s candidat·es sur %(total)s",
+                    self.candidates_signed,
+                )
+                % {"signed": intcomma(self.candidates_signed), "total": intcomma(self.candidates)}
+            )
+        return ", ".join(parts)
+
+    @property
     def short_lists_text(self) -> str:
         """« 3 sur 5 », for a table's cell."""
         return _short(self.lists_signed, self.lists)

@@ -57,7 +57,8 @@ def test_every_file_and_api_has_exactly_the_documented_columns(client):
     sign_personally(add_member(the_list), "5.1")
     make_individual(commune="01001", group="Vivre au village")
     docs = documented(client)
-    assert set(docs) == {"colonnes-signataires", "colonnes-listes"}
+    # (listes-officielles.csv's: tests/pledges/directory/test_open_data_roster.py)
+    assert set(docs) == {"colonnes-signataires", "colonnes-listes", "colonnes-listes-officielles"}
     people, lists = docs["colonnes-signataires"], docs["colonnes-listes"]
     assert "liste_id" in people and "role_liste" in people
 
