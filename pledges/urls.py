@@ -5,10 +5,11 @@ from django.views.generic import TemplateView
 from communes.urls import INSEE_CODE
 from config.http import public_cache
 from pledges.certificates import views as certificates
-from pledges.directory import areas, list_page, open_data_roster
+from pledges.directory import areas, list_page
 from pledges.directory import views as directory
 from pledges.directory.sitemaps import SITEMAPS
 from pledges.lists import urls as lists
+from pledges.roster import urls as roster
 from pledges.signing import views as signing
 
 app_name = "pledges"
@@ -31,11 +32,6 @@ urlpatterns = [
     path("donnees/signataires.json", directory.open_data_json, name="open_data_json"),
     path("donnees/listes.csv", directory.open_data_lists_csv, name="open_data_lists_csv"),
     path("donnees/listes.json", directory.open_data_lists_json, name="open_data_lists_json"),
-    path(
-        "donnees/listes-officielles.csv",
-        open_data_roster.roster_csv,
-        name="open_data_roster_csv",
-    ),
     re_path(
         rf"^api/communes/{INSEE_CODE}/signataires/$",
         directory.commune_signatories_api,
@@ -95,6 +91,7 @@ urlpatterns = [
     path("mon-espace/supprimer-mon-compte/", signing.delete_account_view, name="delete_account"),
     # Lists, the candidate's side (pledges/lists/): invitation, joining, decisions.
     *lists.urlpatterns,
+    *roster.urlpatterns,  # the invitation letter's short link, /l/<code>/
     # Certificates (pledges/certificates/).
     path("verifier/", certificates.verify_form, name="verify_form"),
     path("verifier/<str:reference>/", certificates.verify_page, name="verify"),

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from candidates.models import Candidate
+from candidates.models import Candidate, RosterMatch
 from pledges.certificates.services import issue_certificate
 from pledges.directory.queries import invalidate_public_caches
 from pledges.lists import emails
@@ -174,6 +174,33 @@ def list_for_head(*, candidate: Candidate, campaign: Campaign) -> ElectoralList:
         % {"name": electoral_list.name, "place": electoral_list.place},
         code="list_already_headed",
     )
+
+
+def link_official_list(*, electoral_list: ElectoralList, official_list) -> bool:
+    """Tie the list to the official list whose invitation letter its head followed to sign
+    (pledges.roster.views), as confirmed (pledges.roster.matching never changes it again),
+    with the panel number and nuance of the files; unless staff have checked the list's
+    match themselves. Only in the official list's own commune and secteur. True if tied."""
+    if (electoral_list.commune_id, electoral_list.secteur_id) != (
+        official_list.commune_id,
+        official_list.secteur_id,
+    ):
+        return False
+    with transaction.atomic():
+        electoral_list = ElectoralList.objects.select_for_update(of=("self",)).get(
+            pk=electoral_list.pk
+        )
+        if electoral_list.roster_checked_at is not None:
+            return electoral_list.official_list_id == official_list.pk
+        electoral_list.official_list = official_list
+        electoral_list.roster_match = RosterMatch.CONFIRMED
+        electoral_list.panel_number = official_list.panel_number
+        electoral_list.nuance = official_list.nuance
+        electoral_list.save(
+            update_fields=["official_list", "roster_match", "panel_number", "nuance"]
+        )
+        transaction.on_commit(invalidate_public_caches)
+    return True
 
 
 # ---------------------------------------------------------------- colistiers

@@ -53,6 +53,8 @@ class AuditEntry(models.Model):
         LIST_EDITED = "list_edited", _("modification de la liste par l’équipe")
         CLAIM_SETTLED = "claim_settled", _("revendication de tête de liste tranchée")
         JOIN_DECIDED = "join_decided", _("adhésion à une liste décidée par l’équipe")
+        LIST_INVITED = "list_invited", _("invitation d’une liste officielle")
+        LIST_DECLINED = "list_declined", _("refus d’une liste officielle enregistré")
 
     at = models.DateTimeField(_("date"))
     actor = models.ForeignKey(

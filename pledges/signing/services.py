@@ -19,11 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from candidates.models import Candidate
+from candidates.models import Candidate, OfficialList
 from candidates.services import save_candidate
 from pledges.certificates.services import issue_certificate
 from pledges.directory.queries import invalidate_public_caches
-from pledges.lists.services import active_membership, list_for_head
+from pledges.lists.services import active_membership, link_official_list, list_for_head
 from pledges.models import Campaign, Commitment, Signature, SignatureEvent, SignedCommitment
 from pledges.roster.matching import match_candidate_on_commit, match_signature_on_commit
 from pledges.signing import emails
@@ -230,7 +230,11 @@ def _submit(
 
 
 def submit_pledge(
-    *, candidate: Candidate, commitments: Iterable[Commitment], campaign: Campaign | None = None
+    *,
+    candidate: Candidate,
+    commitments: Iterable[Commitment],
+    campaign: Campaign | None = None,
+    official_list: OfficialList | None = None,
 ) -> Signature:
     """Sign (or, while pending, change) the commitments; the pledge awaits moderation.
 
@@ -240,6 +244,10 @@ def submit_pledge(
 
     The candidate has accepted both consents (the form requires them); their wording is
     recorded with the date. Sending the same form twice creates one pledge.
+
+    `official_list`: the official list whose invitation letter the head followed
+    (pledges.roster.views); their list is tied to it (pledges.lists.services.
+    link_official_list).
     """
     campaign = campaign or Campaign.objects.current()
     _require_signing_open(campaign)
@@ -248,6 +256,8 @@ def submit_pledge(
     pledge, is_news = _submit(
         candidate=candidate, campaign=campaign, ids=ids, electoral_list=electoral_list
     )
+    if official_list is not None and electoral_list is not None:
+        link_official_list(electoral_list=electoral_list, official_list=official_list)
     # Compared with the official roster once committed (after the letter's link, which it
     # keeps): a few indexed queries, no write before the commune's files are in; in the
     # request rather than a job, so that the queue shows it at once (a failure is logged,

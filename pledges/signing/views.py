@@ -26,6 +26,7 @@ from pledges.lists.services import active_membership
 from pledges.lists.views import headed_list, invitation_url, pending_invitation
 from pledges.models import Campaign, Commitment, ListMembership, Signature, SignatureEvent
 from pledges.roster.merges import merged_commitments_for
+from pledges.roster.views import forget_official_invitation, official_invitation, prefilled_profile
 from pledges.signing.account import delete_account, export_personal_data
 from pledges.signing.forms import SignatureForm
 from pledges.signing.services import (
@@ -113,12 +114,16 @@ def sign(request):
     if request.method == "POST" and form.is_valid():
         try:
             pledge = submit_pledge(
-                candidate=candidate, commitments=form.cleaned_data["commitments"], campaign=campaign
+                candidate=candidate,
+                commitments=form.cleaned_data["commitments"],
+                campaign=campaign,
+                official_list=official_invitation(request),
             )
         except ValidationError as error:
             # ListAlreadyHeaded among them: said on the form, with everything ticked kept.
             form.add_error(None, error)
         else:
+            forget_official_invitation(request)
             messages.success(request, _signed_message(candidate, pledge))
             return redirect("pledges:space")
     return render(
@@ -324,6 +329,10 @@ def profile(request):
             "role": Candidate.Role.CANDIDATE,
             "list_name": invited_to.name,
         }
+    # Followed an official list's invitation letter (/l/<code>/): the same, as its head.
+    letter_of = official_invitation(request) if invited_to is None else None
+    if candidate is None and letter_of is not None:
+        extra["initial"] = prefilled_profile(letter_of)
     form = CandidateForm(request.POST or None, candidate=candidate, locked=locked, **extra)
     if request.method == "POST" and form.is_valid():
         try:
@@ -334,6 +343,8 @@ def profile(request):
             messages.success(request, _("Votre candidature est enregistrée."))
             if invited_to is not None:
                 return redirect("pledges:list_invitation", token=invited_to.invitation_token)
+            if letter_of is not None:
+                return redirect("pledges:roster_invitation", code=letter_of.invitation_code)
             if candidate is None:
                 return redirect("pledges:sign")
             return redirect("pledges:space")
@@ -345,6 +356,7 @@ def profile(request):
             "candidate": candidate,
             "locked": locked,
             "invited_to": invited_to,
+            "letter_of": letter_of,
             "secteur_groups": secteur_groups(),
         },
     )
