@@ -5,7 +5,7 @@ from django.views.generic import TemplateView
 from communes.urls import INSEE_CODE
 from config.http import public_cache
 from pledges.certificates import views as certificates
-from pledges.directory import areas, list_page
+from pledges.directory import areas, list_page, open_data_roster
 from pledges.directory import views as directory
 from pledges.directory.sitemaps import SITEMAPS
 from pledges.lists import urls as lists
@@ -32,6 +32,11 @@ urlpatterns = [
     path("donnees/signataires.json", directory.open_data_json, name="open_data_json"),
     path("donnees/listes.csv", directory.open_data_lists_csv, name="open_data_lists_csv"),
     path("donnees/listes.json", directory.open_data_lists_json, name="open_data_lists_json"),
+    path(
+        "donnees/listes-officielles.csv",
+        open_data_roster.roster_csv,
+        name="open_data_roster_csv",
+    ),
     re_path(
         rf"^api/communes/{INSEE_CODE}/signataires/$",
         directory.commune_signatories_api,
