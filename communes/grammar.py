@@ -151,16 +151,19 @@ def departement_phrase_le(name: str, tncc) -> str:
 
 # Départements without an article that one is « à », not « en »: cities and islands.
 _DEPARTEMENTS_A = frozenset({"75", "974", "975", "976"})
+# Feminine names one is « dans la », not « en »: rivers and the sea, where « en Loire »,
+# « en Vienne » (the town) or « en Manche » would jar.
+_DEPARTEMENTS_DANS_LA = frozenset({"42", "50", "51", "80", "86"})
 
 
 def departement_phrase_dans(code: str, name: str, tncc) -> str:
-    """« dans le Nord », « en Gironde », « dans les Landes », « dans l’Ain »,
+    """« dans le Nord », « en Gironde », « dans la Loire », « dans les Landes », « dans l’Ain »,
     « en Ille-et-Vilaine », « en Seine-et-Marne », « à Paris », « à La Réunion »."""
     tncc = _tncc(tncc)
     name = _typographic(name)
     if tncc in (Tncc.NONE_CONSONANT, Tncc.NONE_VOWEL):
         return ("à " if code in _DEPARTEMENTS_A else "en ") + name
-    if tncc == Tncc.LA:
+    if tncc == Tncc.LA and code not in _DEPARTEMENTS_DANS_LA:
         return "en " + name
     return "dans " + _ARTICLES[tncc][0] + name
 
@@ -201,17 +204,19 @@ def region_phrases(code: str, name: str) -> tuple[str, str]:
     return (f"dans la région {name}", f"de la région {name}")
 
 
-def french_date(value: datetime.date | datetime.datetime | None, *, time: bool = False) -> str:
-    """« 1er décembre 2020 », « 2 décembre 2020 »; with `time`, « … à 14:05 ». An aware
-    datetime is read in the site's time zone."""
+def french_date(
+    value: datetime.date | datetime.datetime | None, *, time_format: str | None = None
+) -> str:
+    """« 1er décembre 2020 », « 2 décembre 2020 »; with a `time_format` (« H:i »), « … à
+    14:05 ». An aware datetime is read in the site's time zone."""
     if value is None or value == "":
         return ""
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     day = "1er" if value.day == 1 else str(value.day)
     text = f"{day} {formats.date_format(value, 'F Y')}"
-    if time and isinstance(value, datetime.datetime):
-        text += f" à {formats.time_format(value, 'H:i')}"
+    if time_format and isinstance(value, datetime.datetime):
+        text += f" à {formats.time_format(value, time_format)}"
     return text
 
 

@@ -298,6 +298,11 @@ class Secteur(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def phrase_dans(self) -> str:
+        """« à Paris 5e arrondissement », « à Marseille 1er secteur (…) »."""
+        return "à " + self.name
+
     @staticmethod
     def code_for(insee_code: str, number: int) -> str:
         return f"{insee_code}-{number:02d}"

@@ -1,9 +1,11 @@
 """{% load french %}: the grammar of communes.grammar in templates.
 
 - `{{ "que"|elide:candidate.first_name }}` → « qu’Alex », « que Bruno »;
+- `{{ "que"|elision:name }}` → the word alone, « qu’ » or « que » and a space, for a name
+  that has markup of its own (« en tant {{ que }}<strong>{{ name }}</strong> »);
 - `{{ pledge.approved_at|french_date }}` → « 1er décembre 2020 » (the one date format of
-  the site's text: Django's `date:"j F Y"` cannot say « 1er »), `|french_date:"heure"`
-  adds « à 14:05 ».
+  the site's text: Django's `date:"j F Y"` cannot say « 1er »); `|french_date:"H:i"` adds
+  the time in that format, « 1er décembre 2020 à 14:05 ».
 """
 
 from django import template
@@ -21,8 +23,14 @@ def elide(word, following, autoescape=True):
     return mark_safe(escape(grammar.elide(str(word), str(following))))
 
 
+@register.filter
+def elision(word, following):
+    """« qu’ » before « Alex », « que  » (with its space) before « Bruno »."""
+    return grammar.elide(str(word), str(following))[: -len(str(following)) or None]
+
+
 @register.filter(expects_localtime=True)
 def french_date(value, arg=""):
     if not value:
         return ""
-    return grammar.french_date(value, time=arg == "heure")
+    return grammar.french_date(value, time_format=arg or None)

@@ -12,14 +12,13 @@ an absent cell is the same for every row of its column and is built once per col
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from communes.grammar import french_date
 from pledges.directory.queries import SignatoryRow
 from pledges.models import Commitment, Proposal
 
@@ -39,9 +38,7 @@ SHORT_LABEL_LENGTH = 42
 
 def long_date(value: date) -> str:
     """« 15 mars 2020 », and « 1er décembre 2026 » on the first of a month."""
-    if value.day == 1:
-        return _("1er %(month_year)s") % {"month_year": date_format(value, "F Y")}
-    return date_format(value, "j F Y")
+    return french_date(value)
 
 
 def short_label(text: str) -> str:
@@ -104,9 +101,7 @@ class GridCell:
     def label(self) -> str:
         """The words of the mark (computed here: a grid has many cells)."""
         if self.state == "withdrawn":
-            return _("retiré le %(date)s") % {
-                "date": date_format(timezone.localtime(self.date), "j F Y")
-            }
+            return _("retiré le %(date)s") % {"date": french_date(self.date)}
         return str(MARK_MEANINGS[self.state])
 
     @property

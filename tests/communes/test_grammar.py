@@ -40,6 +40,8 @@ def test_the_départements_say_their_article():
     assert phrases["90"] == ("du Territoire de Belfort", "dans le Territoire de Belfort")
     assert phrases["95"] == ("du Val-d’Oise", "dans le Val-d’Oise")
     assert phrases["21"] == ("de la Côte-d’Or", "en Côte-d’Or")
+    assert phrases["42"] == ("de la Loire", "dans la Loire")
+    assert phrases["971"] == ("de la Guadeloupe", "en Guadeloupe")
     assert Departement.objects.get(code="59").phrase_le == "le Nord"
     assert Departement.objects.get(code="01").phrase_le == "l’Ain"
 
@@ -183,7 +185,8 @@ def test_the_date_filter_says_1er_for_the_first_of_the_month():
     # An aware datetime is read in Paris time: 23:30 UTC on 30 November is 1 December.
     late = timezone.make_aware(datetime.datetime(2020, 11, 30, 23, 30), datetime.UTC)
     assert render("{{ d|french_date }}", d=late) == "1er décembre 2020"
-    assert render('{{ d|french_date:"heure" }}', d=late) == "1er décembre 2020 à 00:30"
+    assert render('{{ d|french_date:"H:i" }}', d=late) == "1er décembre 2020 à 00:30"
+    assert render('{{ d|french_date:"H\\hi" }}', d=late) == "1er décembre 2020 à 00h30"
 
 
 def test_names_sort_in_french_order_on_any_database():
@@ -196,3 +199,44 @@ def test_names_sort_in_french_order_on_any_database():
         "Île-de-France",
         "Occitanie",
     ]
+
+
+def visible(response) -> str:
+    body = re.sub(r"<[^>]+>", " ", response.content.decode())
+    return re.sub(r"[\s\u00a0\u202f]+", " ", body.replace("&#x27;", "'").replace("&quot;", '"'))
+
+
+def test_the_area_pages_say_the_phrases(client):
+    nord = visible(client.get("/departements/59/"))
+    assert "Chercher une commune dans le Nord" in nord
+    assert (
+        "les engagements de Coorace dans le Nord."
+        in client.get("/departements/59/").content.decode()
+    )
+    assert "département Nord" not in nord
+    assert "Aucune commune du Nord ne correspond" in visible(
+        client.get("/departements/59/", {"q": "zzqq"})
+    )
+    paris = client.get("/departements/75/").content.decode()
+    assert "Chercher une commune à Paris" in visible(client.get("/departements/75/"))
+    assert "dans le département Paris" not in paris
+    for code, phrase in [
+        ("44", "dans le Grand Est"),
+        ("04", "à La Réunion"),
+        ("11", "en Île-de-France"),
+    ]:
+        page = client.get(f"/regions/{code}/").content.decode()
+        assert f"les engagements de Coorace {phrase}." in page, code
+        assert " en Grand Est" not in page and "en La Réunion" not in page
+    le_mans = visible(client.get("/communes/72181/"))
+    assert "les engagements au Mans." in le_mans
+    assert "à Le Mans" not in le_mans
+
+
+def test_the_sort_note_says_what_it_sorts_by(client):
+    from tests.factories import approve, make_candidate, make_pledge
+
+    approve(make_pledge(make_candidate()))  # in Saint-Étienne, Loire, Auvergne-Rhône-Alpes
+    page = visible(client.get("/regions/84/"))
+    assert "(celles qui comptent le plus de signataires d’abord)" in page
+    assert "les plus de signataires" not in page
