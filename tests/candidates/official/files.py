@@ -13,7 +13,7 @@ order; a tuple may be longer or shorter than the header (a shifted row), and a `
 written as-is (the line's content, without its ending) for anything else awkward.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 LIST_COLUMNS = (
     "Code du département",
@@ -66,6 +66,24 @@ def _line(row: Row, columns: Sequence[str]) -> str:
     return "\t".join(cells) + "\t"
 
 
+def file_lines(
+    rows: Iterable[Row],
+    columns: Sequence[str] = LIST_COLUMNS,
+    *,
+    preamble: bool | str = LIST_PREAMBLE,
+    newline: str = "\r\n",
+    header: Sequence[str] | None = None,
+) -> Iterator[str]:
+    """The file's lines, with their ending, one at a time (benchmarks/ writes 900,000)."""
+    if preamble:
+        yield (preamble if isinstance(preamble, str) else "") + newline
+        yield newline
+    columns = header or columns
+    yield "\t".join(columns) + "\t" + newline
+    for row in rows:
+        yield _line(row, columns) + newline
+
+
 def _file_bytes(
     rows: Iterable[Row],
     columns: Sequence[str],
@@ -75,13 +93,8 @@ def _file_bytes(
     newline: str,
     header: Sequence[str] | None,
 ) -> bytes:
-    lines = []
-    if preamble:
-        lines += [preamble if isinstance(preamble, str) else "", ""]
-    columns = header or columns
-    lines.append("\t".join(columns) + "\t")
-    lines += [_line(row, columns) for row in rows]
-    return "".join(line + newline for line in lines).encode(encoding)
+    lines = file_lines(rows, columns, preamble=preamble, newline=newline, header=header)
+    return "".join(lines).encode(encoding)
 
 
 def list_file_bytes(

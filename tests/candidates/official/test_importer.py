@@ -679,3 +679,12 @@ def test_second_round_links_continued_and_merged_lists(tmp_path):
     round2.refresh_from_db()
     assert list(round2.merged_from.all()) == []
     assert round2.continues == round1[1]
+
+
+def test_backslash_in_a_name_is_kept(tmp_path):
+    """COPY's text format (PostgreSQL) escapes backslashes; the name comes back as written."""
+    rows = [list_row("004", "01", 1, 1, "O\\BRIEN", "Seán\\", name="Liste")]
+    run(write(tmp_path, list_file_bytes(rows)))
+    candidate = OfficialCandidate.objects.get()
+    assert (candidate.last_name, candidate.first_name) == ("O\\BRIEN", "Seán\\")
+    assert candidate.secteur is None and candidate.communautaire is True
