@@ -56,7 +56,9 @@ AREA_LIMIT = 500
 # ?tri=… on région and département pages: (label, SQL ordering, aria-sort direction).
 SORTS = {
     "signataires": (gettext_lazy("Signataires"), ("-signatories", "name"), "descending"),
-    "nom": (gettext_lazy("Commune"), ("name", "insee_code"), "ascending"),
+    # By the stored search key: French order on SQLite and PostgreSQL alike (« Écouen »
+    # among the E).
+    "nom": (gettext_lazy("Commune"), ("search_key", "name", "insee_code"), "ascending"),
     "population": (gettext_lazy("Population"), ("-population", "name"), "descending"),
 }
 DEFAULT_SORT = "signataires"
@@ -133,14 +135,14 @@ def _commune_description(commune: Commune, lists: int, individuals: int) -> str:
     if not lists and not individuals:
         return _(
             "Aucun candidat n’a encore signé les engagements de Coorace pour des territoires "
-            "inclusifs à %(name)s (%(departement)s)."
-        ) % {"name": commune.name, "departement": commune.departement.name}
+            "inclusifs %(place)s (%(departement)s)."
+        ) % {"place": commune.phrase_dans, "departement": commune.departement.name}
     return _(
-        "%(signed)s les engagements de Coorace pour des territoires inclusifs à %(name)s "
+        "%(signed)s les engagements de Coorace pour des territoires inclusifs %(place)s "
         "(%(departement)s) : voyez qui s’est engagé à quoi."
     ) % {
         "signed": who_signed(lists, individuals),
-        "name": commune.name,
+        "place": commune.phrase_dans,
         "departement": commune.departement.name,
     }
 

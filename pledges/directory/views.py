@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from candidates.models import Candidate
+from communes.grammar import sort_key
 from communes.maps import (
     MAP_CREDIT,
     MAP_LICENCE_URL,
@@ -139,7 +140,7 @@ def proposal(request, number):
     region_names = {d.region_code: d.region_name for d in departement_counts(campaign)}
     regions = sorted(
         {code for c in commitments for code in counts.get(c.pk, {})},
-        key=lambda code: region_names.get(code, code),
+        key=lambda code: sort_key(region_names.get(code, code)),
     )
     return render(
         request,

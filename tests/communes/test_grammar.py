@@ -240,3 +240,18 @@ def test_the_sort_note_says_what_it_sorts_by(client):
     page = visible(client.get("/regions/84/"))
     assert "(celles qui comptent le plus de signataires d’abord)" in page
     assert "les plus de signataires" not in page
+
+
+def test_the_pages_sort_names_in_french_order(client):
+    from tests.factories import approve, make_candidate, make_pledge
+
+    # Annecy, Écully and Saint-Étienne in Auvergne-Rhône-Alpes; Paris, Lille and Rouen
+    # in Île-de-France, Hauts-de-France and Normandie; each signs 1.1.
+    for code in ("74010", "69081", "42218", "75056", "59350", "76540"):
+        commune = Commune.objects.get(insee_code=code)
+        approve(make_pledge(make_candidate(commune=commune), codes=("1.1",)))
+    page = visible(client.get("/regions/84/", {"tri": "nom"}))
+    assert page.index("Annecy") < page.index("Écully") < page.index("Saint-Étienne")
+    page = visible(client.get("/propositions/1/"))
+    start = page.index("Hauts-de-France")
+    assert start < page.index("Île-de-France", start) < page.index("Normandie", start)
