@@ -252,6 +252,18 @@ class OfficialListAdmin(admin.ModelAdmin):
 
     # -- the actions
 
+    def response_action(self, request, queryset):
+        """A forged selection (not list ids) is said, not a server error."""
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if not all(value.isascii() and value.isdigit() for value in selected):
+            self.message_user(
+                request,
+                _("La sélection envoyée n’est pas valable : cochez à nouveau les listes."),
+                messages.ERROR,
+            )
+            return None
+        return super().response_action(request, queryset)
+
     def _action_page(self, request, queryset, *, action, form, title, intro, template=None):
         """The intermediate page of an action: the lists concerned, the form, and the
         selection carried over (the rows ticked, or the whole filtered set)."""

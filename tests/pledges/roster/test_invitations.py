@@ -334,3 +334,52 @@ def test_marking_no_list_is_refused():
         mark_invited(
             official_lists=[], moderator=make_moderator(), at=timezone.localdate(), channel="email"
         )
+
+
+# ---------------------------------------------------------------- bad input, query counts
+
+
+@pytest.mark.parametrize(
+    "action", ["mark_invited_action", "record_decline_action", "print_letters_action"]
+)
+def test_a_forged_selection_is_said_in_french_not_a_server_error(moderator_client, action):
+    make_official_list(commune("42218"))
+    response = moderator_client.post(
+        CHANGELIST, {"action": action, "_selected_action": ["abc", "\x00"]}, follow=True
+    )
+    assert response.status_code == 200
+    assert "La sélection envoyée n’est pas valable : cochez à nouveau les listes." in (
+        messages_of(response)
+    )
+    assert not ListInvitation.objects.exists() and not ListDecline.objects.exists()
+
+
+@pytest.mark.parametrize("q", ["\x00", "a\x00b", "%", "_", "«»"])
+def test_a_hostile_search_or_filter_is_no_server_error(moderator_client, q):
+    make_official_list(commune("42218"))
+    assert moderator_client.get(CHANGELIST, {"q": q}).status_code == 200
+    assert moderator_client.get(CHANGELIST, {"reponse": q}).status_code == 200
+    assert moderator_client.get(CHANGELIST, {"departement": q}).status_code == 302
+    assert moderator_client.get(CHANGELIST, {"tour": q}).status_code == 302
+
+
+def test_the_changelist_reads_the_same_queries_for_2_or_8_lists(moderator_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert moderator_client.get(CHANGELIST).status_code == 200
+        return len(context.captured_queries)
+
+    lists = [make_official_list(commune("42218"), name=f"Liste {n}") for n in range(2)]
+    mark_invited(
+        official_lists=lists[:1],
+        moderator=moderator_client.user,
+        at=timezone.localdate(),
+        channel="letter",
+    )
+    with_two = queries()
+    more = [make_official_list(commune("69123"), name=f"Autre {n}") for n in range(6)]
+    record_decline(official_list=more[0], moderator=moderator_client.user, at=timezone.localdate())
+    assert queries() == with_two
