@@ -28,10 +28,14 @@ from django.utils.translation import gettext as _
 
 from candidates.models import OfficialList
 from pledges.models import AuditEntry, Campaign, ListDecline, ListInvitation, Signature
+from pledges.roster import emails
 from pledges.signing.account import pseudonym_for
 
 MODERATE_PERMISSION = "pledges.moderate_pledge"
 Channel = ListInvitation.Channel
+# Rows per INSERT and ids per IN: a whole région's lists marked at once stays within
+# SQLite's limit on parameters.
+BATCH_SIZE = 1000
 # A list whose signature is awaiting a decision, or approved, has not declined.
 SIGNED_STATUSES = (
     Signature.Status.PENDING,
@@ -54,11 +58,15 @@ def _check_date(at: date, *, what: str) -> None:
 
 
 def _signatures_of(list_ids: list[int], campaign: Campaign) -> dict[int, Signature]:
-    """The signature of the site's list tied to each official list (one query)."""
-    signatures = Signature.objects.filter(
-        campaign=campaign, electoral_list__official_list_id__in=list_ids
-    ).select_related("electoral_list")
-    return {signature.electoral_list.official_list_id: signature for signature in signatures}
+    """The signature of the site's list tied to each official list (a query per batch)."""
+    found = {}
+    for start in range(0, len(list_ids), BATCH_SIZE):
+        signatures = Signature.objects.filter(
+            campaign=campaign,
+            electoral_list__official_list_id__in=list_ids[start : start + BATCH_SIZE],
+        ).select_related("electoral_list")
+        found.update({s.electoral_list.official_list_id: s for s in signatures})
+    return found
 
 
 def _audit_entries(
@@ -94,7 +102,7 @@ def _audit_entries(
                 ip_address=ip_address,
             )
         )
-    return AuditEntry.objects.bulk_create(entries)
+    return AuditEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
 
 
 @transaction.atomic
@@ -124,17 +132,20 @@ def mark_invited(
         raise ValidationError(_("Choisissez au moins une liste à marquer comme invitée."))
     now = timezone.now()
     invitations = ListInvitation.objects.bulk_create(
-        ListInvitation(
-            campaign=campaign,
-            official_list=official_list,
-            at=at,
-            channel=channel,
-            invited_by=moderator,
-            email=email,
-            note=note,
-            recorded_at=now,
-        )
-        for official_list in official_lists
+        (
+            ListInvitation(
+                campaign=campaign,
+                official_list=official_list,
+                at=at,
+                channel=channel,
+                invited_by=moderator,
+                email=email,
+                note=note,
+                recorded_at=now,
+            )
+            for official_list in official_lists
+        ),
+        batch_size=BATCH_SIZE,
     )
     _audit_entries(
         action=AuditEntry.Action.LIST_INVITED,
@@ -160,8 +171,6 @@ def send_letter_by_email(
 ) -> ListInvitation:
     """E-mail the list's invitation letter to `email`, recorded as an invitation by courriel
     dated today. The e-mail (the letter attached) leaves from a job once this commits."""
-    from pledges.roster import emails
-
     email = (email or "").strip()
     if not email:
         raise ValidationError({"email": _("Indiquez l’adresse électronique de la liste.")})
