@@ -278,9 +278,12 @@ def latest_round(items: Iterable, *, place=lambda item: item.secteur_id) -> list
 
 def latest_official_lists() -> QuerySet[OfficialList]:
     """Standing lists of the latest round imported in their commune (or secteur)."""
+    # Only round-2 rows can be later: the anti-join then hashes those alone, not every list
+    # of the commune.
     later = OfficialList.objects.standing().filter(
         Q(secteur=OuterRef("secteur")) | Q(secteur__isnull=True),
         commune=OuterRef("commune"),
+        tour=Tour.SECOND,
         tour__gt=OuterRef("tour"),
     )
     return OfficialList.objects.standing().filter(~Exists(later))
@@ -289,7 +292,9 @@ def latest_official_lists() -> QuerySet[OfficialList]:
 def latest_official_individuals() -> QuerySet[OfficialCandidate]:
     """Standing candidates standing alone, of the latest round imported in their commune."""
     individuals = OfficialCandidate.objects.standing().filter(kind=RosterKind.INDIVIDUALS)
-    later = individuals.filter(commune=OuterRef("commune"), tour__gt=OuterRef("tour"))
+    later = individuals.filter(
+        commune=OuterRef("commune"), tour=Tour.SECOND, tour__gt=OuterRef("tour")
+    )
     return individuals.filter(~Exists(later))
 
 
