@@ -120,6 +120,33 @@ def _bare_name(name: str, tncc: Tncc) -> tuple[str, Tncc]:
     return name, Tncc.NONE_VOWEL if starts_with_vowel(name) else Tncc.NONE_CONSONANT
 
 
+_WRITTEN_ARTICLES = (
+    ("Le ", Tncc.LE),
+    ("La ", Tncc.LA),
+    ("Les ", Tncc.LES),
+    ("L'", Tncc.L_APOSTROPHE),
+    ("L’", Tncc.L_APOSTROPHE),
+    ("Aux ", Tncc.AUX),
+    ("Las ", Tncc.LAS),
+    ("Los ", Tncc.LOS),
+)
+
+
+def tncc_from_name(name: str) -> Tncc:
+    """The article a commune's name shows (« Le Mans » → 2); else 1 before a vowel, 0
+    before a consonant or an h (a mute h is not guessed)."""
+    for article, tncc in _WRITTEN_ARTICLES:
+        if name.startswith(article):
+            return tncc
+    return Tncc.NONE_VOWEL if starts_with_vowel(name) else Tncc.NONE_CONSONANT
+
+
+def a_lieu(place: str) -> str:
+    """« à » before a place's display name, contracted with the article it shows:
+    « au Mans », « aux Lilas », « à La Rochelle », « à Marseille, 1er secteur »."""
+    return commune_phrase_a(place, tncc_from_name(place))
+
+
 def commune_phrase_de(name: str, tncc) -> str:
     """« de Paris », « d’Évry », « du Mans », « des Lilas », « de La Rochelle »."""
     tncc = _tncc(tncc)

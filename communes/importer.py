@@ -16,7 +16,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
-from communes.grammar import Tncc, starts_with_vowel
+from communes.grammar import Tncc, tncc_from_name
 from communes.models import Arrondissement, Commune, Departement, PostalCode, Region, Secteur
 from communes.search import normalize_name
 
@@ -33,7 +33,6 @@ _INSEE_CODE = re.compile(r"(?:[0-9]{2}|2[AB])[0-9]{3}")
 _POSTAL_CODE = re.compile(r"[0-9]{5}")
 _BATCH = 5000
 _TNCC_VALUES = frozenset(str(value) for value in Tncc.values)
-_ARTICLES = (("Le ", 2), ("La ", 3), ("Les ", 4), ("L'", 5), ("Aux ", 6), ("Las ", 7), ("Los ", 8))
 
 
 class ImportFileError(Exception):
@@ -158,15 +157,6 @@ def _tncc_value(path, line, row) -> int:
     value = row["tncc"]
     _check(path, line, value in _TNCC_VALUES, f"tncc invalide : « {value} » (de 0 à 8)")
     return int(value)
-
-
-def tncc_from_name(name: str) -> int:
-    """The article a commune's name shows (« Le Mans » → 2); else 1 before a vowel, 0
-    before a consonant or an h (a mute h is not guessed)."""
-    for article, tncc in _ARTICLES:
-        if name.startswith(article):
-            return tncc
-    return Tncc.NONE_VOWEL if starts_with_vowel(name) else Tncc.NONE_CONSONANT
 
 
 def _unique(path, line, seen, code: str) -> None:

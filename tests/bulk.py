@@ -16,10 +16,10 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from benchmarks.bulk_seed import RowWriter
 from candidates.models import Candidate, candidate_search_key
+from communes import grammar
 from communes.models import Commune
 from pledges.demo.stories import Action, Step
 from pledges.models import Campaign, Commitment, RejectionReason, Signature
@@ -154,8 +154,9 @@ def make_signatories(
 
 
 def french_date(value) -> str:
-    """A datetime as the pages print it: « 15 mars 2020 », in Paris time."""
-    return date_format(timezone.localtime(value), "j F Y")
+    """A datetime as the pages print it: « 15 mars 2020 », « 1er décembre 2026 », in Paris
+    time (the site's one date rule)."""
+    return grammar.french_date(value)
 
 
 def make_signatory(**fields) -> Signature:

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from communes.grammar import a_lieu
 from config.http import public_cache
 from config.site import absolute_url
 from pledges.charter.queries import current_campaign
@@ -93,8 +94,8 @@ def electoral_list(request, pk):
             "history": history(page),
             "merges": list_merges(the_list, campaign=campaign),
             "page_url": absolute_url(request.path),
-            "og_title": _("La liste « %(name)s » à %(place)s")
-            % {"name": the_list.name, "place": the_list.place},
+            "og_title": _("La liste « %(name)s » %(place)s")
+            % {"name": the_list.name, "place": a_lieu(the_list.place)},
             "og_description": ngettext(
                 "La liste « %(name)s »%(head)s a signé %(count)d engagement de la campagne "
                 "%(campaign)s de Coorace.",

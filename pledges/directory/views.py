@@ -211,11 +211,11 @@ def signatory(request, pk):
             "signs_for_the_list": pledge.electoral_list_id is not None,
             "events": list(public_events(pledge)),
             "page_url": _page_url(request),
-            "og_title": _("%(name)s, %(role)s à %(commune)s")
+            "og_title": _("%(name)s, %(role)s %(place)s")
             % {
                 "name": candidate.full_name,
                 "role": candidate.get_role_display().lower(),
-                "commune": commune.name,
+                "place": commune.phrase_dans,
             },
             "og_description": ngettext(
                 "%(name)s a signé %(count)d engagement de la campagne %(campaign)s de Coorace.",

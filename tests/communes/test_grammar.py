@@ -144,7 +144,7 @@ def test_a_départements_file_without_tncc_or_with_a_bad_one_is_refused(tmp_path
 
 
 def test_a_commune_name_the_tncc_file_lacks_takes_the_article_it_shows():
-    from communes.importer import tncc_from_name
+    from communes.grammar import tncc_from_name
 
     assert tncc_from_name("Les Nouvelles-Lilas") == grammar.Tncc.LES
     assert tncc_from_name("Le Nouveau-Mans") == grammar.Tncc.LE
@@ -255,3 +255,20 @@ def test_the_pages_sort_names_in_french_order(client):
     page = visible(client.get("/propositions/1/"))
     start = page.index("Hauts-de-France")
     assert start < page.index("Île-de-France", start) < page.index("Normandie", start)
+
+
+@pytest.mark.parametrize(
+    ("place", "expected"),
+    [
+        ("Le Mans", "au Mans"),
+        ("Les Lilas", "aux Lilas"),
+        ("La Rochelle", "à La Rochelle"),
+        ("L'Isle-Adam", "à L’Isle-Adam"),
+        ("Paris", "à Paris"),
+        ("Marseille, Marseille 1er secteur (1er et 7e arrondissements)",
+         "à Marseille, Marseille 1er secteur (1er et 7e arrondissements)"),
+    ],
+)  # fmt: skip
+def test_a_place_name_takes_à_contracted_with_its_article(place, expected):
+    assert grammar.a_lieu(place) == expected
+    assert render("{{ place|a_lieu }}", place=place) == expected
