@@ -383,3 +383,24 @@ def test_the_changelist_reads_the_same_queries_for_2_or_8_lists(moderator_client
     more = [make_official_list(commune("69123"), name=f"Autre {n}") for n in range(6)]
     record_decline(official_list=more[0], moderator=moderator_client.user, at=timezone.localdate())
     assert queries() == with_two
+
+
+def test_the_letter_leaves_from_a_job_not_from_the_request(moderator_client, database_tasks):
+    from django.core import mail
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.config.test_tasks import run_worker
+
+    official_list = make_official_list(commune("42218"), name="Saint-Étienne demain")
+    send = reverse("admin:candidates_officiallist_email_letter", args=[official_list.pk])
+    moderator_client.post(send, {"email": "liste@exemple.test"})
+    assert not mail.outbox  # the request neither renders nor sends the letter
+    job = DBTaskResult.objects.get()
+    assert job.task_path == "pledges.roster.emails.deliver_invitation_letter"
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == TaskResultStatus.SUCCESSFUL
+    (message,) = mail.outbox
+    assert message.to == ["liste@exemple.test"]
+    assert message.attachments[0][2] == "application/pdf"
