@@ -167,6 +167,7 @@ def test_lists_are_searched_by_commune_name_or_head(moderator_client):
         return {row.pk for row in response.context["cl"].result_list}
 
     assert found("saint etienne") == {first.pk}
+    assert found("Demain ensemble") == {first.pk}
     assert found("LEFEVRE") == {first.pk}
     assert found("lyon en commun") == {second.pk}
     assert found("69123") == {second.pk}
