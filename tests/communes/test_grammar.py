@@ -272,3 +272,21 @@ def test_the_pages_sort_names_in_french_order(client):
 def test_a_place_name_takes_à_contracted_with_its_article(place, expected):
     assert grammar.a_lieu(place) == expected
     assert render("{{ place|a_lieu }}", place=place) == expected
+
+
+def test_the_signing_page_elides_before_a_first_name(client):
+    from candidates.models import Candidate
+    from tests.factories import make_candidate
+
+    for first_name, expected in [("Alex", "en tant qu’Alex"), ("Bruno", "en tant que Bruno")]:
+        candidate = make_candidate(
+            first_name=first_name,
+            last_name="Martin",
+            role=Candidate.Role.INDIVIDUAL,
+            list_name="",
+            commune=Commune.objects.get(insee_code="72181"),  # Le Mans
+        )
+        client.force_login(candidate.user)
+        page = re.sub(r"<[^>]+>", "", client.get("/signer/").content.decode())
+        page = re.sub(r"[\s\u00a0\u202f]+", " ", page)
+        assert f"Vous signez {expected} Martin, candidat·e au Mans." in page
