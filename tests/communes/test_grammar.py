@@ -290,3 +290,10 @@ def test_the_signing_page_elides_before_a_first_name(client):
         page = re.sub(r"<[^>]+>", "", client.get("/signer/").content.decode())
         page = re.sub(r"[\s\u00a0\u202f]+", " ", page)
         assert f"Vous signez {expected} Martin, candidat·e au Mans." in page
+
+
+def test_the_moderation_queues_région_filter_lists_in_french_order():
+    from pledges.moderation.admin.filters import RegionFilter
+
+    names = [name for _code, name in RegionFilter.lookups(None, None, None)]
+    assert names.index("Hauts-de-France") < names.index("Île-de-France") < names.index("Normandie")

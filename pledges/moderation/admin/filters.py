@@ -62,7 +62,7 @@ class RegionFilter(SelectFilter):
     commune_path = "candidate__commune"
 
     def lookups(self, request, model_admin):
-        return list(Region.objects.order_by("name").values_list("code", "name"))
+        return list(Region.objects.values_list("code", "name"))  # French order (sort_key)
 
     def queryset(self, request, queryset):
         if self.value():
