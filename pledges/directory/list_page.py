@@ -20,6 +20,7 @@ from pledges.charter.queries import current_campaign
 from pledges.directory.lists import HistoryLine, ListPage, list_page
 from pledges.directory.queries import SignatoryRow
 from pledges.models import ListMembership, Proposal
+from pledges.roster.matching import filed_label
 from pledges.roster.merges import list_merges
 
 Membership = ListMembership.Status
@@ -93,6 +94,7 @@ def electoral_list(request, pk):
             ],
             "history": history(page),
             "merges": list_merges(the_list, campaign=campaign),
+            "filed": filed_label(page.signature.pledge, electoral_list=the_list),
             "page_url": absolute_url(request.path),
             "og_title": _("La liste « %(name)s » %(place)s")
             % {"name": the_list.name, "place": a_lieu(the_list.place)},

@@ -49,6 +49,7 @@ from pledges.directory.queries import (
     signatory_counts_by_commune,
 )
 from pledges.models import Campaign, Signature
+from pledges.roster.matching import filed_label
 
 MIN_QUERY_LENGTH = 2
 SEARCH_COMMUNES = 20
@@ -209,6 +210,7 @@ def signatory(request, pk):
             "groups": by_proposal(row),
             "electoral_list": electoral_list,
             "signs_for_the_list": pledge.electoral_list_id is not None,
+            "filed": filed_label(pledge),
             "events": list(public_events(pledge)),
             "page_url": _page_url(request),
             "og_title": _("%(name)s, %(role)s %(place)s")

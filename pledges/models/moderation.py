@@ -55,6 +55,7 @@ class AuditEntry(models.Model):
         JOIN_DECIDED = "join_decided", _("adhésion à une liste décidée par l’équipe")
         LIST_INVITED = "list_invited", _("invitation d’une liste officielle")
         LIST_DECLINED = "list_declined", _("refus d’une liste officielle enregistré")
+        ROSTER_DECIDED = "roster_decided", _("correspondance officielle tranchée par l’équipe")
 
     at = models.DateTimeField(_("date"))
     actor = models.ForeignKey(

@@ -41,8 +41,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
 
 from candidates.models import Candidate, OfficialCandidate, OfficialList, RosterMatch
 from candidates.official.models import RosterKind, person_key
@@ -94,6 +96,18 @@ def is_filed(row: ElectoralList | Candidate) -> bool:
     """Whether the public pages say « déposée en préfecture » (staff approved the signature:
     the caller checks that)."""
     return row.roster_match in FILED
+
+
+def filed_label(signature: Signature, *, electoral_list: ElectoralList | None = None) -> str:
+    """What a public page says of a public signature matched to the roster: « liste
+    déposée en préfecture » (a list's), « candidature déposée en préfecture » (a person's);
+    nothing otherwise. `electoral_list`: the signature's list, if the caller has it."""
+    if not signature.is_public:
+        return ""
+    if signature.electoral_list_id is not None:
+        electoral_list = electoral_list or signature.electoral_list
+        return _("liste déposée en préfecture") if is_filed(electoral_list) else ""
+    return _("candidature déposée en préfecture") if is_filed(signature.candidate) else ""
 
 
 def name_keys(*names: str) -> set[str]:
@@ -280,6 +294,13 @@ def _list_values(official_by_pk: dict, official_id: int | None, match: str) -> d
     }
 
 
+def _cast(expression, column):
+    """PostgreSQL types a CASE of parameters as text: cast it, as bulk_update does."""
+    if connection.features.requires_casted_case_in_updates:
+        return Cast(expression, output_field=column)
+    return expression
+
+
 def _update_unchecked(model, values_by_pk: dict[int, dict]) -> int:
     """Write each row's values in one UPDATE per batch, skipping rows staff have checked
     meanwhile (`roster_checked_at` set): a CASE per column, as bulk_update writes it."""
@@ -291,12 +312,15 @@ def _update_unchecked(model, values_by_pk: dict[int, dict]) -> int:
         model_fields = {name: model._meta.get_field(name.removesuffix("_id")) for name in columns}
         updated += model.objects.filter(UNSETTLED, pk__in=batch).update(
             **{
-                name: Case(
-                    *(
-                        When(pk=pk, then=Value(values_by_pk[pk][name], output_field=column))
-                        for pk in batch
+                name: _cast(
+                    Case(
+                        *(
+                            When(pk=pk, then=Value(values_by_pk[pk][name], output_field=column))
+                            for pk in batch
+                        ),
+                        output_field=column,
                     ),
-                    output_field=column,
+                    column,
                 )
                 for name, column in model_fields.items()
             }

@@ -1,16 +1,20 @@
-"""The moderation queue's filters: waiting time, région, département, possible duplicate."""
+"""The moderation queue's filters: waiting time, région, département, possible duplicate,
+the match with the official roster, the ballot against the official candidatures."""
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from candidates.models import RosterMatch
 from communes.models import Departement, Region
 from pledges.models import Signature, SignatureQuerySet
+from pledges.moderation.ballot import against_the_files, against_the_hint
 
 Status = Signature.Status
 
@@ -141,4 +145,68 @@ class WaitingFilter(admin.SimpleListFilter):
             )
         if self.value() == "retard":
             return waiting.filter(submitted_at__lt=now - timedelta(days=overdue_days()))
+        return queryset
+
+
+class KnownValuesFilter(admin.SimpleListFilter):
+    """A filter whose value must be one of its choices, else IncorrectLookupParameters (the
+    queue comes back unfiltered with a message), as SelectFilter does."""
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        if self.value() and self.value() not in {str(code) for code, _ in self.lookup_choices}:
+            raise IncorrectLookupParameters(f"{self.parameter_name}: not a choice")
+
+
+class RosterFilter(KnownValuesFilter):
+    """How the signature compares with the official roster (pledges.roster.matching): its
+    list's match for a list's signature, its candidate's for any other."""
+
+    title = gettext_lazy("listes officielles")
+    parameter_name = "officielles"
+    CHOICES = {
+        "trouvee": RosterMatch.FOUND,
+        "ambigue": RosterMatch.AMBIGUOUS,
+        "introuvable": RosterMatch.NOT_FOUND,
+        "pas-comparee": RosterMatch.UNCHECKED,
+        "confirmee": RosterMatch.CONFIRMED,
+    }
+
+    def lookups(self, request, model_admin):
+        return [
+            ("trouvee", _("trouvée")),
+            ("ambigue", _("ambiguë (plusieurs possibles)")),
+            ("introuvable", _("introuvable")),
+            ("pas-comparee", _("pas encore comparée")),
+            ("confirmee", _("confirmée par l’équipe")),
+        ]
+
+    def queryset(self, request, queryset):
+        match = self.CHOICES.get(self.value())
+        if match is None:
+            return queryset
+        return queryset.filter(
+            Q(electoral_list__roster_match=match)
+            | Q(electoral_list__isnull=True, candidate__roster_match=match)
+        )
+
+
+class OfficialBallotFilter(KnownValuesFilter):
+    """Signatures whose role contradicts what the official candidatures say of the commune
+    (a list where individual candidates stand, an individual where lists do)."""
+
+    title = gettext_lazy("mode de scrutin")
+    parameter_name = "scrutin"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("fichiers", _("contraire aux candidatures officielles")),
+            ("indication", _("contraire à l’indication ou aux candidatures officielles")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "fichiers":
+            return queryset.filter(against_the_files("candidate__"))
+        if self.value() == "indication":
+            return queryset.filter(against_the_hint("candidate__"))
         return queryset

@@ -27,11 +27,13 @@ from communes.search import normalize_name
 from config.site import client_ip
 from pledges.models import RejectionReason, Signature, SignatureQuerySet, SignedCommitment
 from pledges.moderation import needs
-from pledges.moderation.admin import dashboard, decisions
+from pledges.moderation.admin import dashboard, decisions, roster
 from pledges.moderation.admin.filters import (
     DepartementFilter,
     DuplicateFilter,
+    OfficialBallotFilter,
     RegionFilter,
+    RosterFilter,
     WaitingFilter,
     overdue_days,
 )
@@ -107,6 +109,8 @@ class SignatureAdmin(admin.ModelAdmin):
         "candidate__role",
         WaitingFilter,
         DuplicateFilter,
+        RosterFilter,
+        OfficialBallotFilter,
     ]
     search_fields = [
         "candidate__first_name",
@@ -382,6 +386,11 @@ class SignatureAdmin(admin.ModelAdmin):
                 name="pledges_signature_decide",
             ),
             path(
+                "<int:pledge_id>/listes-officielles/",
+                self.admin_site.admin_view(self.roster_view),
+                name="pledges_signature_roster",
+            ),
+            path(
                 "export.csv",
                 self.admin_site.admin_view(self.export_view),
                 name="pledges_signature_export",
@@ -402,6 +411,7 @@ class SignatureAdmin(admin.ModelAdmin):
                 {
                     "duplicates": list(Signature.objects.possible_duplicates_of(pledge)),
                     "list_conflict": list_conflict(pledge),
+                    "roster": roster.roster_panel(pledge),
                     "needs": needs.needs_of(pledge),
                     "can_moderate": self.has_moderate_permission(request),
                     "decision_reasons": RejectionReason.objects.filter(is_active=True),
@@ -412,6 +422,9 @@ class SignatureAdmin(admin.ModelAdmin):
 
     def decide_view(self, request, pledge_id, decision):
         return decisions.decide_view(self, request, pledge_id, decision)
+
+    def roster_view(self, request, pledge_id):
+        return roster.roster_view(self, request, pledge_id)
 
     def dashboard_view(self, request):
         return dashboard.dashboard_view(self, request)
