@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so that it sees the page first: French spacing and apostrophes (config/typography.py).
+    "config.typography.TypographyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -2,7 +2,8 @@
 
 Each is the one definition of its rule: links in e-mails and documents are built with
 `absolute_url`, the audit log and every per-address limit read `client_ip`, and every
-e-mail goes through `send_email` (allauth's through `QueuedEmailAccountAdapter`).
+e-mail goes through `send_email` (allauth's through `QueuedEmailAccountAdapter`), set in
+French typography (config.typography) as it is built, subject, text and HTML.
 
 No request talks to SMTP: `send_email` enqueues a job (config.tasks) when the transaction
 commits, and the worker renders and sends it; nothing is queued if the transaction rolls back.
@@ -27,6 +28,7 @@ from django_tasks import task
 
 import config.tasks  # noqa: F401  (connects the retry policy wherever jobs are enqueued or run)
 
+from config.typography import french_html, french_text
 
 def reply_to_addresses() -> list[str]:
     """The Reply-To of every e-mail the site sends: a mailbox someone reads (REPLY_TO_EMAIL),
@@ -115,10 +117,10 @@ def build_email(template: str, *, to: list[str], context: dict) -> EmailMultiAlt
     """<template>.txt (its first line is the subject) with <template>.html as alternative."""
     context = {**context, "site_url": settings.SITE_URL.rstrip("/")}
     subject, _, body = render_to_string(f"{template}.txt", context).partition("\n")
-    html = render_to_string(f"{template}.html", context)
+    html = french_html(render_to_string(f"{template}.html", context))
     message = EmailMultiAlternatives(
-        subject=one_line_subject(subject),
-        body=body.strip() + "\n",
+        subject=french_text(one_line_subject(subject)),
+        body=french_text(body.strip()) + "\n",
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=to,
         reply_to=reply_to_addresses(),
@@ -197,15 +199,15 @@ def deliver_message(
 ) -> str:
     """The job of `send_message` (`reply_to` None: a job enqueued before it was passed)."""
     message = EmailMultiAlternatives(
-        subject=one_line_subject(subject),
-        body=body,
+        subject=french_text(one_line_subject(subject)),
+        body=french_text(body),
         from_email=from_email,
         to=to,
         headers=headers,
         reply_to=reply_to_addresses() if reply_to is None else reply_to,
     )
     if html is not None:
-        message.attach_alternative(html, "text/html")
+        message.attach_alternative(french_html(html), "text/html")
     message.send()
     return "sent"
 

@@ -2,7 +2,9 @@
 
 WeasyPrint fetches nothing from the network nor any file outside the shipped fonts and
 images: `SafeFetcher` refuses every other URL. Everything a candidate wrote reaches the
-HTML through Django's autoescaping, so a list named `</style>` prints as text.
+HTML through Django's autoescaping, so a list named `</style>` prints as text. The
+HTML's spaces and apostrophes are set in French typography in `render_pdf`, as the
+middleware does for pages.
 """
 
 from datetime import date
@@ -17,6 +19,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from config.site import absolute_url
+from config.typography import french_html
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
 # The only files a certificate may load.
@@ -86,10 +89,11 @@ def render_certificate_html(certificate) -> str:
 
 
 def render_pdf(html: str, *, fetcher: SafeFetcher | None = None) -> bytes:
+    """Every PDF of the site, from its HTML set in French typography (config.typography)."""
     fetcher = fetcher or SafeFetcher()
-    return HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher).write_pdf(
-        pdf_variant=None, uncompressed_pdf=False
-    )
+    return HTML(
+        string=french_html(html), base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher
+    ).write_pdf(pdf_variant=None, uncompressed_pdf=False)
 
 
 def render_certificate_pdf(certificate) -> bytes:
