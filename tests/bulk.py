@@ -21,6 +21,7 @@ from benchmarks.bulk_seed import RowWriter
 from candidates.models import Candidate, candidate_search_key
 from communes import grammar
 from communes.models import Commune
+from config.typography import french_text
 from pledges.demo.stories import Action, Step
 from pledges.models import Campaign, Commitment, RejectionReason, Signature
 
@@ -155,8 +156,9 @@ def make_signatories(
 
 def french_date(value) -> str:
     """A datetime as the pages print it: « 15 mars 2020 », « 1er décembre 2026 », in Paris
-    time (the site's one date rule)."""
-    return grammar.french_date(value)
+    time (the site's one date rule), with the no-break space the pages set between day and
+    month (config.typography)."""
+    return french_text(grammar.french_date(value))
 
 
 def make_signatory(**fields) -> Signature:

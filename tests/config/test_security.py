@@ -19,7 +19,8 @@ ADMIN_LOGIN = reverse("admin:login")
 TOO_MANY = "Trop de tentatives de connexion échouées. Veuillez réessayer ultérieurement."
 # Django's message for a wrong password or an account that is not staff.
 WRONG = (
-    "Veuillez compléter correctement les champs «\xa0nom d’utilisateur\xa0» et «\xa0mot de passe"
+    "Veuillez compléter correctement les champs «\u202fnom "
+    "d’utilisateur\u202f» et «\u202fmot de passe"
 )
 
 # The directory's HTML pages, and the pages that sign visitors in.

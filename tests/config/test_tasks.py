@@ -214,7 +214,7 @@ def test_a_job_that_keeps_failing_is_shown_to_staff_who_can_relaunch_it(
     changelist = superuser_client.get(f"{JOBS}?status__exact=FAILED")
     page = changelist.content.decode()
     assert "deliver_templated_email" in page
-    assert "ConnectionRefusedError: [Errno 111] Connection refused" in page
+    assert "ConnectionRefusedError\u202f: [Errno 111] Connection refused" in page
     assert "Relancer" in page
     detail = superuser_client.get(reverse(f"admin:{ADMIN}_change", args=[job.pk]))
     assert "smtplib" in detail.content.decode()  # the whole traceback

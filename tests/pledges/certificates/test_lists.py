@@ -164,6 +164,6 @@ def test_the_verification_page_shows_the_list(client):
     certificate = current(pledge)
     content = client.get(certificate.get_absolute_url()).content.decode()
     assert "Attestation valide et à jour" in content
-    assert "« Saint-Étienne solidaire »" in content
+    assert "«\u202fSaint-Étienne solidaire\u202f»" in content
     assert "Conduite par" in content and "Léa Dupré" in content
     assert f'href="/listes/{pledge.electoral_list_id}/"' in content

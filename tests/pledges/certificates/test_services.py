@@ -186,7 +186,8 @@ def test_the_pdf_carries_the_exact_texts_and_the_proofs(tmp_path):
     assert f"/verifier/{certificate.reference}/" in text
     info = pdf_info(data, tmp_path)
     assert info["Title"].strip() == (
-        f"Attestation d’engagement {certificate.reference} — liste « Saint-Étienne solidaire »"
+        f"Attestation d’engagement {certificate.reference} — liste "
+        f"«\u202fSaint-Étienne solidaire\u202f»"
     )
     assert info["Author"].strip() == "Coorace"
     assert info["Pages"].strip() == "1"

@@ -33,7 +33,7 @@ def test_every_page_links_to_it_from_the_footer_next_to_the_legal_pages(client):
     links = [
         '<a href="/mentions-legales/">Mentions légales</a>',
         '<a href="/donnees-personnelles/">Données personnelles</a>',
-        '<a href="/accessibilite/">Accessibilité : non conforme</a>',
+        '<a href="/accessibilite/">Accessibilité\u202f: non conforme</a>',
     ]
     positions = [footer.index(link) for link in links]
     assert positions == sorted(positions)

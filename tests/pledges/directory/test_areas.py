@@ -83,7 +83,7 @@ def test_the_departement_search_finds_its_communes_only(client, loire_and_rhone)
     content = client.get("/departements/42/", {"q": "42300"}).content.decode()
     assert '<a href="/communes/42187/">Roanne</a>' in content
     content = client.get("/departements/42/", {"q": "marseille"}).content.decode()
-    assert "Aucune commune de la Loire ne correspond à « marseille »." in content
+    assert "Aucune commune de la Loire ne correspond à «\u202fmarseille\u202f»." in content
 
 
 def test_the_sort_links_keep_the_search(client, loire_and_rhone):

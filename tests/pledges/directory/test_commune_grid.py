@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from config.typography import french_text
 from pledges.directory.areas import COMMUNE_PAGE_SIZE
 from pledges.directory.grid import long_date, short_label
 from pledges.models import Commitment, Proposal, Signature
@@ -120,14 +121,15 @@ def test_the_key_under_the_grid_gives_every_commitments_full_text(client):
         anchor = "engagement-" + commitment.code.replace(".", "-")
         assert f'<div id="{anchor}"><dt>{commitment.code}</dt><dd>{commitment.text}</dd>' in key
         assert f'<a href="#{anchor}">{commitment.code}</a>' in content  # the column header
-    assert "Proposition 10 : " in key
+    assert "Proposition 10\u202f: " in key
 
 
 def test_the_page_says_when_it_was_drawn_up(client):
     make_signatory()
     content, _grid = grid_of(client)
     today = timezone.localdate()
-    assert f'État au <time datetime="{today.isoformat()}">{long_date(today)}</time>.' in content
+    drawn_up = french_text(long_date(today))  # « 1er décembre » does not split
+    assert f'État au <time datetime="{today.isoformat()}">{drawn_up}</time>.' in content
     # Printed too: the print CSS hides neither the line nor the key.
     printed = CSS[CSS.rindex("@media print") :]
     assert "grid-as-of" not in printed and "grid-key {" in printed
@@ -183,7 +185,7 @@ def test_a_commune_without_signatory_says_so_and_invites_candidates(client):
 
 def test_the_call_to_action_is_shown_beside_the_grid_too(client):
     make_signatory()
-    assert "Vous êtes candidat·e ici ? Signez les engagements" in grid_of(client)[0]
+    assert "Vous êtes candidat·e ici\u202f? Signez les engagements" in grid_of(client)[0]
 
 
 def test_no_call_to_action_where_no_council_is_elected(client):
@@ -223,7 +225,7 @@ def test_page_2_shows_the_next_signatories(client):
 
     assert "Page 1 sur 2." in first.caption and "Page 2 sur 2." in second.caption
     assert f"{COMMUNE_PAGE_SIZE + 20} listes ont signé" in second_content
-    assert f"</time>\u00a0; lignes 101 à 121 sur {COMMUNE_PAGE_SIZE + 21}." in second_content
+    assert f"</time>\u202f; lignes 101 à 121 sur {COMMUNE_PAGE_SIZE + 21}." in second_content
     assert '<nav class="pages" aria-label="Pages des listes et candidat·es">' in first_content
     assert '<a rel="next" href="?page=2#titre-signataires">Page suivante →</a>' in first_content
     assert '<a rel="prev" href="?page=1#titre-signataires">← Page précédente</a>' in second_content
@@ -274,7 +276,10 @@ def test_the_largest_communes_page_stays_under_250_kb(client):
 def test_the_commune_page_has_sharing_tags(client):
     make_signatories(2)
     content = client.get(SAINT_ETIENNE).content.decode()
-    assert '<meta property="og:title" content="Saint-Étienne (42) : qui s’est engagé ?">' in content
+    assert (
+        '<meta property="og:title" content="Saint-Étienne (42)\u202f: qui s’est engagé\u202f?">'
+        in content
+    )
     assert (
         '<meta property="og:description" content="2 listes ont signé les engagements de '
         "Coorace pour des territoires inclusifs à Saint-Étienne (Loire)"

@@ -57,9 +57,9 @@ def test_each_departement_of_the_map_is_a_link_with_an_accessible_name(client):
     make_signatory(commune="2A004")
     links = map_links(home(client))
     assert len(links) == 96
-    assert links["42"] == ("Loire (42) : 3 signataires", "shade-5")
-    assert links["2A"] == ("Corse-du-Sud (2A) : 1 signataire", "shade-2")
-    assert links["75"] == ("Paris (75) : aucun signataire", "shade-0")
+    assert links["42"] == ("Loire (42)\u202f: 3 signataires", "shade-5")
+    assert links["2A"] == ("Corse-du-Sud (2A)\u202f: 1 signataire", "shade-2")
+    assert links["75"] == ("Paris (75)\u202f: aucun signataire", "shade-0")
 
 
 def test_the_map_is_shaded_on_a_scale_its_legend_spells_out(client):
@@ -85,7 +85,7 @@ def test_overseas_departements_and_collectivites_are_listed_beside_the_map(clien
     for name in ["Guadeloupe (971)", "Mayotte (976)", "Saint-Pierre-et-Miquelon (975)",
                  "Polynésie française (987)", "Nouvelle-Calédonie (988)"]:  # fmt: skip
         assert name in aside
-    assert '<a href="/departements/974/">La Réunion (974)</a> : 1 signataire' in aside
+    assert '<a href="/departements/974/">La Réunion (974)</a>\u202f: 1 signataire' in aside
 
 
 def test_a_table_gives_the_same_figures_as_the_map(client):
@@ -100,7 +100,7 @@ def test_a_table_gives_the_same_figures_as_the_map(client):
 
 def test_the_map_credits_its_source_as_its_licence_asks(client):
     content = home(client)
-    assert "Fond de carte : svg-maps (Victor Cazanave), CC BY 4.0" in content
+    assert "Fond de carte\u202f: svg-maps (Victor Cazanave), CC BY 4.0" in content
     assert 'href="https://creativecommons.org/licenses/by/4.0/deed.fr" rel="license"' in content
 
 
@@ -143,4 +143,4 @@ def test_the_counters_are_cached_until_public_data_changes(client):
     invalidate_public_caches()
     content = home(client)
     assert re.search(r'counters__value">3</span> signataires', content)
-    assert map_links(content)["69"][0] == "Rhône (69) : 2 signataires"
+    assert map_links(content)["69"][0] == "Rhône (69)\u202f: 2 signataires"

@@ -131,7 +131,7 @@ def test_individual_candidates_of_a_small_commune_are_grouped_by_their_group(cli
     assert "4 candidat·es ont signé les engagements" in content
     # One <tbody> per group, its heading row spanning the table.
     assert content.count("<tbody>") == 3
-    assert '<th scope="rowgroup" colspan="22">Groupe « Agir ensemble »</th>' in content
+    assert '<th scope="rowgroup" colspan="22">Groupe «\u202fAgir ensemble\u202f»</th>' in content
 
 
 def test_paris_is_in_sections_per_secteur_by_number_with_a_table_of_contents(client):
@@ -233,7 +233,7 @@ def test_the_list_page_shows_its_signature_head_members_history_and_certificate(
     assert "Attente" not in content and "Refusée" not in content
     # The member's own commitments, apart from the list's and said to be personal.
     members = content[content.index('id="titre-membres"') :]
-    assert "À titre personnel : 2 engagements signés en plus de ceux de la liste" in members
+    assert "À titre personnel\u202f: 2 engagements signés en plus de ceux de la liste" in members
     assert members.count("à titre personnel ·") == 2
     signed = content[content.index('id="titre-engagements"') : content.index('id="titre-membres"')]
     assert '<span class="commitment__code">1.1</span>' in signed

@@ -41,7 +41,7 @@ def test_the_breakdown_by_region_is_a_table(client):
     ]
     assert [[cell.text for cell in row] for row in data.rows()] == [
         ["Auvergne-Rhône-Alpes", "3", "3", "0"],
-        ["Provence-Alpes-Côte d'Azur", "1", "0", "0"],
+        ["Provence-Alpes-Côte d’Azur", "1", "0", "0"],
     ]
     assert [cell.text for cell in data.rows("tfoot")[0]] == ["France entière", "4", "3", "0"]
 

@@ -119,7 +119,7 @@ def test_a_second_head_of_the_same_list_is_stopped_the_claim_kept_and_staff_told
     electoral_list.refresh_from_db()
     assert electoral_list.head != claimant
     assert [m.to for m in mailoutbox] == [[STAFF]]
-    assert "Liste revendiquée deux fois : Marseille en commun" in mailoutbox[0].subject
+    assert "Liste revendiquée deux fois\u202f: Marseille en commun" in mailoutbox[0].subject
 
 
 def test_claiming_twice_keeps_one_open_claim():

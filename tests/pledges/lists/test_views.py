@@ -108,10 +108,10 @@ def test_ma_candidature_offers_the_secteurs_city_by_city_the_ballot_note_and_the
     assert page.count("<option value=") == 1 + 17 + 9 + 8
     assert "Marseille 1er secteur (1er et 7e arrondissements)" in page
     assert "data-secteur-field" in page and "js/secteur-field.js" in page
-    assert "Mode de scrutin : une ligne d’explication (si besoin)" in page
+    assert "Mode de scrutin\u202f: une ligne d’explication (si besoin)" in page
     assert "la population, qui n’est qu’une indication" in page
     assert "Colistier·e (candidat·e sur une liste)" in page
-    assert "Candidat·e à titre individuel (moins de 1 000 habitants)" in page
+    assert "Candidat·e à titre individuel (moins de 1\xa0000 habitants)" in page
 
 
 def test_a_candidate_in_marseille_saves_their_secteur(user_client):
@@ -124,7 +124,7 @@ def test_marseille_without_a_secteur_is_refused_in_french_and_nothing_is_lost(us
     response = user_client.post(PROFILE, profile_data(secteur=""))
     assert response.status_code == 200
     page = content(response)
-    assert "À Marseille, les listes se présentent par secteur : choisissez le vôtre." in page
+    assert "À Marseille, les listes se présentent par secteur\u202f: choisissez le vôtre." in page
     assert 'aria-invalid="true"' in page
     assert 'value="Marseille en commun"' in page
     assert 'value="06 12 34 56 78"' in page
@@ -138,7 +138,9 @@ def test_a_secteur_outside_the_three_cities_is_refused_and_the_choice_kept(user_
         profile_data(commune="42218", commune_query="Saint-Étienne (42)", secteur=marseille().pk),
     )
     page = content(response)
-    assert "Seules Paris, Lyon et Marseille votent par secteur : laissez ce champ vide." in page
+    assert (
+        "Seules Paris, Lyon et Marseille votent par secteur\u202f: laissez ce champ vide." in page
+    )
     assert f'<option value="{marseille().pk}" selected>' in page
     assert not Candidate.objects.exists()
 
@@ -153,7 +155,7 @@ def test_a_ballot_against_the_population_asks_for_its_explanation_then_takes_it(
     assert Candidate.objects.get().ballot_note == note
 
 
-NO_SUCH_SECTEUR = "Ce secteur n’existe pas : choisissez-le dans la liste."
+NO_SUCH_SECTEUR = "Ce secteur n’existe pas\u202f: choisissez-le dans la liste."
 
 
 @pytest.mark.parametrize(
@@ -169,7 +171,7 @@ NO_SUCH_SECTEUR = "Ce secteur n’existe pas : choisissez-le dans la liste."
 def test_a_forged_secteur_is_a_form_error_not_a_crash(user_client, secteur, message):
     response = user_client.post(PROFILE, profile_data(secteur=secteur))
     assert response.status_code == 200
-    assert f"Secteur (Paris, Lyon et Marseille) : {message}" in content(response)
+    assert f"Secteur (Paris, Lyon et Marseille)\u202f: {message}" in content(response)
     assert not Candidate.objects.exists()
 
 
@@ -188,11 +190,11 @@ def test_a_head_is_told_they_sign_for_their_list_and_the_list_is_created():
     head = make_head("Marseille en commun")
     client = logged_in(head)
     page = content(client.get(SIGN))
-    assert "Vous signez pour la liste « <strong>Marseille en commun</strong> »." in page
+    assert "Vous signez pour la liste «\u202f<strong>Marseille en commun</strong>\u202f»." in page
     response = client.post(SIGN, sign_data("1.1"), follow=True)
-    assert "Votre signature est enregistrée pour la liste « Marseille en commun »" in content(
-        response
-    )
+    assert (
+        "Votre signature est enregistrée pour la liste «\u202fMarseille en commun\u202f»"
+    ) in content(response)
     assert Signature.objects.get().electoral_list == ElectoralList.objects.get(head=head)
 
 
@@ -204,7 +206,7 @@ def test_a_second_head_is_stopped_on_the_form_with_everything_kept(settings, mai
     response = logged_in(claimant).post(SIGN, sign_data("1.1", "3.2"))
     assert response.status_code == 200
     page = content(response)
-    assert "a déjà une tête de liste : une liste n’a qu’une tête et qu’une signature" in page
+    assert "a déjà une tête de liste\u202f: une liste n’a qu’une tête et qu’une signature" in page
     assert 'class="error-summary"' in page
     for pk in ids("1.1", "3.2"):
         assert f'value="{pk}" id="engagement-{pk}" checked' in page
@@ -267,7 +269,7 @@ def test_the_head_prints_an_invitation_with_its_link_and_qr_code(settings):
     assert f'<a href="{url}">{url}</a>' in page
     assert '<svg viewBox="' in page and 'class="segno"' in page
     assert "css/invitation.css" in page
-    assert "Rejoignez la liste « Marseille en commun »" in page
+    assert "Rejoignez la liste «\u202fMarseille en commun\u202f»" in page
 
 
 def test_only_a_head_whose_list_exists_has_an_invitation_page():
@@ -301,7 +303,7 @@ def test_a_visitor_who_follows_the_invitation_is_asked_to_sign_up_and_comes_back
     assert response.status_code == 200
     assert_kept_by_no_cache(response)
     page = content(response)
-    assert "Rejoindre la liste « Marseille en commun »" in page
+    assert "Rejoindre la liste «\u202fMarseille en commun\u202f»" in page
     assert '<meta name="robots" content="noindex">' in page  # the token is not for search
     assert f'href="{reverse("account_signup")}?next={path.replace("/", "%2F")}"' in page
     assert f'href="{reverse("account_login")}?next={path.replace("/", "%2F")}"' in page
@@ -312,7 +314,7 @@ def test_a_visitor_who_follows_the_invitation_is_asked_to_sign_up_and_comes_back
     response = client.get(path)
     assert response["Location"] == PROFILE
     page = content(client.get(PROFILE))
-    assert "Vous êtes invité·e à rejoindre la liste « Marseille en commun »" in page
+    assert "Vous êtes invité·e à rejoindre la liste «\u202fMarseille en commun\u202f»" in page
     assert 'value="candidate" id="id_role_1" required checked' in page
     assert f'<option value="{marseille().pk}" selected>' in page
     assert 'value="Marseille en commun"' in page
@@ -360,9 +362,12 @@ def test_a_profile_that_does_not_fit_is_told_exactly_what_to_change():
     client = logged_in(candidate)
     path = invitation_path(electoral_list)
     page = content(client.get(path))
-    assert "Avant de rejoindre cette liste, changez dans « Ma candidature »" in page
-    assert "Votre rôle : choisissez « Colistier·e » (aujourd’hui : « Tête de liste »)." in page
-    assert "Votre secteur : Marseille 1er secteur" in page
+    assert "Avant de rejoindre cette liste, changez dans «\u202fMa candidature\u202f»" in page
+    assert (
+        "Votre rôle\u202f: choisissez «\u202fColistier·e\u202f» "
+        "(aujourd’hui\u202f: «\u202fTête de liste\u202f»)."
+    ) in page
+    assert "Votre secteur\u202f: Marseille 1er secteur" in page
     assert "(aujourd’hui : Marseille 2e secteur" in page
     assert 'name="consent"' not in page
     client.post(path, {"consent": "on"})
@@ -379,7 +384,7 @@ def test_another_commune_is_named_too():
     electoral_list, _ = signed_list()
     in_saint_etienne = make_candidate(role=Candidate.Role.CANDIDATE, list_name="")
     page = content(logged_in(in_saint_etienne).get(invitation_path(electoral_list)))
-    assert "Votre commune : Marseille (aujourd’hui : Saint-Étienne)." in page
+    assert "Votre commune\u202f: Marseille (aujourd’hui\u202f: Saint-Étienne)." in page
 
 
 def test_the_head_following_their_own_link_is_sent_to_their_invitation_page():
@@ -448,7 +453,7 @@ def test_a_list_of_another_secteur_cannot_be_asked_by_its_id():
 
 def test_a_head_looking_for_a_list_is_told_to_choose_colistier():
     page = content(logged_in(make_head()).get(JOIN))
-    assert "choisissez le rôle « Colistier·e » dans « Ma candidature »" in page
+    assert "choisissez le rôle «\u202fColistier·e\u202f» dans «\u202fMa candidature\u202f»" in page
 
 
 # ---------------------------------------------------------------- « Mon espace »
@@ -478,7 +483,9 @@ def test_the_head_confirms_and_refuses_requests_from_mon_espace():
     assert asked[0].status == Status.REMOVED and asked[0].ended_at is not None
     # Deciding twice is a message, not an error page.
     response = client.post(reverse("pledges:list_confirm", args=[asked[1].pk]), follow=True)
-    assert "Cette demande est déjà traitée : « demande refusée »." in content(response)
+    assert ("Cette demande est déjà traitée\u202f: «\u202fdemande refusée\u202f».") in content(
+        response
+    )
 
 
 def test_nobody_decides_on_another_lists_memberships():
@@ -536,7 +543,7 @@ def test_a_colistier_sees_their_list_and_leaves_it():
     assert '<span class="status-badge">membre</span>' in page
     assert "Quitter la liste" in page
     response = client.post(LEAVE, follow=True)
-    assert "Vous avez quitté la liste « Marseille en commun »." in content(response)
+    assert "Vous avez quitté la liste «\u202fMarseille en commun\u202f»." in content(response)
     membership.refresh_from_db()
     assert membership.status == Status.LEFT and membership.ended_at is not None
     assert "a quitté la liste le" in content(response)
@@ -573,7 +580,7 @@ def test_an_individual_candidate_signs_in_their_name_with_their_group():
     )
     page = content(logged_in(individual).get(SIGN))
     assert "Vous signez en votre nom, <strong>" in page
-    assert "avec le groupe « Le groupe »." in page
+    assert "avec le groupe «\u202fLe groupe\u202f»." in page
     assert page.count('type="checkbox" name="commitments"') == 20
 
 

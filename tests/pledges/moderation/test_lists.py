@@ -80,10 +80,10 @@ def test_the_queue_says_what_each_signature_is_and_what_it_needs(moderator_clien
     )
     response = moderator_client.get(CHANGELIST)
     row = row_of(response, head)
-    assert "Liste « Unis pour Saint-Étienne » — Saint-Étienne — 1 colistier·e" in row
-    assert "liste à vérifier : existence et tête de liste" in row
+    assert "Liste «\u202fUnis pour Saint-Étienne\u202f» — Saint-Étienne — 1 colistier·e" in row
+    assert "liste à vérifier\u202f: existence et tête de liste" in row
     row = row_of(response, personal)
-    assert "À titre personnel — colistier·e de « Unis pour Saint-Étienne »" in row
+    assert "À titre personnel — colistier·e de «\u202fUnis pour Saint-Étienne\u202f»" in row
     assert (
         "engagements à titre personnel d’un·e colistier·e : sa liste n’est pas encore validée"
         in row
@@ -113,7 +113,10 @@ def test_the_detail_page_shows_the_ballot_choice_and_the_list(moderator_client):
     content = page(
         moderator_client.get(reverse("admin:pledges_signature_change", args=[pledge.pk]))
     )
-    assert f"Liste « Marseille d’abord » — Marseille, {secteur.name} — 0 colistier·e" in content
+    assert (
+        f"Liste «\u202fMarseille d’abord\u202f» — Marseille, {secteur.name} — 0 colistier·e"
+        in content
+    )
     assert "Scrutin de liste (conforme à l’indication)" in content
     assert "liste à vérifier : existence et tête de liste" in content
 
@@ -126,8 +129,9 @@ def test_a_claimed_list_is_approved_once_the_claim_is_settled(moderator_client, 
     open_claim = claim("UNIS", first_name="Zoé", last_name="Roux")
     response = moderator_client.post(decide_url(head, "valider"), follow=True)
     assert (
-        "Une autre personne revendique la tête de la liste « Unis » : tranchez d’abord la "
-        "revendication sur la fiche de la liste, puis validez." in page(response)
+        "Une autre personne revendique la tête de la liste «\u202fUnis\u202f»\u202f: "
+        "tranchez d’abord la revendication sur la fiche de la liste, puis validez."
+        in page(response)
     )
     head.refresh_from_db()
     assert head.status == Status.PENDING
@@ -137,7 +141,8 @@ def test_a_claimed_list_is_approved_once_the_claim_is_settled(moderator_client, 
     response = moderator_client.post(
         url, {"note": "Tête confirmée par la préfecture."}, follow=True
     )
-    assert "Revendication de Zoé Roux close : la tête de liste ne change pas." in page(response)
+    closed = "Revendication de Zoé Roux close\u202f: la tête de liste ne change pas."
+    assert closed in page(response)
     open_claim.refresh_from_db()
     assert open_claim.settled_by == moderator_client.user
     assert open_claim.note == "Tête confirmée par la préfecture."
@@ -177,7 +182,7 @@ def test_the_list_page_shows_head_secteur_signature_members_and_claims(moderator
     assert "Léa Dupré" in content
     assert f"Marseille, {secteur.name} ({secteur.code})" in content
     assert "en attente de validation" in content
-    assert "la valider vérifie la liste : son existence et sa tête de liste" in content
+    assert "la valider vérifie la liste\u202f: son existence et sa tête de liste" in content
     assert "Paul Morel" in content and "membre" in content
     assert "Ana Vidal" in content and "demande en attente" in content
     assert content.count(">Confirmer</button>") == 1  # only the request still to decide
@@ -200,10 +205,11 @@ def test_staff_confirm_or_refuse_a_join_from_the_list_page(moderator_client, mai
         )
         return page(moderator_client.post(url, follow=True, REMOTE_ADDR="192.0.2.7"))
 
-    assert "Adhésion de Paul Morel confirmée : la personne est prévenue." in decide(
+    assert "Adhésion de Paul Morel confirmée\u202f: la personne est prévenue." in decide(
         paul, "confirmer"
     )
-    assert "Adhésion de Ana Vidal refusée : la personne est prévenue." in decide(ana, "refuser")
+    refused = "Adhésion de Ana Vidal refusée\u202f: la personne est prévenue."
+    assert refused in decide(ana, "refuser")
     paul.refresh_from_db()
     ana.refresh_from_db()
     assert (paul.status, paul.decided_by) == (Membership.CONFIRMED, moderator_client.user)
@@ -218,7 +224,9 @@ def test_staff_confirm_or_refuse_a_join_from_the_list_page(moderator_client, mai
     ]
     assert {e.ip_address for e in entries} == {"192.0.2.7"}
     # Deciding twice: a message, nothing changes.
-    assert "Cette demande est déjà traitée : « membre »." in decide(paul, "confirmer")
+    assert "Cette demande est déjà traitée\u202f: «\u202fmembre\u202f»." in decide(
+        paul, "confirmer"
+    )
     assert AuditEntry.objects.filter(action=AuditEntry.Action.JOIN_DECIDED).count() == 2
 
 
@@ -229,7 +237,7 @@ def test_staff_give_a_claimed_list_to_the_claimant(moderator_client):
         "admin:pledges_electorallist_claim", args=[head.electoral_list_id, open_claim.pk, "donner"]
     )
     response = moderator_client.post(url, {"note": "Déposée en préfecture par elle."}, follow=True)
-    assert "La liste est confiée à Zoé Roux : nouvelle tête de liste." in page(response)
+    assert "La liste est confiée à Zoé Roux\u202f: nouvelle tête de liste." in page(response)
     electoral_list = ElectoralList.objects.get(pk=head.electoral_list_id)
     assert electoral_list.head == open_claim.candidate
     assert head.certificates.current().get().content["liste"]["tete"]["nom"] == "Roux"
@@ -267,7 +275,7 @@ def test_a_list_corrected_in_the_admin_is_audited_and_its_name_stays_unique(mode
     assert response.status_code == 200
     assert "Une autre liste s’appelle déjà ainsi à Saint-Étienne." in page(response)
     response = moderator_client.post(url, {**data, "name": "« — »"})
-    assert "Une liste a un nom : des lettres ou des chiffres." in page(response)
+    assert "Une liste a un nom\u202f: des lettres ou des chiffres." in page(response)
     assert ElectoralList.objects.get(pk=head.electoral_list_id).name == "Unis pour Saint-Étienne"
     content = page(moderator_client.get(url))
     assert "confirmées par l’équipe Coorace (la tête de liste ne peut pas décider seule)" in content
@@ -336,10 +344,13 @@ def test_staff_see_and_filter_candidacies_against_the_ballot_hint(moderator_clie
     response = client.get(url, {"scrutin": "contraire"})
     assert set(rows(response)) == {against_list, against_individual}
     content = page(response)
-    assert "Scrutin de liste (contraire à l’indication : moins de 1 000 habitants" in content
-    assert "« Nous déposons une liste. »" in content
-    assert "Scrutin individuel (contraire à l’indication : la commune vote probablement par" in (
+    assert "Scrutin de liste (contraire à l’indication\u202f: moins de 1\xa0000 habitants" in (
         content
+    )
+    assert "«\u202fNous déposons une liste.\u202f»" in content
+    assert (
+        "Scrutin individuel (contraire à l’indication\u202f: la commune vote probablement par"
+        in (content)
     )
     assert len(rows(client.get(url, {"scrutin": "conforme"}))) == 2
     change = reverse("admin:candidates_candidate_change", args=[against_list.pk])
