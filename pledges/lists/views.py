@@ -25,6 +25,7 @@ from candidates.decorators import (
     verified_email_required,
 )
 from candidates.models import Candidate
+from communes.grammar import elide
 from config.http import personal
 from config.site import absolute_url
 from pledges.charter.queries import current_campaign
@@ -275,7 +276,7 @@ def join_request(request, pk):
 
 DECISIONS = {
     "confirmer": gettext_lazy("%(name)s est confirmé·e sur la liste."),
-    "refuser": gettext_lazy("La demande de %(name)s est refusée."),
+    "refuser": gettext_lazy("La demande %(of_name)s est refusée."),
     "retirer": gettext_lazy("%(name)s est retiré·e de la liste."),
 }
 
@@ -302,7 +303,8 @@ def decide(request, pk, action):
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, DECISIONS[action] % {"name": membership.candidate.full_name})
+        name = membership.candidate.full_name
+        messages.success(request, DECISIONS[action] % {"name": name, "of_name": elide("de", name)})
     return redirect(f"{reverse('pledges:space')}#ma-liste")
 
 

@@ -20,6 +20,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from communes.grammar import elide
 from communes.models import Commune
 from communes.search import normalize_name
 from config.site import client_ip
@@ -355,7 +356,7 @@ class ElectoralListAdmin(admin.ModelAdmin):
                 accept=decision == "confirmer",
                 ip_address=client_ip(request),
             )
-            return JOIN_DECISIONS[decision] % {"name": membership.candidate.full_name}
+            return JOIN_DECISIONS[decision] % _names(membership.candidate.full_name)
 
         return self._decided(request, list_id, run)
 
@@ -374,19 +375,24 @@ class ElectoralListAdmin(admin.ModelAdmin):
                 note=request.POST.get("note", "").strip()[:2000],
                 ip_address=client_ip(request),
             )
-            return CLAIM_DECISIONS[decision] % {"name": claim.candidate.full_name}
+            return CLAIM_DECISIONS[decision] % _names(claim.candidate.full_name)
 
         return self._decided(request, list_id, run)
 
 
 JOIN_DECISIONS = {
-    "confirmer": gettext_lazy("Adhésion de %(name)s confirmée : la personne est prévenue."),
-    "refuser": gettext_lazy("Adhésion de %(name)s refusée : la personne est prévenue."),
+    "confirmer": gettext_lazy("Adhésion %(of_name)s confirmée : la personne est prévenue."),
+    "refuser": gettext_lazy("Adhésion %(of_name)s refusée : la personne est prévenue."),
 }
 CLAIM_DECISIONS = {
     "donner": gettext_lazy("La liste est confiée à %(name)s : nouvelle tête de liste."),
-    "clore": gettext_lazy("Revendication de %(name)s close : la tête de liste ne change pas."),
+    "clore": gettext_lazy("Revendication %(of_name)s close : la tête de liste ne change pas."),
 }
+
+
+def _names(name: str) -> dict[str, str]:
+    """« Ana Vidal », and « d’Ana Vidal » or « de Paul Morel »."""
+    return {"name": name, "of_name": elide("de", name)}
 
 
 def _signature_of(electoral_list: ElectoralList) -> Signature | None:

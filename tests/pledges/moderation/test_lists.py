@@ -208,7 +208,7 @@ def test_staff_confirm_or_refuse_a_join_from_the_list_page(moderator_client, mai
     assert "Adhésion de Paul Morel confirmée\u202f: la personne est prévenue." in decide(
         paul, "confirmer"
     )
-    refused = "Adhésion de Ana Vidal refusée\u202f: la personne est prévenue."
+    refused = "Adhésion d’Ana Vidal refusée\u202f: la personne est prévenue."
     assert refused in decide(ana, "refuser")
     paul.refresh_from_db()
     ana.refresh_from_db()
