@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import STATEMENT_MAX_LENGTH, Candidate, website_validator
+from candidates.services import OPINIONS_CONSENT, OPINIONS_CONSENT_REQUIRED
 from candidates.validators import multiline_validator, single_line_validator
 from communes.models import Commune, Secteur
 from communes.search import normalize_name
@@ -70,6 +71,9 @@ class CandidateForm(forms.ModelForm):
             )
         },
     )
+    # Beside the label and the statement (they may reveal opinions): they are stored only
+    # with it, its text and date recorded by candidates.services.save_candidate.
+    opinions_consent = forms.BooleanField(label=OPINIONS_CONSENT, required=False)
 
     class Meta:
         model = Candidate
@@ -85,6 +89,7 @@ class CandidateForm(forms.ModelForm):
             "political_label",
             "website",
             "statement",
+            "opinions_consent",
             "phone",
         ]
         labels = {
@@ -118,6 +123,7 @@ class CandidateForm(forms.ModelForm):
             kwargs["initial"] = {
                 "commune": candidate.commune.insee_code,
                 "commune_query": f"{candidate.commune.name} ({candidate.commune.departement_id})",
+                "opinions_consent": candidate.opinions_consent_at is not None,
             }
         # A copy: validation fills the instance in, and the page still shows the saved one.
         super().__init__(*args, instance=copy.copy(candidate), **kwargs)
@@ -169,6 +175,16 @@ class CandidateForm(forms.ModelForm):
                 }
             )
         return cleaned_data
+
+    def clean_opinions_consent(self):
+        consent = self.cleaned_data["opinions_consent"]
+        typed = (
+            self.data.get(self.add_prefix(name), "").strip()
+            for name in ("political_label", "statement")
+        )
+        if any(typed) and not consent:
+            raise forms.ValidationError(OPINIONS_CONSENT_REQUIRED)
+        return consent
 
     def clean_statement(self):
         # Plain text: normalise line endings so that 600 means 600 characters.

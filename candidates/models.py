@@ -98,6 +98,20 @@ class Candidate(models.Model):
         validators=[MaxLengthValidator(STATEMENT_MAX_LENGTH), multiline_validator],
         help_text=_("Texte brut, 600 caractères au plus."),
     )
+    # The label and the statement may reveal political opinions (RGPD, article 9): stored
+    # only with the explicit consent ticked beside them in « Ma candidature », whose text
+    # and date are kept here (candidates.services.OPINIONS_CONSENT); emptied with them.
+    opinions_consent_text = models.TextField(
+        _("consentement pour l’étiquette et la déclaration (texte)"),
+        blank=True,
+        editable=False,
+    )
+    opinions_consent_at = models.DateTimeField(
+        _("consentement pour l’étiquette et la déclaration (date)"),
+        null=True,
+        blank=True,
+        editable=False,
+    )
     phone = models.CharField(
         _("téléphone (privé)"),
         max_length=30,

@@ -8,11 +8,26 @@ services decide it (pledges.signing.services.save_profile) and pass `locked` her
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from candidates import emails
 from candidates.models import Candidate, CorrectionRequest
 from communes.models import Commune, Secteur
+
+# Asked beside the political label and the statement, the fields of « Ma candidature » that
+# may reveal opinions: they are stored only with it (its text and date kept on the profile).
+OPINIONS_CONSENT = (
+    "J’accepte que Coorace enregistre mon étiquette politique et ma déclaration publique, "
+    "qui peuvent révéler mes opinions politiques, et les publie avec ma signature (et celle "
+    "de ma liste) si je signe et qu’elle est validée. Je peux retirer ce consentement à tout "
+    "moment en vidant ces deux champs : ils sont alors effacés."
+)
+OPINIONS_CONSENT_REQUIRED = gettext_lazy(
+    "Cochez le consentement à l’enregistrement de votre étiquette politique et de votre "
+    "déclaration, ou laissez ces deux champs vides."
+)
 
 
 def check_candidacy(
@@ -111,8 +126,14 @@ def check_candidacy(
 
 
 @transaction.atomic
-def save_candidate(*, user: AbstractBaseUser, locked: bool = False, **fields) -> Candidate:
-    """Create or update the account's profile; with `locked`, its identity can't change."""
+def save_candidate(
+    *, user: AbstractBaseUser, locked: bool = False, opinions_consent: bool = False, **fields
+) -> Candidate:
+    """Create or update the account's profile; with `locked`, its identity can't change.
+
+    A political label or a statement is stored only with `opinions_consent` (the box
+    beside them): its text and date are recorded, once; without them, both are cleared.
+    """
     candidate = Candidate.objects.select_for_update().filter(user=user).first()
     if candidate and locked:
         changed = [
@@ -141,9 +162,22 @@ def save_candidate(*, user: AbstractBaseUser, locked: bool = False, **fields) ->
         candidate = Candidate(user=user)
     for name, value in fields.items():
         setattr(candidate, name, value)
+    _record_opinions_consent(candidate, consent=opinions_consent)
     candidate.full_clean(exclude=["user"])
     candidate.save()
     return candidate
+
+
+def _record_opinions_consent(candidate: Candidate, *, consent: bool) -> None:
+    if not (candidate.political_label.strip() or candidate.statement.strip()):
+        # Nothing that reveals an opinion is stored: nothing to consent to.
+        candidate.opinions_consent_text, candidate.opinions_consent_at = "", None
+        return
+    if not consent:
+        raise ValidationError({"opinions_consent": OPINIONS_CONSENT_REQUIRED})
+    if candidate.opinions_consent_text != OPINIONS_CONSENT:
+        candidate.opinions_consent_text = OPINIONS_CONSENT
+        candidate.opinions_consent_at = timezone.now()
 
 
 def request_correction(*, candidate: Candidate, message: str) -> CorrectionRequest:

@@ -25,7 +25,7 @@ def correction(request):
         else:
             messages.success(
                 request,
-                _("Votre demande est envoyée à l’équipe Coorace, qui vous répondra par e-mail."),
+                _("Votre demande est envoyée à l’équipe Coorace, qui vous répondra par courriel."),
             )
             return redirect("pledges:space")
     return render(request, "candidates/correction.html", {"form": form, "candidate": candidate})

@@ -17,4 +17,6 @@ class SiteConfig(AppConfig):
     verbose_name = "Coorace #Municipales2020"
 
     def ready(self) -> None:
+        from config import checks  # noqa: F401 (registers the legal identity's check)
+
         post_migrate.connect(create_rate_limit_table, dispatch_uid="config.rate_limit_table")

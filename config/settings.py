@@ -156,8 +156,14 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_USER_DISPLAY = "candidates.accounts.user_display"
 ACCOUNT_PREVENT_ENUMERATION = True
-# The same work (a password hash) whether or not the address has an account: config/signup.py.
-ACCOUNT_FORMS = {"signup": "config.signup.SignupForm"}
+# The same work (a password hash) whether or not the address has an account, and the site's
+# words for the address (« adresse électronique »): config/signup.py.
+ACCOUNT_FORMS = {
+    "signup": "config.signup.SignupForm",
+    "login": "config.signup.LoginForm",
+    "reset_password": "config.signup.ResetPasswordForm",
+    "add_email": "config.signup.AddEmailForm",
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Coorace #Municipales2020] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # allauth's e-mails (confirmation, password reset…) leave through the job queue too.
@@ -302,13 +308,25 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend], "QUEUES": ["defau
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # The site's name in allauth's e-mails (`current_site.name`), never the request's host.
 SITE_NAME = env("SITE_NAME", default="Coorace #Municipales2020")
-# Shown on the « Mentions légales » and « Données personnelles » pages.
+# The legal identity, shown on « Mentions légales », « Données personnelles » and
+# « Accessibilité » (pledges/directory/context_processors.py). In production the system
+# check config.checks.legal_identity warns about each one left empty (`check --deploy`);
+# a page never shows a variable's name, only « non renseigné ».
 SITE_PUBLISHER = env("SITE_PUBLISHER", default="Coorace")
+SITE_PUBLISHER_LEGAL_FORM = env("SITE_PUBLISHER_LEGAL_FORM", default="")
+SITE_PUBLISHER_ADDRESS = env("SITE_PUBLISHER_ADDRESS", default="")
+SITE_PUBLISHER_PHONE = env("SITE_PUBLISHER_PHONE", default="")
 SITE_CONTACT_EMAIL = env("SITE_CONTACT_EMAIL", default="contact@coorace.org")
+# Who answers questions about personal data (a DPO if one is designated); empty: the contact.
+SITE_PRIVACY_EMAIL = env("SITE_PRIVACY_EMAIL", default="")
 SITE_PUBLICATION_DIRECTOR = env("SITE_PUBLICATION_DIRECTOR", default="")
 SITE_HOSTING_PROVIDER = env("SITE_HOSTING_PROVIDER", default="")
+SITE_HOSTING_ADDRESS = env("SITE_HOSTING_ADDRESS", default="")
+SITE_HOSTING_PHONE = env("SITE_HOSTING_PHONE", default="")
+# Who sends the site's e-mails for it (a processor named on « Données personnelles »).
+SITE_EMAIL_PROVIDER = env("SITE_EMAIL_PROVIDER", default="")
 # Where replies to the site's e-mails go (their Reply-To; they leave from DEFAULT_FROM_EMAIL,
-# a no-reply address): a mailbox someone reads, since the e-mails say « répondez à cet e-mail ».
+# a no-reply address): a mailbox someone reads, since the e-mails say « répondez à ce courriel ».
 REPLY_TO_EMAIL = env("REPLY_TO_EMAIL", default="") or SITE_CONTACT_EMAIL
 
 # Seconds a shared cache (nginx, config/deploy/) may keep an anonymous public page.

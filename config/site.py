@@ -24,15 +24,15 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 import config.tasks  # noqa: F401  (connects the retry policy wherever jobs are enqueued or run)
-
 from config.typography import french_html, french_text
 
 def reply_to_addresses() -> list[str]:
     """The Reply-To of every e-mail the site sends: a mailbox someone reads (REPLY_TO_EMAIL),
-    since they leave from a no-reply address and some say « répondez à cet e-mail »."""
+    since they leave from a no-reply address and some say « répondez à ce courriel »."""
     return [settings.REPLY_TO_EMAIL]
 
 
@@ -244,6 +244,27 @@ class QueuedEmailAccountAdapter(DefaultAccountAdapter):
     `send_mail` is allauth 65's, but for `current_site`, the links, the Reply-To and its last
     line (`msg.send()`).
     """
+
+    # allauth's French says « adresse e-mail »; the site says « adresse électronique »
+    # (README « Vocabulary »).
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "cannot_remove_primary_email": gettext_lazy(
+            "Vous ne pouvez pas retirer votre adresse électronique principale."
+        ),
+        "duplicate_email": gettext_lazy("Cette adresse électronique est déjà celle de ce compte."),
+        "email_password_mismatch": gettext_lazy(
+            "L’adresse électronique ou le mot de passe sont incorrects."
+        ),
+        "email_taken": gettext_lazy("Un compte existe déjà avec cette adresse électronique."),
+        "max_email_addresses": gettext_lazy(
+            "Vous ne pouvez pas ajouter plus de %d adresses électroniques."
+        ),
+        "unknown_email": gettext_lazy("Aucun compte n’a cette adresse électronique."),
+        "unverified_primary_email": gettext_lazy(
+            "Votre adresse électronique principale doit d’abord être confirmée."
+        ),
+    }
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         request = allauth_context.request

@@ -71,6 +71,13 @@ urlpatterns = [
         name="privacy",
     ),
     path(
+        "regles-de-publication/",
+        public_cache(
+            TemplateView.as_view(template_name="pledges/directory/publication_rules.html")
+        ),
+        name="publication_rules",
+    ),
+    path(
         "accessibilite/",
         public_cache(TemplateView.as_view(template_name="pledges/directory/accessibility.html")),
         name="accessibility",

@@ -19,6 +19,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from config.site import absolute_url
+from pledges.certificates.wording import role_line
 from config.typography import french_html
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
@@ -76,6 +77,7 @@ def render_certificate_html(certificate) -> str:
         {
             "certificate": certificate,
             "content": content,
+            "role_line": role_line(content["candidat"]),
             "proposals": [proposals[number] for number in sorted(proposals)],
             "signed_on": date.fromisoformat(content["signee_le"]),
             "signed_count": len(content["engagements"]),

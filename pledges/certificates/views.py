@@ -8,6 +8,7 @@ from django.db import DatabaseError
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from config.http import personal
@@ -18,7 +19,7 @@ from pledges.certificates.services import (
     schedule_render,
     verify,
 )
-from pledges.models import Certificate, ElectoralList, ListMembership, Signature
+from pledges.models import AuditEntry, Certificate, ElectoralList, ListMembership, Signature
 
 logger = logging.getLogger(__name__)
 # Seconds after which a visitor told « en préparation » may try again.
@@ -80,7 +81,41 @@ def verify_page(request, reference):
             {"typed": canonical, "unknown": True},
             status=404,
         )
-    return render(request, "pledges/certificates/verify.html", {"verification": verification})
+    return render(
+        request,
+        "pledges/certificates/verify.html",
+        {"verification": verification, **_replacement(verification)},
+    )
+
+
+# What a certificate's content holds, as the verification page names a change of it.
+CHANGED_PARTS = {
+    "engagements": gettext_lazy("les engagements signés"),
+    "candidat": gettext_lazy("l’identité de la personne signataire"),
+    "commune": gettext_lazy("la commune"),
+    "liste": gettext_lazy("la liste (son nom, sa tête ou son lieu)"),
+}
+
+
+def _replacement(verification) -> dict:
+    """For a superseded certificate, what replaced it: a staff re-issue of the same content
+    (recorded in the audit log with the new reference), or a change of what it certifies."""
+    if verification.state != "superseded":
+        return {}
+    certificate = verification.certificate
+    successor = certificate.pledge.certificates.filter(version=certificate.version + 1).first()
+    if successor is None:
+        return {}
+    old, new = certificate.content, successor.content
+    changed = [
+        str(label) for key, label in CHANGED_PARTS.items() if old.get(key) != new.get(key)
+    ]
+    reissued = AuditEntry.objects.filter(
+        pledge=certificate.pledge,
+        action=AuditEntry.Action.CERTIFICATE_REISSUED,
+        note=successor.reference,
+    ).exists()
+    return {"successor": successor, "changed": changed, "reissued": reissued and not changed}
 
 
 def _serve(request, certificate: Certificate):

@@ -519,6 +519,8 @@ class Storyteller:
             "political_label": label,
             "website": website,
             "statement": statement,
+            # Ticked beside the label and the statement, as on « Ma candidature ».
+            "opinions_consent": bool(label or statement),
             "phone": fake.phone_number() if rng.random() < 0.5 else "",
         }
 

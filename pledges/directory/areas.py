@@ -134,7 +134,7 @@ def _commune_description(commune: Commune, lists: int, individuals: int) -> str:
         ) % {"name": commune.name, "departement": commune.departement.name}
     if not lists and not individuals:
         return _(
-            "Aucun candidat n’a encore signé les engagements de Coorace pour des territoires "
+            "Aucun·e candidat·e n’a encore signé les engagements de Coorace pour des territoires "
             "inclusifs %(place)s (%(departement)s)."
         ) % {"place": commune.phrase_dans, "departement": commune.departement.name}
     return _(

@@ -29,11 +29,16 @@ from pledges.roster.matching import match_candidate_on_commit
 
 MODERATE_PERMISSION = "pledges.moderate_pledge"
 
+# What is published and where, and how it ends (leaving the list ends the naming:
+# pledges.directory.lists and the lists' open data show confirmed members only).
 JOIN_CONSENT = (
-    "J’accepte que mon nom, ma commune et ma place sur la liste « {name} » soient publiés sur "
-    "ce site une fois mon adhésion confirmée et la liste validée par Coorace. Il s’agit "
-    "d’une opinion politique : je peux retirer ce consentement à tout moment, en quittant la "
-    "liste ou en supprimant mon compte."
+    "J’accepte que mon nom, ma commune et ma place sur la liste « {name} » soient publiés "
+    "une fois mon adhésion confirmée et la liste validée par Coorace : sur la page de la "
+    "liste, dans les données ouvertes du site sous Licence Ouverte (chacun peut les "
+    "réutiliser et en garder des copies) et auprès des moteurs de recherche, par le plan du "
+    "site. Il s’agit d’une opinion politique : je peux retirer ce consentement à tout moment, "
+    "en quittant la liste ou en supprimant mon compte ; le site cesse alors de me nommer, "
+    "mais les copies déjà faites par d’autres ne peuvent pas être effacées par Coorace."
 )
 
 Membership = ListMembership.Status

@@ -36,7 +36,7 @@ class Campaign(models.Model):
         _("signatures ouvertes"),
         default=True,
         help_text=_(
-            "Décochez pour fermer les signatures (les candidats peuvent encore consulter)."
+            "Décochez pour fermer les signatures (les candidat·es peuvent encore consulter)."
         ),
     )
 

@@ -13,13 +13,13 @@ class RejectionReason(models.Model):
     code = models.SlugField(_("code"), max_length=50, unique=True)
     label = models.CharField(_("libellé"), max_length=200)
     candidate_text = models.TextField(
-        _("texte envoyé au candidat"),
-        help_text=_("Repris dans l’e-mail qui annonce le refus."),
+        _("texte envoyé à la personne candidate"),
+        help_text=_("Repris dans le courriel qui annonce le refus."),
     )
     requires_free_text = models.BooleanField(
         _("précision obligatoire"),
         default=False,
-        help_text=_("Le modérateur doit alors écrire une précision (motif « autre »)."),
+        help_text=_("L’équipe doit alors écrire une précision (motif « autre »)."),
     )
     is_active = models.BooleanField(_("actif"), default=True)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)

@@ -48,7 +48,9 @@ class CandidateAdmin(admin.ModelAdmin):
         return f"{choice} — « {obj.ballot_note} »" if obj.ballot_note else choice
 
     def get_readonly_fields(self, request, obj=None):
-        return ["user", "ballot"] if obj is not None else ["ballot"]
+        # The consent beside the label and statement: a record, never edited by staff.
+        consent = ["opinions_consent_text", "opinions_consent_at"]
+        return ["user", "ballot", *consent] if obj is not None else ["ballot", *consent]
 
     def save_model(self, request, obj, form, change):
         identity = {

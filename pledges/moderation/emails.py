@@ -24,6 +24,8 @@ def send_decision(pledge, action: str, *, note: str = "", reason=None) -> None:
             "reason": reason,
             "public_url": absolute_url(pledge.get_absolute_url()),
             "space_url": absolute_url(reverse("pledges:space")),
+            # A refusal's reason may cite them (« Contenu inapproprié »).
+            "rules_url": absolute_url(reverse("pledges:publication_rules")),
             "certificate_url": absolute_url(
                 reverse("pledges:certificate_download", kwargs={"pk": pledge.pk})
             )

@@ -162,7 +162,9 @@ def request_changes(
 ) -> Signature:
     message = message.strip()
     if not message:
-        raise ValidationError(_("Écrivez au candidat ce qu’il doit compléter ou corriger."))
+        raise ValidationError(
+            _("Écrivez à la personne candidate ce qu’elle doit compléter ou corriger.")
+        )
     return _decide(
         pledge=pledge,
         action=AuditEntry.Action.CHANGES_REQUESTED,

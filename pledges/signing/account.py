@@ -184,6 +184,10 @@ def export_personal_data(*, user: AbstractBaseUser) -> dict:
         "etiquette": candidate.political_label,
         "site_web": candidate.website,
         "declaration": candidate.statement,
+        "consentement_etiquette_et_declaration": {
+            "texte": candidate.opinions_consent_text,
+            "date": _iso(candidate.opinions_consent_at),
+        },
         "telephone": candidate.phone,
         "creee_le": candidate.created_at.isoformat(),
         "modifiee_le": candidate.updated_at.isoformat(),

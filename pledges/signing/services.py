@@ -28,11 +28,21 @@ from pledges.models import Campaign, Commitment, Signature, SignatureEvent, Sign
 from pledges.roster.matching import match_candidate_on_commit, match_signature_on_commit
 from pledges.signing import emails
 
+# Everything published and where, and how publication ends: withdrawing the signature
+# does not end it (a withdrawn signature stays public, « signature retirée », dated, as
+# Signature.objects.public() says); deleting the account does (pledges.signing.account).
 PUBLICATION_CONSENT = (
-    "J’accepte que mon nom, ma liste, ma commune, mon rôle et les engagements que je signe "
-    "soient publiés sur ce site une fois ma signature validée par Coorace. Il s’agit d’une "
-    "opinion politique : je peux retirer ce consentement à tout moment, en retirant ma "
-    "signature ou en supprimant mon compte."
+    "J’accepte que mon nom, ma commune, mon rôle, ma liste (ou mon groupe), mon étiquette "
+    "politique, mon site web et ma déclaration si je les donne, les engagements que je signe "
+    "et l’historique de ma signature (engagements ajoutés ou retirés, retrait, avec leurs "
+    "dates) soient publiés une fois ma signature validée par Coorace : sur les pages de ce "
+    "site, dans mon attestation PDF téléchargeable, dans les données ouvertes du site sous "
+    "Licence Ouverte (chacun peut les réutiliser et en garder des copies) et auprès des "
+    "moteurs de recherche, par le plan du site. Il s’agit d’une opinion politique. Retirer ma "
+    "signature ne met pas fin à la publication : le site indique alors « signature retirée », "
+    "avec la date. La publication prend fin quand je supprime mon compte, ce qui retire ce "
+    "consentement ; les copies déjà faites par d’autres ne peuvent pas être effacées par "
+    "Coorace."
 )
 
 
@@ -57,7 +67,7 @@ def candidacy_consent(*, candidate: Candidate, campaign: Campaign) -> str:
     """The sentence a candidate certifies, naming their commune and the election."""
     commune = candidate.commune
     return (
-        f"Je certifie être candidate ou candidat aux {campaign.election_name} dans la commune "
+        f"Je certifie être candidat·e aux {campaign.election_name} dans la commune "
         f"de {commune.name} ({commune.departement_id})."
     )
 

@@ -14,7 +14,7 @@ def sign_up_and_verify(page, mailoutbox, email: str) -> None:
     page.get_by_label("Mot de passe :", exact=True).fill(PASSWORD)
     page.get_by_label("Mot de passe (confirmation) :").fill(PASSWORD)
     page.get_by_role("button", name="Créer mon compte").click()
-    page.get_by_role("heading", name="Vérifiez votre adresse e-mail").wait_for()
+    page.get_by_role("heading", name="Vérifiez votre adresse électronique").wait_for()
     (message,) = [m for m in mailoutbox if m.to == [email]]
     # The link is on SITE_URL; the live server listens elsewhere.
     page.goto(page.base_url + re.search(r"https?://[^/\s]+(/\S*)", message.body).group(1))
@@ -39,7 +39,7 @@ def fill_profile(
 
 
 def consent_and_submit(page) -> None:
-    page.get_by_label(re.compile("^Je certifie être candidate ou candidat")).check()
+    page.get_by_label(re.compile("^Je certifie être candidat·e")).check()
     page.get_by_label(re.compile("^J’accepte que mon nom")).check()
     page.get_by_role("button", name="Signer et envoyer").click()
     page.get_by_text("Votre signature est enregistrée").wait_for()

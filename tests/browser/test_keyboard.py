@@ -127,7 +127,7 @@ def test_a_candidate_logs_in_fills_the_profile_and_signs_with_the_keyboard_alone
     for code in ("2.1", "2.2", "2.3"):
         assert page.get_by_role("checkbox", name=re.compile(rf"^{re.escape(code)} ")).is_checked()
     assert page.get_by_role("button", name="Tout décocher (proposition #2)").is_visible()
-    for consent in ("^Je certifie être candidate ou candidat", "^J’accepte que mon nom"):
+    for consent in ("^Je certifie être candidat·e", "^J’accepte que mon nom"):
         box = page.get_by_role("checkbox", name=re.compile(consent))
         tab_to(page, box)
         page.keyboard.press("Space")

@@ -72,7 +72,7 @@ def colistier_joins_through_the_link(page, mailoutbox, link, *, email, first, la
     page.get_by_label("Mot de passe :", exact=True).fill(PASSWORD)
     page.get_by_label("Mot de passe (confirmation) :").fill(PASSWORD)
     page.get_by_role("button", name="Créer mon compte").click()
-    page.get_by_role("heading", name="Vérifiez votre adresse e-mail").wait_for()
+    page.get_by_role("heading", name="Vérifiez votre adresse électronique").wait_for()
     (message,) = [m for m in mailoutbox if m.to == [email]]
     # The link is on SITE_URL; the live server listens elsewhere.
     page.goto(page.base_url + re.search(r"https?://[^/\s]+(/\S*)", message.body).group(1))

@@ -28,7 +28,7 @@ def test_signup_sends_a_verification_link_that_logs_in_to_mon_espace(client, mai
         {"email": "nouveau@exemple.test", "password1": PASSWORD, "password2": PASSWORD},
         follow=True,
     )
-    assert "Vérifiez votre adresse e-mail" in page(response)
+    assert "Vérifiez votre adresse électronique" in page(response)
     (email,) = mailoutbox
     assert email.to == ["nouveau@exemple.test"]
     assert email.subject.startswith("[Coorace #Municipales2020] ")
@@ -53,7 +53,7 @@ def test_account_pages_are_in_french_inside_the_site_layout(client):
 def test_a_wrong_password_gets_a_french_message(client):
     make_user("lea@exemple.test")
     response = client.post(LOGIN, {"login": "lea@exemple.test", "password": "faux"})
-    assert "L’adresse e-mail ou le mot de passe sont incorrects." in page(response)
+    assert "L’adresse électronique ou le mot de passe sont incorrects." in page(response)
 
 
 def test_password_reset_does_not_reveal_whether_an_account_exists(client, mailoutbox):
@@ -72,7 +72,7 @@ def test_signing_up_with_a_taken_address_does_not_reveal_it(client, mailoutbox):
         {"email": "lea@exemple.test", "password1": PASSWORD, "password2": PASSWORD},
         follow=True,
     )
-    assert "Vérifiez votre adresse e-mail" in page(response)
+    assert "Vérifiez votre adresse électronique" in page(response)
     assert mailoutbox[0].to == ["lea@exemple.test"]  # the owner is warned, nobody else learns
 
 

@@ -21,6 +21,7 @@ def profile_data(**overrides):
         "political_label": "Sans étiquette",
         "website": "https://saint-etienne-solidaire.example",
         "statement": "Pour une ville inclusive.",
+        "opinions_consent": "on",  # beside the label and the statement
         "phone": "06 12 34 56 78",
     }
     data.update(overrides)
@@ -45,7 +46,7 @@ def test_an_unverified_email_cannot_fill_a_profile_or_sign(client):
     for url in (PROFILE, reverse("pledges:sign")):
         response = client.get(url)
         assert response.status_code == 403
-        assert "Confirmez d’abord votre adresse e-mail" in content(response)
+        assert "Confirmez d’abord votre adresse électronique" in content(response)
     assert client.post(PROFILE, profile_data()).status_code == 403
     assert not Candidate.objects.exists()
 

@@ -22,7 +22,7 @@ DEFAULTS = [
     "Bonjour, c",
     "Merci d’utiliser",
     "Merci d'utiliser",
-    "Vous recevez cet e-mail",
+    "Vous recevez ce courriel",
     "de la part de",
 ]
 
@@ -75,7 +75,7 @@ def test_the_sign_up_confirmation_names_the_campaign_and_links_to_the_site(clien
     assert f"{SITE_URL}/compte/confirmer-email/" in message.body
     assert f'href="{SITE_URL}/compte/confirmer-email/' in html_of(message)
     assert "«\u202fS’engager pour les territoires inclusifs de demain\u202f!\u202f»" in message.body
-    assert "répondre à cet e-mail pour nous le signaler" in message.body
+    assert "répondre à ce courriel pour nous le signaler" in message.body
 
 
 def test_the_link_of_the_confirmation_confirms_the_address(client, mailoutbox):
@@ -127,7 +127,7 @@ def test_a_new_address_is_confirmed_by_e_mail(client, mailoutbox):
     client.force_login(make_user("lea@exemple.test"))
     client.post(reverse("account_email"), {"action_add": "", "email": "lea.martin@exemple.test"})
     message = only(mailoutbox, "lea.martin@exemple.test")
-    assert message.subject == "[Coorace #Municipales2020] Confirmez votre adresse e-mail"
+    assert message.subject == "[Coorace #Municipales2020] Confirmez votre adresse électronique"
     assert_in_the_sites_voice(message)
     page = client.get(reverse("account_email")).content.decode()
     assert "Nouvelle adresse, pas encore confirmée" in page
@@ -146,7 +146,7 @@ def test_a_notification_of_a_changed_password_names_the_campaign(client, mailout
     assert_in_the_sites_voice(message)
     assert "Votre mot de passe a été changé." in message.body
     assert re.search(r"- le \d{1,2} \w+ 20\d\d à \d\dh\d\d\n", message.body)
-    assert "répondez à cet e-mail pour nous prévenir" in message.body
+    assert "répondez à ce courriel pour nous prévenir" in message.body
 
 
 def test_the_site_name_comes_from_settings(client, mailoutbox, settings):

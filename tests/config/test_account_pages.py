@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 WRONG = [
     "Merci de confirmer que",
-    "est l'adresse e-mail de",
+    "est l'adresse électronique de",
     "E-mail actuel",
     "Êtes-vous sûr",
     "sûr(e)",
@@ -115,7 +115,7 @@ def test_the_e_mail_page_names_the_current_address_in_french(client):
     client.force_login(make_user("lea@exemple.test"))
     response = client.get(reverse("account_email"))
     page = text(response)
-    assert_in_the_sites_voice(page, "Mon adresse e-mail")
+    assert_in_the_sites_voice(page, "Mon adresse électronique")
     assert "Adresse actuelle, confirmée" in page and "lea@exemple.test" in page
     assert "style=" not in response.content.decode()  # the Content-Security-Policy
 
@@ -124,7 +124,7 @@ def test_the_confirmation_page_asks_the_owner_of_the_address_plainly(client):
     user = make_user("lea@exemple.test", verified=False)
     key = EmailConfirmationHMAC(EmailAddress.objects.get(user=user)).key
     page = text(client.get(reverse("account_confirm_email", args=[key])))
-    assert_in_the_sites_voice(page, "Confirmer mon adresse e-mail")
+    assert_in_the_sites_voice(page, "Confirmer mon adresse électronique")
     assert "Confirmez que l’adresse  lea@exemple.test  est bien la vôtre" in page
 
 
@@ -137,7 +137,7 @@ def test_an_expired_confirmation_link_says_what_to_do(client):
 def test_the_page_after_sign_up_says_to_check_the_e_mails(client):
     data = {"email": "lea@exemple.test", "password1": PASSWORD, "password2": PASSWORD}
     response = client.post(reverse("account_signup"), data, follow=True)
-    assert_in_the_sites_voice(text(response), "Vérifiez votre adresse e-mail")
+    assert_in_the_sites_voice(text(response), "Vérifiez votre adresse électronique")
 
 
 def test_confirming_that_it_is_you_by_password_or_by_a_code(client, mailoutbox):
@@ -146,7 +146,7 @@ def test_confirming_that_it_is_you_by_password_or_by_a_code(client, mailoutbox):
     assert_in_the_sites_voice(text(response), "Confirmer que c’est vous")
     assert 'href="/compte/reauthentification/code/"' in response.content.decode()
     page = text(client.get("/compte/reauthentification/code/"))
-    assert_in_the_sites_voice(page, "nous envoyons un code à votre adresse e-mail")
+    assert_in_the_sites_voice(page, "nous envoyons un code à votre adresse électronique")
     data = {"recipient": "lea@exemple.test"}
     response = client.post("/compte/reauthentification/code/", data, follow=True)
     assert_in_the_sites_voice(text(response), "Recopiez le code reçu")

@@ -16,6 +16,15 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://coorace:secret@db.internal:5432/coorace",
     "CACHE_URL": "redis://127.0.0.1:6379/1",
     "EMAIL_HOST": "smtp.example.org",
+    # The legal identity (config/checks.py warns about each one left empty).
+    "SITE_PUBLISHER_LEGAL_FORM": "association loi 1901",
+    "SITE_PUBLISHER_ADDRESS": "1 rue de l’Exemple, 75000 Paris",
+    "SITE_PUBLISHER_PHONE": "01 00 00 00 00",
+    "SITE_PUBLICATION_DIRECTOR": "Camille Exemple",
+    "SITE_HOSTING_PROVIDER": "Hébergeur Exemple SAS",
+    "SITE_HOSTING_ADDRESS": "2 rue de l’Exemple, 59000 Lille",
+    "SITE_HOSTING_PHONE": "03 00 00 00 00",
+    "SITE_EMAIL_PROVIDER": "Courrier Exemple SAS",
 }
 
 
@@ -23,7 +32,7 @@ def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_URL", "CACHE_URL", "EMAIL_"))
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "CACHE_URL", "EMAIL_", "SITE_"))
     }
     environment.update(env, DJANGO_SETTINGS_MODULE="config.settings")
     return subprocess.run(

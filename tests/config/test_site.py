@@ -79,7 +79,7 @@ def test_a_subject_keeps_french_no_break_spaces():
 
 @pytest.mark.django_db
 def test_the_sites_e_mails_say_reply_to_this_e_mail_and_carry_a_reply_to(settings, mailoutbox):
-    # They leave from a no-reply address; « répondez à cet e-mail » reaches REPLY_TO_EMAIL.
+    # They leave from a no-reply address; « répondez à ce courriel » reaches REPLY_TO_EMAIL.
     settings.REPLY_TO_EMAIL = "equipe-campagne@coorace.test"
     pledge = make_pledge(make_candidate(user=make_user("lea@exemple.test")))
     mailoutbox.clear()
@@ -87,7 +87,7 @@ def test_the_sites_e_mails_say_reply_to_this_e_mail_and_carry_a_reply_to(setting
     send_pledge_received(pledge)
 
     (message,) = mailoutbox
-    assert "répondez à cet e-mail" in message.body
+    assert "répondez à ce courriel" in message.body
     assert message.from_email.endswith("<ne-pas-repondre@coorace.org>")
     assert message.reply_to == ["equipe-campagne@coorace.test"]
     assert "Reply-To: equipe-campagne@coorace.test" in message.message().as_string()

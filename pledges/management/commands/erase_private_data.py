@@ -23,7 +23,7 @@ class Command(BaseCommand):
         f"{UNVERIFIED_ACCOUNT_DAYS} jours ; signatures refusées, dépubliées ou jamais publiées "
         f"{SIGNATURE_MONTHS_AFTER_ELECTION} mois après le dernier tour de l’élection ; "
         "téléphones, messages des demandes de correction et adresses IP du journal des "
-        "décisions après 12 mois ; tâches terminées (adresses e-mail) après "
+        "décisions après 12 mois ; tâches terminées (adresses électroniques) après "
         f"{JOB_RESULT_DAYS} jours ; compteurs expirés des limites de débit (adresses IP). "
         "Les signatures publiées et le journal pseudonyme restent."
     )

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         "historiques variés, créés par les services de signature, des listes et de "
         "modération, comme sur le site. "
         f"Leurs comptes sont en @{DEMO_EMAIL_DOMAIN} : --purge supprime ces données-là, et "
-        "elles seules. Aucun e-mail n’est envoyé (ils sont rédigés puis jetés)."
+        "elles seules. Aucun courriel n’est envoyé (ils sont rédigés puis jetés)."
     )
 
     def add_arguments(self, parser):
@@ -147,7 +147,7 @@ class Command(BaseCommand):
             f"événements d’historique, {number(summary.certificates)} attestations."
         )
         self.stdout.write(
-            f"  {number(summary.emails)} e-mails rédigés par les services puis jetés : "
+            f"  {number(summary.emails)} courriels rédigés par les services puis jetés : "
             "aucun n’a été envoyé."
         )
 

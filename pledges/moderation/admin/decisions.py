@@ -43,22 +43,22 @@ Status = Signature.Status
 
 def _approve(pledge, data, **who) -> str:
     approve_pledge(pledge=pledge, **who)
-    return _("Signature validée : le candidat est prévenu par e-mail.")
+    return _("Signature validée : la personne candidate est prévenue par courriel.")
 
 
 def _request_changes(pledge, data, **who) -> str:
     request_changes(pledge=pledge, message=data["message"], **who)
-    return _("Compléments demandés : le candidat est prévenu par e-mail.")
+    return _("Compléments demandés : la personne candidate est prévenue par courriel.")
 
 
 def _reject(pledge, data, **who) -> str:
     reject_pledge(pledge=pledge, reason=data["reason"], details=data["details"], **who)
-    return _("Signature refusée : le candidat est prévenu par e-mail.")
+    return _("Signature refusée : la personne candidate est prévenue par courriel.")
 
 
 def _unpublish(pledge, data, **who) -> str:
     unpublish_pledge(pledge=pledge, reason=data["reason"], **who)
-    return _("Signature dépubliée : le candidat est prévenu par e-mail.")
+    return _("Signature dépubliée : la personne candidate est prévenue par courriel.")
 
 
 def _reissue(pledge, data, **who) -> str:

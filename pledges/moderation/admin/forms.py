@@ -17,10 +17,12 @@ class ApproveForm(forms.Form):
 
 class RequestChangesForm(forms.Form):
     message = forms.CharField(
-        label=_("Message envoyé au candidat"),
+        label=_("Message envoyé à la personne candidate"),
         max_length=2000,
         widget=forms.Textarea,
-        error_messages={"required": _("Écrivez au candidat ce qu’il doit compléter ou corriger.")},
+        error_messages={
+            "required": _("Écrivez à la personne candidate ce qu’elle doit compléter ou corriger.")
+        },
     )
 
 
@@ -34,7 +36,7 @@ class RejectForm(forms.Form):
         },
     )
     details = forms.CharField(
-        label=_("Précision envoyée au candidat"),
+        label=_("Précision envoyée à la personne candidate"),
         required=False,
         max_length=2000,
         widget=forms.Textarea,
@@ -47,7 +49,7 @@ class RejectForm(forms.Form):
 
 class UnpublishForm(forms.Form):
     reason = forms.CharField(
-        label=_("Raison envoyée au candidat"),
+        label=_("Raison envoyée à la personne candidate"),
         max_length=2000,
         widget=forms.Textarea,
         error_messages={"required": _("Indiquez pourquoi cette signature est dépubliée.")},
@@ -66,7 +68,7 @@ class BulkRejectForm(forms.Form):
         widget=forms.RadioSelect,
     )
     details = forms.CharField(
-        label=_("Précision (envoyée aux candidats)"),
+        label=_("Précision (envoyée aux candidat·es)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),

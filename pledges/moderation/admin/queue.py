@@ -120,7 +120,9 @@ class SignatureAdmin(admin.ModelAdmin):
         "=candidate__commune__insee_code",
         "candidate__user__email",
     ]
-    search_help_text = gettext_lazy("Nom, prénom, liste, commune, code INSEE ou adresse e-mail.")
+    search_help_text = gettext_lazy(
+        "Nom, prénom, liste, commune, code INSEE ou adresse électronique."
+    )
     list_per_page = 50
     # No second COUNT over the whole table beside the filtered one (« 12 sur 50 000 »).
     show_full_result_count = False
@@ -274,7 +276,7 @@ class SignatureAdmin(admin.ModelAdmin):
         commune = candidate.commune
         rows = [
             (_("Nom"), candidate.full_name),
-            (_("E-mail"), candidate.user.email),
+            (_("Courriel"), candidate.user.email),
             (_("Téléphone"), candidate.phone or "—"),
             (_("Commune"), f"{commune.name} ({commune.insee_code}, {commune.departement.name})"),
             (_("Population"), commune.population if commune.population is not None else "—"),

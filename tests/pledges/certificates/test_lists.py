@@ -155,7 +155,7 @@ def test_a_certificate_issued_before_lists_were_records_still_renders_and_verifi
     assert verify(certificate.reference).state == "valid"
     text = pdf_text(render_certificate_pdf(certificate), tmp_path)
     assert "Coorace atteste que Léa Dupré" in text
-    assert "Tête de liste de la liste « Saint-Étienne solidaire »" in text
+    assert "Tête de liste de « Saint-Étienne solidaire »" in text
     assert fingerprint in text.replace(" ", "")
 
 

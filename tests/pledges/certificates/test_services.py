@@ -177,7 +177,7 @@ def test_the_pdf_carries_the_exact_texts_and_the_proofs(tmp_path):
     # A head signs for their list: « La liste X, conduite par Y, à Z ».
     assert "Coorace atteste que la liste « Saint-Étienne solidaire »" in text
     assert "conduite par Léa Dupré-Lefèvre, à Saint-Étienne" in text
-    assert "(code INSEE 42218, Loire (42))" in text
+    assert "2020, Loire (42), code INSEE 42218," in text
     assert "par sa tête de liste, les engagements suivants" in text
     assert "3 engagements sur 20" in text
     assert "#4. Développement Durable et Économie Circulaire" in text
@@ -218,7 +218,8 @@ def test_an_individual_candidate_is_certified_in_their_own_name(tmp_path):
     assert "liste" not in certificate.content
     text = pdf_text(certificate_pdf(certificate).pdf.read(), tmp_path)
     assert "Coorace atteste que Léa Dupré-Lefèvre" in text
-    assert "Candidat·e à titre individuel (moins de 1 000 habitants)" in text
+    assert "Candidat·e à titre individuel" in text
+    assert "moins de 1 000 habitants" not in text  # the form's hint, not the role
     assert "candidat·e aux élections municipales de 2020 à Lucciana" in text
     assert "conduite par" not in text
 
@@ -332,7 +333,7 @@ def test_a_withdrawn_signature_invalidates_its_certificate(client):
     pledge.refresh_from_db()
     content = page(client.get(certificate.get_absolute_url()))
     assert "Cette attestation n’est plus valide" in content
-    assert "Le signataire a retiré sa signature le" in content
+    assert "La personne signataire a retiré sa signature le" in content
     assert verify(certificate.reference).state == "revoked"
 
 

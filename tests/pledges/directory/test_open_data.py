@@ -157,7 +157,7 @@ def test_the_open_data_page_explains_files_columns_and_licence(client):
     for column in COLUMNS:
         assert f"<code>{column}</code>" in content
     assert "Licence Ouverte / Open Licence 2.0 (Etalab)" in content
-    assert "Aucune adresse e-mail, aucun numéro de téléphone" in content
+    assert "Aucune adresse électronique, aucun numéro de téléphone" in content
 
 
 @pytest.mark.parametrize("count", [1, 50])

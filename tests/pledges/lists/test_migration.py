@@ -51,7 +51,7 @@ def legacy_signature(candidate, status=Status.APPROVED, *, days_ago=30) -> Signa
         campaign=current_campaign(),
         candidate=candidate,
         submitted_at=at,
-        consent_candidacy_text="Je certifie être candidate ou candidat.",
+        consent_candidacy_text="Je certifie être candidat·e.",
         consent_candidacy_at=at,
         consent_publication_text=PUBLICATION_CONSENT,
         consent_publication_at=at + timedelta(seconds=1),

@@ -93,6 +93,7 @@ def profile_data(**overrides):
         "political_label": "Sans étiquette",
         "website": "",
         "statement": "",
+        "opinions_consent": "on",
         "phone": "06 12 34 56 78",
     }
     data.update(overrides)

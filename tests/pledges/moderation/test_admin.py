@@ -134,7 +134,7 @@ def test_a_moderator_approves_from_the_detail_page(moderator_client, mailoutbox)
     mailoutbox.clear()
     url = decide_url(pledge, "valider")
     response = moderator_client.post(url, follow=True, REMOTE_ADDR="192.0.2.9")
-    assert "Signature validée : le candidat est prévenu par e-mail." in page(response)
+    assert "Signature validée : la personne candidate est prévenue par courriel." in page(response)
     pledge.refresh_from_db()
     assert pledge.status == Status.APPROVED
     entry = AuditEntry.objects.get()

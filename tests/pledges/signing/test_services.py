@@ -43,7 +43,7 @@ def test_submitting_creates_a_pending_pledge_with_its_consents_and_history():
     assert pledge.status == Signature.Status.PENDING
     assert active_codes(pledge) == ["1.1", "3.2", "9.3"]
     assert pledge.consent_candidacy_text == (
-        "Je certifie être candidate ou candidat aux élections municipales 2020 dans la commune "
+        "Je certifie être candidat·e aux élections municipales 2020 dans la commune "
         "de Saint-Étienne (42)."
     )
     assert pledge.consent_publication_text == PUBLICATION_CONSENT

@@ -34,14 +34,14 @@ def test_a_proposal_page_shows_its_context_and_commitments(client):
     content = response.content.decode()
     assert "Financement des acteurs de l’ESS et élu-e dédié-e à l’ESS" in content
     assert "Les actions menées par les acteurs de l’ESS" in content
-    assert "Les 3 engagements proposés aux candidats" in content
+    assert "Les 3 engagements proposés aux candidat·es" in content
     assert "Je m’engage à désigner un-e élu-e en charge de l’ESS." in content
     assert 'href="/propositions/8/"' in content
     assert 'href="/propositions/10/"' in content
 
 
 def test_a_proposal_with_one_commitment_says_so_in_the_singular(client):
-    assert "L’engagement proposé aux candidats" in client.get("/propositions/4/").content.decode()
+    assert "L’engagement proposé aux candidat·es" in client.get("/propositions/4/").content.decode()
 
 
 def test_every_proposal_page_runs_the_same_number_of_queries(client, django_assert_num_queries):

@@ -49,10 +49,10 @@ def test_the_signing_page_shows_the_proposals_commitments_and_consents(candidate
     assert content.count("data-check-all") == 10
     assert "Pour favoriser le retour à l’emploi des personnes" in content  # a context paragraph
     assert (
-        "Je certifie être candidate ou candidat aux élections municipales 2020 "
+        "Je certifie être candidat·e aux élections municipales 2020 "
         "dans la commune de Saint-Étienne (42)." in content
     )
-    assert "J’accepte que mon nom, ma liste, ma commune, mon rôle" in content
+    assert "J’accepte que mon nom, ma commune, mon rôle, ma liste" in content
 
 
 def test_signing_puts_the_pledge_in_moderation_and_says_so(candidate_client, mailoutbox):
