@@ -166,6 +166,7 @@ def test_staff_import_the_roster_invite_a_list_whose_head_signs_through_the_lett
     roster_row(voter, SIGNED_EARLY).get_by_role("link", name="a signé").click()
     voter.get_by_role("heading", name=SIGNED_EARLY, level=1).wait_for()
     assert voter.url == live_server.url + early_list.get_absolute_url()
+    expect(voter.locator("main")).to_contain_text("liste déposée en préfecture")
     voter.context.close()
 
     # Staff mark the second list invited: the action's intermediate page asks date and channel.
@@ -245,6 +246,7 @@ def test_staff_import_the_roster_invite_a_list_whose_head_signs_through_the_lett
     roster_row(voter, INVITED).get_by_role("link", name="a signé").click()
     voter.get_by_role("heading", name=INVITED, level=1).wait_for()
     expect(voter.locator("main")).to_contain_text("Nadia Benali")
+    expect(voter.locator("main")).to_contain_text("liste déposée en préfecture")
     voter.context.close()
 
 
