@@ -54,7 +54,7 @@ def test_a_withdrawn_signature_is_shown_with_its_date(client):
     pledge = make_signatory(status=Signature.Status.WITHDRAWN, was_approved=True)
     content = page(client, pledge)
     assert f"Signature retirée le {french_date(pledge.withdrawn_at)}" in content
-    assert "0 engagements signés, 2 retirés" in content
+    assert "0 engagement signé, 2 retirés" in content  # French: 0 is singular
 
 
 def test_the_public_history_leaves_out_private_events_and_notes(client):
