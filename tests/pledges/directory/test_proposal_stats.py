@@ -22,7 +22,7 @@ def test_each_commitment_shows_its_number_of_signatories(client):
         for line in content.splitlines()
         if 'class="commitment__count"' in line
     ]
-    assert counts == ["4 signataires", "3 signataires", "0 signataires"]
+    assert counts == ["4 signataires", "3 signataires", "0 signataire"]  # 0 is singular
 
 
 def test_the_breakdown_by_region_is_a_table(client):
