@@ -67,6 +67,8 @@ def _rules(space: str) -> list[tuple[re.Pattern, str | Callable]]:
     ]
 
 
+# What any rule needs to see; a text without it (most of a page's text nodes) is left as is.
+TRIGGER = re.compile(rf"[;:!?«»'°]|(?:\d|\b1er)\s+(?:{MONTHS}|\d{{3}})\b|^\s+(?:{MONTHS})\b")
 HTML_RULES = _rules(r"\s")
 TEXT_RULES = _rules(r"[^\S\n]")
 # Neither a URL nor an e-mail address is prose.
@@ -180,23 +182,36 @@ def _tag(tag: str, name: str) -> str:
 def french_html(document: str) -> str:
     """An HTML document or fragment with its displayed text in French typography."""
     pieces = []
+    position = 0  # what comes before it is in `pieces`; what follows is copied when needed
     before = ""
     for token in TOKENS.finditer(document):
-        if token.group("text") is not None:
-            escaped = token.group("text")
-            text = html.unescape(escaped)
+        kind = token.lastgroup
+        if kind == "text":
+            escaped = token.group()
+            text = html.unescape(escaped) if "&" in escaped else escaped
+            if TRIGGER.search(text) is None and not before.endswith("«"):
+                before = (before + text)[-CONTEXT:]
+                continue
             typeset = _prose(HTML_RULES, text, before)
-            # Unchanged text keeps its bytes (its entities as written).
-            pieces.append(escaped if typeset == text else html.escape(typeset, quote=False))
             before = (before + typeset)[-CONTEXT:]
-        elif token.group("tag") is not None:
+            if typeset == text:  # unchanged text keeps its bytes (its entities as written)
+                continue
+            replacement = html.escape(typeset, quote=False)
+        elif kind == "tag":
+            tag = token.group()
             name = (token.group("name") or "").lower()
-            pieces.append(_tag(token.group("tag"), name) if name else token.group("tag"))
             if name not in INLINE:
                 before = ""
+            replacement = _tag(tag, name) if name and "=" in tag else tag
+            if replacement == tag:
+                continue
         else:  # a comment, or an element whose content is not prose
-            pieces.append(token.group(0))
-            before = "" if token.group("comment") is None else before
+            if kind == "raw":
+                before = ""
+            continue
+        pieces += [document[position : token.start()], replacement]
+        position = token.end()
+    pieces.append(document[position:])
     return "".join(pieces)
 
 
@@ -218,7 +233,11 @@ class TypographyMiddleware:
         ):
             return response
         charset = response.charset
-        response.content = french_html(response.content.decode(charset)).encode(charset)
+        try:
+            document = response.content.decode(charset)
+        except (LookupError, UnicodeDecodeError):  # not the text it says it is: left as sent
+            return response
+        response.content = french_html(document).encode(charset)
         if response.has_header("Content-Length"):
             response["Content-Length"] = str(len(response.content))
         return response

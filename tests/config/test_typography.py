@@ -14,13 +14,15 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.test import RequestFactory
 from django.test.signals import template_rendered
 from django.urls import reverse
 
 from candidates.models import Candidate
 from candidates.services import request_correction
 from communes.models import Commune
-from config.typography import NBSP, NNBSP, french_html, french_text
+from config.typography import NBSP, NNBSP, TypographyMiddleware, french_html, french_text
 from pledges.lists.services import ListAlreadyHeaded, remove_member
 from pledges.models import Certificate, Proposal, Signature
 from pledges.roster.invitations import send_letter_by_email
@@ -201,6 +203,26 @@ def test_the_check_finds_each_fault():
     for label, _pattern in FAULTS:
         assert label in found
     assert faults(french_text(text), where="essai") == []
+
+
+def through_the_middleware(response):
+    return TypographyMiddleware(lambda request: response)(RequestFactory().get("/"))
+
+
+def test_the_middleware_sets_html_pages_and_their_length_and_nothing_else():
+    page = through_the_middleware(HttpResponse("<p>Oui !</p>", headers={"Content-Length": "12"}))
+    assert page.content.decode() == "<p>Oui\u202f!</p>"
+    assert page["Content-Length"] == str(len(page.content)) == "14"
+    data = through_the_middleware(JsonResponse({"texte": "Oui !"}))
+    assert data.content == b'{"texte": "Oui !"}'
+    text = through_the_middleware(HttpResponse("Oui !", content_type="text/plain"))
+    assert text.content == b"Oui !"
+    stream = through_the_middleware(StreamingHttpResponse(iter(["<p>Oui !</p>"])))
+    assert b"".join(stream.streaming_content) == b"<p>Oui !</p>"
+    compressed = HttpResponse(b"\x1f\x8b...", headers={"Content-Encoding": "gzip"})
+    assert through_the_middleware(compressed).content == b"\x1f\x8b..."
+    not_utf8 = through_the_middleware(HttpResponse(b"<p>Caf\xe9 !</p>"))
+    assert not_utf8.content == b"<p>Caf\xe9 !</p>"
 
 
 # ------------------------------------------------------------------ the site, everywhere
