@@ -297,3 +297,21 @@ def test_the_moderation_queues_région_filter_lists_in_french_order():
 
     names = [name for _code, name in RegionFilter.lookups(None, None, None)]
     assert names.index("Hauts-de-France") < names.index("Île-de-France") < names.index("Normandie")
+
+
+def test_the_e_mails_say_au_mans():
+    from django.template.loader import render_to_string
+
+    from tests.factories import commitments, make_candidate
+
+    candidate = make_candidate(commune=Commune.objects.get(insee_code="72181"))
+    context = {"candidate": candidate, "commitments": commitments("1.1"), "pledge": None}
+    for name in (
+        "pledges/signing/emails/pledge_received.txt",
+        "pledges/signing/emails/pledge_received.html",
+        "pledges/moderation/emails/decision_approved.txt",
+        "pledges/moderation/emails/decision_approved.html",
+    ):
+        body = re.sub(r"<[^>]+>", "", render_to_string(name, context))
+        assert " au Mans" in body, name
+        assert "à Le Mans" not in body, name
