@@ -107,9 +107,7 @@ def _replacement(verification) -> dict:
     if successor is None:
         return {}
     old, new = certificate.content, successor.content
-    changed = [
-        str(label) for key, label in CHANGED_PARTS.items() if old.get(key) != new.get(key)
-    ]
+    changed = [str(label) for key, label in CHANGED_PARTS.items() if old.get(key) != new.get(key)]
     reissued = AuditEntry.objects.filter(
         pledge=certificate.pledge,
         action=AuditEntry.Action.CERTIFICATE_REISSUED,

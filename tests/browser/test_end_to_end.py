@@ -41,7 +41,9 @@ def test_sign_approve_find_download_verify(browser, page, mailoutbox, tmp_path):
     page.goto(page.base_url + "/admin/pledges/signature/?status__exact=pending")
     page.get_by_role("link", name="Alix Martin").click()
     page.get_by_role("button", name="Valider", exact=True).click()
-    page.get_by_text("Signature validée : la personne candidate est prévenue par courriel.").wait_for()
+    page.get_by_text(
+        "Signature validée : la personne candidate est prévenue par courriel."
+    ).wait_for()
     assert any(m.subject == "Votre signature est validée et publiée" for m in mailoutbox)
 
     # 3. A voter, in a fresh browser without any session, finds the commune.

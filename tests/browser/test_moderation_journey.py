@@ -50,14 +50,20 @@ def test_a_moderator_filters_a_departement_approves_one_and_rejects_one(
     # « Valider et passer à la suivante » opens the next one of this filtered list.
     page.get_by_role("link", name="Léa Dupré").click()
     page.get_by_role("button", name="Valider et passer à la suivante").click()
-    page.get_by_text("Signature validée : la personne candidate est prévenue par courriel.").wait_for()
+    page.get_by_text(
+        "Signature validée : la personne candidate est prévenue par courriel."
+    ).wait_for()
     assert page.get_by_text("Paul Morel").first.is_visible()
     assert "departement%3D42" in page.url
 
     page.get_by_label("Candidature introuvable sur les listes officielles").check()
-    page.get_by_label(re.compile("Précision envoyée à la personne candidate")).fill("Aucune liste à ce nom.")
+    page.get_by_label(re.compile("Précision envoyée à la personne candidate")).fill(
+        "Aucune liste à ce nom."
+    )
     page.get_by_role("button", name="Refuser").click()
-    page.get_by_text("Signature refusée : la personne candidate est prévenue par courriel.").wait_for()
+    page.get_by_text(
+        "Signature refusée : la personne candidate est prévenue par courriel."
+    ).wait_for()
     screenshot("moderation-decided")
 
     lea.refresh_from_db()

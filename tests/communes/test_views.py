@@ -112,7 +112,8 @@ def test_the_commune_page_shows_its_facts(client):
     content = response.content.decode()
     assert "<h1>Saint-Étienne</h1>" in content
     for text in ["Loire (42)", "Auvergne-Rhône-Alpes", "173\xa0821", "42000, 42100, 42230", "42218",
-                 "Aucun·e candidat·e n’a encore signé les engagements à Saint-Étienne."]:  # fmt: skip
+                 "Aucun·e candidat·e n’a encore signé les engagements à "
+                 "Saint-Étienne."]:  # fmt: skip
         assert text in content
 
 
