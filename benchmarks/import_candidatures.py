@@ -7,9 +7,9 @@ The file is written in the Ministry's exact format (tests/candidates/official/fi
 Latin-1, preamble and blank line, tab-separated, extra trailing tab, CRLF) from the shipped
 communes (communes/data/communes-2020.csv): every commune of 1,000 inhabitants or more (and
 the secteurs of Paris, Lyon and Marseille) gets one to four lists of its council's size plus
-two, in turn, until the rows are there; names are drawn with a fixed seed from a few hundred
-French first and last names with accents. Twenty rows are awkward on purpose (a commune that
-does not exist, a row shifted by an empty cell).
+two, in turn (more lists at each new turn), until the rows are there; names are drawn with a
+fixed seed from some sixty first names and ninety last names with accents. Twenty rows are
+awkward on purpose (ten in a commune that does not exist, ten shifted by an empty cell).
 
 A scratch database (coorace_bench_roster) is created, migrated and given the communes; then,
 each in a new process (Django start-up included):
@@ -252,9 +252,12 @@ def generate(path: Path, rows: int, *, seed: int = 2020) -> None:
 
     def candidates():
         written = 0
+        panels = {}  # the last panel number given in each place (a second turn adds lists)
         while True:
             for dep, code, name, seats in places():
-                for panel in range(1, rng.randint(1, 4) + 1):
+                last = panels.get((dep, code), 0)
+                panels[dep, code] = last + rng.randint(1, 4)
+                for panel in range(last + 1, panels[dep, code] + 1):
                     list_name = f"{rng.choice(('Agir', 'Vivre', 'Ensemble'))} pour {name}"
                     nuance = rng.choice(NUANCES)
                     for number in range(1, seats + 3):

@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from candidates.official import importer as importer_module
-from candidates.official.importer import column_key, import_candidatures
+from candidates.official.importer import import_candidatures
+from candidates.official.ministry_file import column_key
 from candidates.official.models import OfficialCandidate, OfficialList, RosterImport, person_key
 from candidates.official.signals import roster_imported
 from communes.models import Commune, Secteur
@@ -477,23 +478,40 @@ def test_fatal_error_late_in_the_file_writes_nothing(tmp_path):
 
 
 def test_error_while_writing_rolls_everything_back(tmp_path, monkeypatch):
-    """Atomicity: the second batch of candidates fails → not even the first batch is kept."""
+    """Atomicity: candidates already sent to the database (a batch of bulk_create, or COPY's
+    first lines on PostgreSQL) are not kept when a later row fails."""
     run(write(tmp_path, list_file_bytes(ambérieu_lists()[:2]), "premier.txt"))
     calls = []
-    real_insert = importer_module.Importer._insert
+    real_person_key = importer_module.person_key
 
-    def failing_insert(self, rows):
-        calls.append(len(rows))
-        if len(calls) == 2:
+    def failing_person_key(first_name, last_name):
+        calls.append(last_name)
+        if last_name == "NOM4":
             raise RuntimeError("disque plein")
-        return real_insert(self, rows)
+        return real_person_key(first_name, last_name)
 
-    monkeypatch.setattr(importer_module.Importer, "_insert", failing_insert)
-    monkeypatch.setattr(importer_module, "COPY_BATCH_SIZE", 2)
+    monkeypatch.setattr(importer_module, "person_key", failing_person_key)
+    monkeypatch.setattr(importer_module, "COPY_CHUNK", 10)
+    sent = []
+    real_bulk_create = importer_module.Importer._bulk_create_candidates
+    real_reader = importer_module._LinesReader.read
+
+    def counting_bulk_create(self, rows):
+        sent.extend(rows)
+        return real_bulk_create(self, rows)
+
+    def counting_read(self, size=-1):
+        text = real_reader(self, size)
+        sent.append(text)
+        return text
+
+    monkeypatch.setattr(importer_module.Importer, "_bulk_create_candidates", counting_bulk_create)
+    monkeypatch.setattr(importer_module._LinesReader, "read", counting_read)
     rows = [list_row("004", "01", 3, number, f"NOM{number}", "Prénom") for number in (1, 2, 3, 4)]
     with pytest.raises(RuntimeError):
         import_candidatures(path=write(tmp_path, list_file_bytes(rows)), tour=1, batch_size=2)
-    assert calls[0] == 2
+    assert calls == ["NOM1", "NOM1", "NOM2", "NOM3", "NOM4"]  # the list's head, then each row
+    assert sent  # something reached the database before the failure
     assert sorted(OfficialCandidate.objects.values_list("row_key", flat=True)) == [
         "L|01004|1|1",
         "L|01004|1|2",
@@ -683,8 +701,9 @@ def test_second_round_links_continued_and_merged_lists(tmp_path):
 
 def test_backslash_in_a_name_is_kept(tmp_path):
     """COPY's text format (PostgreSQL) escapes backslashes; the name comes back as written."""
-    rows = [list_row("004", "01", 1, 1, "O\\BRIEN", "Seán\\", name="Liste")]
+    rows = [list_row("004", "01", 1, 1, "O\\BRIEN", "Seán\\", name="Liste \\ deux")]
     run(write(tmp_path, list_file_bytes(rows)))
     candidate = OfficialCandidate.objects.get()
     assert (candidate.last_name, candidate.first_name) == ("O\\BRIEN", "Seán\\")
     assert candidate.secteur is None and candidate.communautaire is True
+    assert candidate.official_list.name == "Liste \\ deux"
