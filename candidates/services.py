@@ -55,7 +55,7 @@ def check_candidacy(
             }
         )
     on_a_list = role in Candidate.LIST_ROLES
-    params = {"name": commune.name}
+    params = {"name": commune.name, "place": commune.phrase_dans}
     if commune.votes_by_secteur:
         if not on_a_list:
             raise ValidationError(
@@ -89,14 +89,14 @@ def check_candidacy(
             # The official candidatures are in: the population hint steps aside.
             message = (
                 _(
-                    "D’après les candidatures officielles déposées en préfecture, on vote à "
-                    "%(name)s pour des candidat·es, un·e par un·e, pas pour des listes. Si vous "
+                    "D’après les candidatures officielles déposées en préfecture, on vote "
+                    "%(place)s pour des candidat·es, un·e par un·e, pas pour des listes. Si vous "
                     "êtes pourtant sur une liste, dites pourquoi en une ligne."
                 )
                 if on_a_list
                 else _(
                     "D’après les candidatures officielles déposées en préfecture, des listes se "
-                    "présentent à %(name)s. Si vous vous présentez pourtant à titre individuel, "
+                    "présentent %(place)s. Si vous vous présentez pourtant à titre individuel, "
                     "dites pourquoi en une ligne."
                 )
             )

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from candidates.models import Candidate, RosterMatch
+from communes.grammar import a_lieu
 from pledges.certificates.services import issue_certificate
 from pledges.directory.queries import invalidate_public_caches
 from pledges.lists import emails
@@ -92,10 +93,10 @@ def _find_or_create(*, candidate: Candidate, campaign: Campaign, now):
         if Signature.objects.filter(electoral_list=mine).exists():
             raise ValidationError(
                 _(
-                    "Une autre liste s’appelle déjà « %(name)s » à %(place)s : gardez le nom "
+                    "Une autre liste s’appelle déjà « %(name)s » %(place)s : gardez le nom "
                     "de votre liste, ou écrivez à l’équipe Coorace."
                 )
-                % {"name": other.name, "place": other.place}
+                % {"name": other.name, "place": a_lieu(other.place)}
             )
         # Not signed yet: the candidate leaves that empty list and claims the other one.
         mine.delete()
@@ -171,12 +172,12 @@ def list_for_head(*, candidate: Candidate, campaign: Campaign) -> ElectoralList:
         return electoral_list
     raise ListAlreadyHeaded(
         _(
-            "La liste « %(name)s » à %(place)s a déjà une tête de liste : une liste n’a qu’une "
+            "La liste « %(name)s » %(place)s a déjà une tête de liste : une liste n’a qu’une "
             "tête et qu’une signature. L’équipe Coorace est prévenue et vous recontactera. "
             "Si vous êtes colistier·e de cette liste, choisissez « Colistier·e » dans « Ma "
             "candidature » pour la rejoindre."
         )
-        % {"name": electoral_list.name, "place": electoral_list.place},
+        % {"name": electoral_list.name, "place": a_lieu(electoral_list.place)},
         code="list_already_headed",
     )
 
@@ -249,10 +250,10 @@ def request_join(
     ):
         raise ValidationError(
             _(
-                "La liste « %(name)s » se présente à %(place)s : votre candidature (« Ma "
+                "La liste « %(name)s » se présente %(place)s : votre candidature (« Ma "
                 "candidature ») est ailleurs."
             )
-            % {"name": electoral_list.name, "place": electoral_list.place}
+            % {"name": electoral_list.name, "place": a_lieu(electoral_list.place)}
         )
     if not consent:
         raise ValidationError(

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from candidates.models import Candidate, OfficialCandidate, OfficialList, RosterMatch
+from communes.grammar import a_lieu
 from pledges.directory.queries import invalidate_public_caches
 from pledges.models import AuditEntry, ElectoralList, Signature
 from pledges.moderation.services import record_audit
@@ -50,10 +51,10 @@ def _check_place(row, official) -> None:
     if not (same_commune and same_secteur):
         raise ValidationError(
             _(
-                "« %(official)s » ne se présente pas à %(place)s : choisissez une candidature "
+                "« %(official)s » ne se présente pas %(place)s : choisissez une candidature "
                 "officielle de la même commune (et du même secteur)."
             )
-            % {"official": official, "place": _place(row)}
+            % {"official": official, "place": a_lieu(_place(row))}
         )
 
 

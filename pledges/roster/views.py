@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from candidates.decorators import has_verified_email, render_verify_email_first
 from candidates.models import Candidate, OfficialList
+from communes.grammar import a_lieu
 from config.http import personal
 from pledges.charter.queries import current_campaign
 from pledges.lists.views import own_candidate
@@ -155,8 +156,8 @@ def invitation(request, code):
         request,
         _(
             "Vous signez pour la liste « %(name)s » : cochez les engagements qu’elle prend. "
-            "Une fois validée par Coorace, sa signature est publiée à %(place)s."
+            "Une fois validée par Coorace, sa signature est publiée %(place)s."
         )
-        % {"name": official_list.name, "place": official_place(official_list)},
+        % {"name": official_list.name, "place": a_lieu(official_place(official_list))},
     )
     return redirect("pledges:sign")

@@ -20,7 +20,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from communes.grammar import elide
+from communes.grammar import a_lieu, elide
 from communes.models import Commune
 from communes.search import normalize_name
 from config.site import client_ip
@@ -138,7 +138,8 @@ class ElectoralListForm(forms.ModelForm):
         )
         if taken:
             raise forms.ValidationError(
-                _("Une autre liste s’appelle déjà ainsi à %(place)s.") % {"place": instance.place}
+                _("Une autre liste s’appelle déjà ainsi %(place)s.")
+                % {"place": a_lieu(instance.place)}
             )
         return name
 
