@@ -36,6 +36,7 @@ from tests.factories import (
     make_pledge,
     make_user,
 )
+from tests.pages import HTML_PAGES, SIGN_IN_PAGES
 from tests.pledges.directory.lists_data import add_member, make_list
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +143,7 @@ def faults(text: str, *, where: str, checks=FAULTS) -> list[str]:
 
 
 def page_faults(client, path: str) -> list[str]:
-    response = client.get(path)
+    response = client.get(path, follow=True)
     assert response.status_code in (200, 404), (path, response.status_code)
     assert response["Content-Type"].startswith("text/html"), path
     return faults(displayed_text(response.content.decode()), where=path)
@@ -310,7 +311,9 @@ def public_pages(campaign) -> list[str]:
 
 
 def test_every_public_page_is_in_french_typography(client, campaign):
-    found = [fault for path in public_pages(campaign) for fault in page_faults(client, path)]
+    # tests/pages.py's lists too, so that a page added there is checked here.
+    paths = dict.fromkeys([*public_pages(campaign), *HTML_PAGES, *SIGN_IN_PAGES])
+    found = [fault for path in paths for fault in page_faults(client, path)]
     assert found == []
 
 
