@@ -19,7 +19,7 @@ from candidates.services import OPINIONS_CONSENT, save_candidate
 from communes.models import Commune
 from pledges.lists.services import JOIN_CONSENT
 from pledges.models import Signature
-from pledges.signing.services import PUBLICATION_CONSENT, submit_pledge
+from pledges.signing.services import PUBLICATION_CONSENT, submit_pledge, withdraw_pledge
 from tests.factories import commitments, make_candidate, make_pledge, make_user
 
 pytestmark = pytest.mark.django_db
@@ -82,13 +82,23 @@ def test_the_publication_consent_says_how_it_ends_and_that_withdrawing_does_not(
     assert "en retirant ma signature" not in PUBLICATION_CONSENT
 
 
-def test_what_the_consent_says_of_a_withdrawal_is_what_the_site_does():
+def test_what_the_consent_says_of_a_withdrawal_is_what_the_site_does(client):
     pledge = make_pledge(status=Signature.Status.APPROVED)
-    from pledges.signing.services import withdraw_pledge
-
     withdraw_pledge(pledge=pledge)
-    # Withdrawn, still public (« signature retirée »): the consent says so.
+    # Withdrawn, still public (« signature retirée »): on its page, in the open data and
+    # the sitemap, as the consent, the withdrawal page and « Données personnelles » say;
+    # the PDF is no longer served.
     assert Signature.objects.public().filter(pk=pledge.pk).exists()
+    page = visible(client.get(pledge.get_absolute_url()))
+    assert "signature retirée" in page.lower()
+    csv = b"".join(client.get("/donnees/signataires.csv").streaming_content).decode("utf-8-sig")
+    assert pledge.candidate.last_name in csv
+    assert pledge.get_absolute_url() in client.get("/sitemap-signataires.xml").content.decode()
+    download = reverse("pledges:certificate_download", kwargs={"pk": pledge.pk})
+    assert client.get(download).status_code == 404
+    client.force_login(pledge.candidate.user)
+    withdrawal = visible(client.get(reverse("pledges:withdraw")))
+    assert "ne retire pas votre consentement à la publication" in withdrawal
 
 
 def test_the_join_consent_lists_the_list_page_open_data_and_sitemap():
