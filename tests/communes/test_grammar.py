@@ -315,3 +315,16 @@ def test_the_e_mails_say_au_mans():
         body = re.sub(r"<[^>]+>", "", render_to_string(name, context))
         assert " au Mans" in body, name
         assert "à Le Mans" not in body, name
+
+
+def test_a_message_naming_a_commune_contracts_à_with_its_article():
+    from django.core.exceptions import ValidationError
+
+    from candidates.models import Candidate
+    from candidates.services import check_candidacy
+
+    le_mans = Commune.objects.get(insee_code="72181")
+    le_mans.votes_by_list = False  # the official candidatures say: one by one
+    with pytest.raises(ValidationError) as error:
+        check_candidacy(commune=le_mans, role=Candidate.Role.HEAD_OF_LIST, list_name="Ensemble")
+    assert "on vote au Mans pour des candidat·es" in " ".join(error.value.messages)
