@@ -94,3 +94,26 @@ def test_read_entries_reads_contexts_plurals_and_continued_lines(tmp_path):
     assert set(entries) == {("rôle", "signataire", ""), ("", "%(n)s « liste »", "%(n)s listes")}
     assert entries[("rôle", "signataire", "")].translated
     assert not entries[("", "%(n)s « liste »", "%(n)s listes")].translated
+
+
+def test_the_identity_fill_keeps_hand_translations_and_unfuzzies_the_header(tmp_path):
+    from config.management.commands.update_catalogue import fill_identity
+
+    po = tmp_path / "django.po"
+    po.write_text(
+        "# SOME DESCRIPTIVE TITLE.\n#, fuzzy\n"
+        'msgid ""\nmsgstr ""\n"Project-Id-Version: PACKAGE VERSION\\n"\n"Language: \\n"\n'
+        '"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        '"Plural-Forms: nplurals=2; plural=(n > 1);\\n"\n\n'
+        'msgid "signataire"\nmsgstr "signataire (à la main)"\n\n'
+        'msgid "commune"\nmsgstr ""\n\n'
+        'msgid "%(n)s liste"\nmsgid_plural "%(n)s listes"\nmsgstr[0] ""\nmsgstr[1] ""\n',
+        encoding="utf-8",
+    )
+    fill_identity(po)
+    text = po.read_text(encoding="utf-8")
+    assert "#, fuzzy" not in text and '"Language: fr\\n"' in text
+    entries = read_entries(po)
+    assert entries[("", "signataire", "")].msgstr == ("signataire (à la main)",)
+    assert entries[("", "commune", "")].msgstr == ("commune",)
+    assert entries[("", "%(n)s liste", "%(n)s listes")].msgstr == ("%(n)s liste", "%(n)s listes")
