@@ -26,11 +26,11 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from candidates.models import OfficialList
+from communes.grammar import french_date
 from communes.search import normalize_name
 from config.site import client_ip
 from pledges.models import Campaign, ListDecline, ListInvitation
@@ -100,10 +100,9 @@ def answer_text(answer) -> str:
         return Answer.NO_ANSWER.label
     if answer.date is None:
         return str(answer.answer.label)
-    day = answer.date.date() if hasattr(answer.date, "date") else answer.date
     return _("%(answer)s le %(date)s") % {
         "answer": answer.answer.label,
-        "date": date_format(day, "j F Y"),
+        "date": french_date(answer.date),  # a datetime is read in Paris time
     }
 
 
@@ -315,7 +314,7 @@ class OfficialListAdmin(admin.ModelAdmin):
                     )
                     % {
                         "count": len(invitations),
-                        "date": date_format(form.cleaned_data["at"], "j F Y"),
+                        "date": french_date(form.cleaned_data["at"]),
                     },
                     messages.SUCCESS,
                 )
