@@ -116,7 +116,7 @@ ROSTER_COLUMNS = [
     ),
     Column(
         "tete_de_liste",
-        _("Prénom et nom de la tête de liste (candidat n° 1), tels que déposés."),
+        _("Prénom et nom de la tête de liste (candidat·e n° 1), tels que déposés."),
         "Camille MARTIN",
         lambda row: row.official_list.head_name,
     ),
