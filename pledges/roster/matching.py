@@ -301,13 +301,28 @@ def _cast(expression, column):
     return expression
 
 
+# Rows per UPDATE … CASE: each row of the batch is tested against every WHEN, so a batch
+# costs its size squared (at 500 rows, 50,000 changes took a minute on PostgreSQL).
+CASE_BATCH = 100
+
+
 def _update_unchecked(model, values_by_pk: dict[int, dict]) -> int:
-    """Write each row's values in one UPDATE per batch, skipping rows staff have checked
-    meanwhile (`roster_checked_at` set): a CASE per column, as bulk_update writes it."""
+    """Write each row's values, skipping rows settled meanwhile (UNSETTLED): rows taking
+    the same values (« introuvable », « pas encore comparée »…) in one UPDATE per 500, the
+    others in one UPDATE … CASE per column for each CASE_BATCH rows, as bulk_update writes
+    them."""
     updated = 0
-    pks = sorted(values_by_pk)
-    for start in range(0, len(pks), 500):
-        batch = pks[start : start + 500]
+    same = defaultdict(list)
+    for pk, values in values_by_pk.items():
+        same[tuple(values.items())].append(pk)
+    varied = []
+    for values, pks in same.items():
+        if len(pks) == 1:
+            varied += pks
+            continue
+        for batch in _batches(sorted(pks), 500):
+            updated += model.objects.filter(UNSETTLED, pk__in=batch).update(**dict(values))
+    for batch in _batches(sorted(varied), CASE_BATCH):
         columns = values_by_pk[batch[0]].keys()
         model_fields = {name: model._meta.get_field(name.removesuffix("_id")) for name in columns}
         updated += model.objects.filter(UNSETTLED, pk__in=batch).update(
@@ -421,9 +436,10 @@ def _batches(ids: list, size: int) -> Iterator[list]:
 
 def rematch_communes(commune_ids: Iterable[int]) -> Rematched:
     """Compare every list and candidate of these communes with the roster, in batches of
-    communes: four reads and at most four UPDATEs per batch, whatever the number of rows."""
+    the communes that have any: six reads per batch whatever the number of rows, and writes
+    only for the rows whose match changed (see _update_unchecked)."""
     result = Rematched()
-    for batch in _batches(sorted(set(commune_ids)), COMMUNES_PER_BATCH):
+    for batch in _batches(_with_site_rows(commune_ids), COMMUNES_PER_BATCH):
         with transaction.atomic():
             _rematch_batch(batch, result)
         result.communes += len(batch)
@@ -547,15 +563,25 @@ def _rematch_batch(commune_ids: list[int], result: Rematched) -> None:
     result.changed += _update_unchecked(Candidate, candidate_values)
 
 
+def _site_communes() -> set[int]:
+    """The communes where the site has candidates (a list has its head's commune)."""
+    return set(Candidate.objects.values_list("commune_id", flat=True).distinct()) | set(
+        ElectoralList.objects.values_list("commune_id", flat=True).distinct()
+    )
+
+
+def _with_site_rows(commune_ids: Iterable[int]) -> list[int]:
+    """Of these communes, those with something of the site's to compare (most of France's
+    35,000 communes have no signatory: nothing is read for them)."""
+    return sorted(set(commune_ids) & _site_communes())
+
+
 def communes_of_import(roster_import) -> list[int]:
     """The communes an import wrote to (rows added, updated or gone) that have lists or
     candidates on the site: the ones to compare again."""
     touched = Q(last_import=roster_import) | Q(gone_at__gte=roster_import.started_at)
-    site = set(Candidate.objects.values_list("commune_id", flat=True).distinct()) | set(
-        ElectoralList.objects.values_list("commune_id", flat=True).distinct()
-    )
     communes = set()
-    for batch in _batches(sorted(site), KEYS_PER_QUERY):
+    for batch in _batches(sorted(_site_communes()), KEYS_PER_QUERY):
         for model in (OfficialCandidate, OfficialList):
             communes |= set(
                 model.objects.filter(touched, commune_id__in=batch)

@@ -46,6 +46,11 @@ class RosterPanel:
         return self.row.roster_checked_at is not None
 
     @property
+    def settled(self) -> bool:
+        """Decided by staff, or confirmed by the head signing through the list's letter."""
+        return self.checked or self.row.roster_match == Match.CONFIRMED
+
+    @property
     def can_confirm(self) -> bool:
         return self.official is not None and self.row.roster_match == Match.FOUND
 

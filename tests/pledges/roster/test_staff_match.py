@@ -362,3 +362,22 @@ def test_an_approved_individual_found_on_the_roster_is_said_filed(client, staff)
     approve(pledge)
     staff.logout()
     assert "candidature déposée en préfecture" in text(staff.get(pledge.get_absolute_url()))
+
+
+def test_a_list_tied_by_its_letter_says_so_and_staff_may_still_compare_it_again(staff):
+    commune = saint_etienne()
+    letter = make_official_list(commune, name="Agir", head=("Marc", "Dubois"))
+    by_name = make_official_list(commune, name="Unis", head=("Jeanne", "Bernard"))
+    pledge = head_signs("Unis")
+    ElectoralList.objects.filter(pk=pledge.electoral_list_id).update(
+        official_list=letter, roster_match=Match.CONFIRMED
+    )
+    rematch_communes([commune.pk])
+    assert the_list(pledge).official_list == letter  # never changed automatically
+    page = text(staff.get(change_url(pledge)))
+    assert "par le lien de la lettre d’invitation de cette liste officielle" in page
+    decide(staff, pledge, "recomparer")
+    assert (the_list(pledge).roster_match, the_list(pledge).official_list) == (
+        Match.FOUND,
+        by_name,
+    )
