@@ -55,11 +55,19 @@ PAGE_LIMIT = 50
 AREA_LIMIT = 500
 # ?tri=… on région and département pages: (label, SQL ordering, aria-sort direction).
 SORTS = {
-    "signataires": (gettext_lazy("Signataires"), ("-signatories", "name"), "descending"),
-    # By the stored search key: French order on SQLite and PostgreSQL alike (« Écouen »
-    # among the E).
+    # Names by the stored search key: French order on SQLite and PostgreSQL alike
+    # (« Écouen » among the E), ties included.
+    "signataires": (
+        gettext_lazy("Signataires"),
+        ("-signatories", "search_key", "name"),
+        "descending",
+    ),
     "nom": (gettext_lazy("Commune"), ("search_key", "name", "insee_code"), "ascending"),
-    "population": (gettext_lazy("Population"), ("-population", "name"), "descending"),
+    "population": (
+        gettext_lazy("Population"),
+        ("-population", "search_key", "name"),
+        "descending",
+    ),
 }
 DEFAULT_SORT = "signataires"
 

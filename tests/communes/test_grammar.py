@@ -250,8 +250,13 @@ def test_the_pages_sort_names_in_french_order(client):
     for code in ("74010", "69081", "42218", "75056", "59350", "76540"):
         commune = Commune.objects.get(insee_code=code)
         approve(make_pledge(make_candidate(commune=commune), codes=("1.1",)))
-    page = visible(client.get("/regions/84/", {"tri": "nom"}))
-    assert page.index("Annecy") < page.index("Écully") < page.index("Saint-Étienne")
+    for sort in ("nom", "signataires", "population"):
+        page = visible(client.get("/regions/84/", {"tri": sort}))
+        table = page[page.index("Communes d’Auvergne-Rhône-Alpes ayant des signataires") :]
+        if sort == "population":  # Saint-Étienne, then Annecy, then Écully
+            assert table.index("Saint-Étienne") < table.index("Annecy") < table.index("Écully")
+        else:  # by name, or by name among equal counts
+            assert table.index("Annecy") < table.index("Écully") < table.index("Saint-Étienne")
     page = visible(client.get("/propositions/1/"))
     start = page.index("Hauts-de-France")
     assert start < page.index("Île-de-France", start) < page.index("Normandie", start)
