@@ -79,7 +79,9 @@ def make_messages(root: Path, *, stdout=None) -> list[Path]:
 
 def update_catalogue(*, stdout=None) -> list[Path]:
     """The site's strings into its catalogue, each untranslated one its own translation."""
-    paths = make_messages(Path(settings.BASE_DIR), stdout=stdout)
+    # A domain without any string (no JavaScript phrase, say) has no file.
+    made = make_messages(Path(settings.BASE_DIR), stdout=stdout)
+    paths = [path for path in made if path.exists()]
     for path in paths:
         fill_identity(path)
     return paths
