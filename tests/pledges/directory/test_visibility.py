@@ -116,7 +116,7 @@ def test_a_pledge_withdrawn_after_approval_stays_public_but_is_not_counted(clien
     assert record["engagements_signes"] == []
     assert record["engagements_retires"] == ["1.1", "2.1"]
     home = client.get("/").content.decode()
-    assert 'counters__value">0</span> signataires' in home
+    assert 'counters__value">0</span> signataire' in home  # 0 is singular in French
     assert "Camille Partie" not in home  # not among the latest signatories
     assert "Loire (42) : aucun signataire" in home
 
