@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from candidates.models import Candidate
 from communes.models import Commune, Secteur
+from config.typography import french_text
 from pledges.lists.services import JOIN_CONSENT, active_membership, decide_join, request_join
 from pledges.lists.views import INVITATION_KEY
 from pledges.models import ElectoralList, ListClaim, ListMembership, Signature
@@ -325,7 +326,7 @@ def test_a_visitor_who_follows_the_invitation_is_asked_to_sign_up_and_comes_back
     )
     assert response["Location"] == path
     page = content(client.get(path))
-    assert JOIN_CONSENT.format(name="Marseille en commun") in page
+    assert french_text(JOIN_CONSENT.format(name="Marseille en commun")) in page
     assert "Demander à rejoindre la liste" in page
 
 
@@ -369,7 +370,7 @@ def test_a_profile_that_does_not_fit_is_told_exactly_what_to_change():
         "(aujourd’hui\u202f: «\u202fTête de liste\u202f»)."
     ) in page
     assert "Votre secteur\u202f: Marseille 1er secteur" in page
-    assert "(aujourd’hui : Marseille 2e secteur" in page
+    assert "(aujourd’hui\u202f: Marseille 2e secteur" in page
     assert 'name="consent"' not in page
     client.post(path, {"consent": "on"})
     assert not ListMembership.objects.exists()
@@ -435,7 +436,7 @@ def test_asking_to_join_a_list_found_by_its_name():
     colistier = make_colistier()
     client = logged_in(colistier)
     path = reverse("pledges:list_join_request", args=[electoral_list.pk])
-    assert JOIN_CONSENT.format(name="Marseille en commun") in content(client.get(path))
+    assert french_text(JOIN_CONSENT.format(name="Marseille en commun")) in content(client.get(path))
     client.post(path, {"consent": "on"})
     membership = active_membership(colistier)
     assert membership.electoral_list == electoral_list

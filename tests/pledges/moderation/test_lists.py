@@ -85,17 +85,17 @@ def test_the_queue_says_what_each_signature_is_and_what_it_needs(moderator_clien
     row = row_of(response, personal)
     assert "À titre personnel — colistier·e de «\u202fUnis pour Saint-Étienne\u202f»" in row
     assert (
-        "engagements à titre personnel d’un·e colistier·e : sa liste n’est pas encore validée"
+        "engagements à titre personnel d’un·e colistier·e\u202f: sa liste n’est pas encore validée"
         in row
     )
     row = row_of(response, individual)
-    assert "Candidature individuelle — groupe « Vivre à Lucciana »" in row
-    assert "candidature individuelle : la personne et sa commune" in row
+    assert "Candidature individuelle — groupe «\u202fVivre à Lucciana\u202f»" in row
+    assert "candidature individuelle\u202f: la personne et sa commune" in row
     assert "mode de scrutin contraire" not in row
     row = row_of(response, against)
     assert (
-        "mode de scrutin contraire à l’indication : « Les listes ne sont pas encore déposées "
-        "ici. »" in row
+        "mode de scrutin contraire à l’indication\u202f: "
+        "«\u202fLes listes ne sont pas encore déposées ici.\u202f»" in row
     )
     # The list approved: its colistier's personal commitments need only their own check.
     approve(head)
@@ -118,7 +118,7 @@ def test_the_detail_page_shows_the_ballot_choice_and_the_list(moderator_client):
         in content
     )
     assert "Scrutin de liste (conforme à l’indication)" in content
-    assert "liste à vérifier : existence et tête de liste" in content
+    assert "liste à vérifier\u202f: existence et tête de liste" in content
 
 
 # ---------------------------------------------------------------- approving verifies the list

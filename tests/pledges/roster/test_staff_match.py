@@ -159,7 +159,7 @@ def test_the_page_shows_the_official_list_found(staff):
         assert shown in page
     assert "Confirmer cette correspondance" in page
     # The head too: number 1 of that list.
-    assert f"{official.candidates.get(number=1)}, n° 1" in page
+    assert f"{official.candidates.get(number=1)}, n°\xa01" in page
 
 
 def test_the_page_shows_every_possibility_of_an_ambiguous_match(staff):
@@ -171,11 +171,11 @@ def test_the_page_shows_every_possibility_of_an_ambiguous_match(staff):
     pledge = head_signs("Ensemble pour demain")
     page = text(staff.get(change_url(pledge)))
     assert "2 possibilités" in page
-    assert "n° 1 « Ensemble pour demain », conduite par Jeanne Bernard" in page
-    assert "n° 2 « Autre nom », conduite par Camille Martin" in page
+    assert "n°\xa01 «\u202fEnsemble pour demain\u202f», conduite par Jeanne Bernard" in page
+    assert "n°\xa02 «\u202fAutre nom\u202f», conduite par Camille Martin" in page
     assert page.count("Choisir celle-ci") == 2
     # The queue says it is to settle.
-    assert "listes officielles : plusieurs correspondent, choisissez la bonne" in page
+    assert "listes officielles\u202f: plusieurs correspondent, choisissez la bonne" in page
 
 
 def test_the_page_says_when_a_list_is_on_no_official_list_or_not_compared_yet(staff):
