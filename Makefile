@@ -40,14 +40,26 @@ run: setup
 	trap 'pkill -TERM -P $$worker; kill $$worker 2>/dev/null' EXIT; \
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-# SQLite first; then PostgreSQL when it answers on $(TEST_POSTGRES_URL), else its
-# tests are skipped with a message (.ci/run, with REQUIRE_NO_SKIP=1, fails on that).
+# The SQLite pass and, when PostgreSQL answers on $(TEST_POSTGRES_URL), the PostgreSQL pass,
+# side by side (one core each: each pass alone takes most of the run). Each writes to its own
+# log, printed in order once both are done; `make test` fails if either fails. They share
+# nothing: SQLite's test database is in memory, PostgreSQL's is test_<name>, media go to each
+# test's tmp_path, servers listen on free ports. Without PostgreSQL its tests are skipped with
+# a message (.ci/run, with REQUIRE_NO_SKIP=1, fails on that).
 test: venv messages
 	@if $(PY) -c '$(PG_PROBE)' 2>/tmp/coorace-pg-probe.log; then \
-		echo "== Passe SQLite =="; \
-		$(PY) -m pytest -m "not postgresql" $(PYTEST_ARGS) || exit $$?; \
-		echo "== Passe PostgreSQL ($(TEST_POSTGRES_URL)) =="; \
-		DATABASE_URL=$(TEST_POSTGRES_URL) $(PY) -m pytest -m "not browser" $(PYTEST_ARGS); \
+		logs=$$(mktemp -d "$${TMPDIR:-/tmp}/coorace-test.XXXXXX"); started=$$(date +%s); \
+		echo "== Passes SQLite et PostgreSQL ($(TEST_POSTGRES_URL)) côte à côte =="; \
+		$(PY) -m pytest -m "not postgresql" $(PYTEST_ARGS) >$$logs/sqlite.log 2>&1 & sqlite=$$!; \
+		DATABASE_URL=$(TEST_POSTGRES_URL) $(PY) -m pytest -m "not browser" $(PYTEST_ARGS) \
+			>$$logs/postgresql.log 2>&1 & postgresql=$$!; \
+		trap 'kill $$sqlite $$postgresql 2>/dev/null; rm -rf $$logs; exit 130' INT TERM; \
+		wait $$sqlite; sqlite_status=$$?; wait $$postgresql; postgresql_status=$$?; \
+		echo "Les deux passes ont pris $$(( $$(date +%s) - started )) s (chacune donne sa durée à la fin)."; \
+		echo "== Passe SQLite =="; cat $$logs/sqlite.log; \
+		echo "== Passe PostgreSQL ($(TEST_POSTGRES_URL)) =="; cat $$logs/postgresql.log; \
+		rm -rf $$logs; \
+		[ $$sqlite_status = 0 ] || exit $$sqlite_status; exit $$postgresql_status; \
 	else \
 		echo "PostgreSQL ne répond pas sur $(TEST_POSTGRES_URL) : la passe PostgreSQL est sautée."; \
 		tail -n 1 /tmp/coorace-pg-probe.log; \
