@@ -322,24 +322,22 @@ def _update_unchecked(model, values_by_pk: dict[int, dict]) -> int:
             continue
         for batch in _batches(sorted(pks), 500):
             updated += model.objects.filter(UNSETTLED, pk__in=batch).update(**dict(values))
-    for batch in _batches(sorted(varied), CASE_BATCH):
+    # By match, so that `roster_match` is a constant and only what differs needs a CASE.
+    varied.sort(key=lambda pk: (values_by_pk[pk]["roster_match"], pk))
+    for batch in _batches(varied, CASE_BATCH):
         columns = values_by_pk[batch[0]].keys()
-        model_fields = {name: model._meta.get_field(name.removesuffix("_id")) for name in columns}
-        updated += model.objects.filter(UNSETTLED, pk__in=batch).update(
-            **{
-                name: _cast(
-                    Case(
-                        *(
-                            When(pk=pk, then=Value(values_by_pk[pk][name], output_field=column))
-                            for pk in batch
-                        ),
-                        output_field=column,
-                    ),
-                    column,
-                )
-                for name, column in model_fields.items()
-            }
-        )
+        update = {}
+        for name in columns:
+            values = {values_by_pk[pk][name] for pk in batch}
+            if len(values) == 1:
+                update[name] = values.pop()
+                continue
+            column = model._meta.get_field(name.removesuffix("_id"))
+            whens = (
+                When(pk=pk, then=Value(values_by_pk[pk][name], output_field=column)) for pk in batch
+            )
+            update[name] = _cast(Case(*whens, output_field=column), column)
+        updated += model.objects.filter(UNSETTLED, pk__in=batch).update(**update)
     return updated
 
 
