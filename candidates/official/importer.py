@@ -272,6 +272,9 @@ class Importer:
     def write(self, *, dry_run: bool = False) -> RosterImport:
         started_at = timezone.now()
         with transaction.atomic():
+            if connection.vendor == "postgresql":  # a second import waits for the first
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(hashtext('import_candidatures'))")
             self.now = timezone.now()
             self.roster_import = RosterImport.objects.create(
                 tour=self.tour,
