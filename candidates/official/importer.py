@@ -154,6 +154,7 @@ class Importer:
     # Reading: everything that can stop the import happens before anything is written.
 
     def read(self) -> None:
+        self.started_at = timezone.now()
         self.facts = file_facts(self.path)
         self.layout = find_layout(self.path, self.facts.encoding, self.kind)
         self._check_tour()
@@ -270,7 +271,7 @@ class Importer:
     # Writing: one transaction.
 
     def write(self, *, dry_run: bool = False) -> RosterImport:
-        started_at = timezone.now()
+        started_at = self.started_at
         with transaction.atomic():
             if connection.vendor == "postgresql":  # a second import waits for the first
                 with connection.cursor() as cursor:
