@@ -37,7 +37,7 @@ def test_signup_sends_a_verification_link_that_logs_in_to_mon_espace(client, mai
     confirm = link_in(email).split("://", 1)[1].split("/", 1)[1]
     response = client.post("/" + confirm, follow=True)
     assert response.redirect_chain[-1][0] == reverse("pledges:space")
-    assert "Étape 1 : votre candidature" in page(response)
+    assert "Étape 1\u202f: votre candidature" in page(response)
 
 
 def test_account_pages_are_in_french_inside_the_site_layout(client):

@@ -68,9 +68,9 @@ def test_without_javascript_an_ambiguous_name_offers_choices_and_keeps_the_rest(
     assert response.status_code == 200
     page = content(response)
     assert (
-        "Plusieurs communes correspondent à « Sainte-Marie » : choisissez la vôtre ci-dessous."
-        in page
-    )
+        "Plusieurs communes correspondent à "
+        "«\u202fSainte-Marie\u202f»\u202f: choisissez la vôtre ci-dessous."
+    ) in page
     assert 'value="97418"' in page and "La Réunion" in page
     assert 'value="Saint-Étienne solidaire"' in page
     assert 'value="06 12 34 56 78"' in page
@@ -84,7 +84,7 @@ def test_without_javascript_an_ambiguous_name_offers_choices_and_keeps_the_rest(
 
 def test_an_unknown_commune_says_so(user_client):
     response = user_client.post(PROFILE, profile_data(commune="", commune_query="Zzyzxville"))
-    assert "Aucune commune ne correspond à « Zzyzxville »" in content(response)
+    assert "Aucune commune ne correspond à «\u202fZzyzxville\u202f»" in content(response)
 
 
 @pytest.mark.parametrize(
@@ -106,9 +106,9 @@ def test_a_commune_without_a_council_cannot_be_chosen(user_client):
 
 def test_a_head_of_list_in_a_commune_of_1000_or_more_needs_a_list_name(user_client):
     response = user_client.post(PROFILE, profile_data(list_name=""))
-    assert "Indiquez le nom de votre liste : chaque tête de liste conduit une liste." in content(
-        response
-    )
+    assert (
+        "Indiquez le nom de votre liste\u202f: chaque tête de liste conduit une liste."
+    ) in content(response)
     assert 'value="Durand"' in content(response)
     assert not Candidate.objects.exists()
 
@@ -137,7 +137,7 @@ def test_a_statement_of_601_characters_is_refused_and_kept(user_client):
     statement = "é" * 601
     response = user_client.post(PROFILE, profile_data(statement=statement))
     page = content(response)
-    assert "La déclaration compte 601 caractères : 600 au plus, raccourcissez-la." in page
+    assert "La déclaration compte 601 caractères\u202f: 600 au plus, raccourcissez-la." in page
     assert statement in page
     assert user_client.post(PROFILE, profile_data(statement="é" * 600)).status_code == 302
 
@@ -155,9 +155,9 @@ def test_once_approved_locked_fields_cannot_change(user_client):
     approve(make_pledge(candidate))
     response = user_client.post(PROFILE, profile_data(last_name="Dupont"))
     assert response.status_code == 200
-    assert "Votre signature a été validée : ce champ ne peut plus être modifié ici." in content(
-        response
-    )
+    assert (
+        "Votre signature a été validée\u202f: ce champ ne peut plus être modifié ici."
+    ) in content(response)
     assert Candidate.objects.get().last_name == "Durand"
     # The other fields can still change.
     response = user_client.post(PROFILE, profile_data(statement="Nouvelle déclaration."))

@@ -77,14 +77,14 @@ def test_the_search_page_lists_matching_communes(client):
     response = client.get(reverse("communes:search"), {"q": "st etienne"})
     assert response.status_code == 200
     content = response.content.decode()
-    assert "communes trouvées pour « st etienne »" in content
+    assert "communes trouvées pour «\u202fst etienne\u202f»" in content
     assert 'href="/communes/42218/"' in content
     assert content.index("Saint-Étienne<") < content.index("Saint-Étienne-du-Rouvray")
 
 
 def test_the_search_page_says_when_nothing_matches(client):
     response = client.get(reverse("communes:search"), {"q": "zzyzx"})
-    assert "Aucune commune ne correspond à « zzyzx »." in response.content.decode()
+    assert "Aucune commune ne correspond à «\u202fzzyzx\u202f»." in response.content.decode()
 
 
 def test_the_search_page_asks_for_two_characters(client):
@@ -125,7 +125,7 @@ def test_the_paris_page_lists_its_arrondissements(client):
 
 def test_a_meuse_village_says_it_elects_no_council(client):
     content = client.get("/communes/55039/").content.decode()
-    assert "« morts pour la France »" in content
+    assert "«\u202fmorts pour la France\u202f»" in content
     assert "Aucun candidat" not in content
 
 

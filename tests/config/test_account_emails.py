@@ -145,7 +145,7 @@ def test_a_notification_of_a_changed_password_names_the_campaign(client, mailout
     assert message.subject == "[Coorace #Municipales2020] Votre mot de passe a changé"
     assert_in_the_sites_voice(message)
     assert "Votre mot de passe a été changé." in message.body
-    assert re.search(r"- le \d{1,2} \w+ 20\d\d à \d\dh\d\d\n", message.body)
+    assert re.search(r"- le \d{1,2}(?:er)?\xa0\w+ 20\d\d à \d\dh\d\d\n", message.body)
     assert "répondez à ce courriel pour nous prévenir" in message.body
 
 

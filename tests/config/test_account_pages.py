@@ -70,7 +70,7 @@ def test_the_sign_up_page_links_to_the_login_and_the_privacy_notice(client):
 
 def test_candidat_e_signez_leads_to_sign_up_then_to_the_signing_page(client):
     home = client.get(reverse("pledges:home")).content.decode()
-    assert 'href="/compte/inscription/?next=/signer/">Candidat·e ? Signez</a>' in home
+    assert 'href="/compte/inscription/?next=/signer/">Candidat·e\u202f? Signez</a>' in home
     data = {"email": "lea@exemple.test", "password1": PASSWORD, "password2": PASSWORD}
     client.post("/compte/inscription/?next=/signer/", {**data, "next": "/signer/"})
     address = EmailAddress.objects.get(email="lea@exemple.test")

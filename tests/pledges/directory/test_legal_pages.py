@@ -23,7 +23,7 @@ def test_the_legal_notice_shows_the_settings_of_the_moment(client, identity):
     content = client.get("/mentions-legales/").content.decode()
     assert "Ce site est édité par Coorace Exemple, réseau national" in content
     assert '<a href="mailto:ecrire@coorace.test">ecrire@coorace.test</a>' in content
-    assert "Directeur ou directrice de la publication : Dominique Directrice" in content
+    assert "Directeur ou directrice de la publication\u202f: Dominique Directrice" in content
     assert "Hébergeur Exemple SAS, 1 rue de l’Exemple, Paris</li>" in content
 
 
@@ -38,7 +38,7 @@ def test_without_a_hosting_provider_the_legal_notice_says_it_is_missing(client, 
 
 def test_the_privacy_and_accessibility_pages_name_the_publisher_and_its_address(client, identity):
     privacy = client.get("/donnees-personnelles/").content.decode()
-    assert "Responsable du traitement : Coorace Exemple." in privacy
+    assert "Responsable du traitement\u202f: Coorace Exemple." in privacy
     assert '<a href="mailto:ecrire@coorace.test">ecrire@coorace.test</a>' in privacy
     accessibility = client.get("/accessibilite/").content.decode()
     assert "Coorace Exemple s’engage à rendre accessible" in accessibility

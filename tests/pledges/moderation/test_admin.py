@@ -104,7 +104,7 @@ def test_possible_duplicates_are_flagged_and_named(moderator_client):
     # The column, what the row needs, and the filter.
     assert content.count("même liste revendiquée deux fois") == 1 + 1 + 1
     assert (
-        "même liste revendiquée deux fois : 1 revendication à trancher d’abord (fiche de la "
+        "même liste revendiquée deux fois\u202f: 1 revendication à trancher d’abord (fiche de la "
         "liste)" in content
     )
     content = page(moderator_client.get(reverse("admin:pledges_signature_change", args=[first.pk])))
@@ -112,7 +112,7 @@ def test_possible_duplicates_are_flagged_and_named(moderator_client):
     assert "Même liste revendiquée deux fois" not in content
     content = page(moderator_client.get(reverse("admin:pledges_signature_change", args=[head.pk])))
     assert "Même liste revendiquée deux fois" in content
-    assert "Zoé Roux a revendiqué la tête de la liste « Ensemble »" in content
+    assert "Zoé Roux a revendiqué la tête de la liste «\u202fEnsemble\u202f»" in content
     assert "Même personne deux fois" not in content
 
 
@@ -134,7 +134,9 @@ def test_a_moderator_approves_from_the_detail_page(moderator_client, mailoutbox)
     mailoutbox.clear()
     url = decide_url(pledge, "valider")
     response = moderator_client.post(url, follow=True, REMOTE_ADDR="192.0.2.9")
-    assert "Signature validée : la personne candidate est prévenue par courriel." in page(response)
+    assert ("Signature validée\u202f: la personne candidate est prévenue par courriel.") in page(
+        response
+    )
     pledge.refresh_from_db()
     assert pledge.status == Status.APPROVED
     entry = AuditEntry.objects.get()
@@ -145,7 +147,8 @@ def test_a_moderator_approves_from_the_detail_page(moderator_client, mailoutbox)
     # Deciding twice is refused with a clear message.
     response = moderator_client.post(url, follow=True)
     assert (
-        "Cette signature est « validée » : elle ne peut pas devenir « validée ». "
+        "Cette signature est «\u202fvalidée\u202f»\u202f: "
+        "elle ne peut pas devenir «\u202fvalidée\u202f». "
         "Elle a peut-être été traitée entre-temps par quelqu’un d’autre." in page(response)
     )
     assert AuditEntry.objects.count() == 1
@@ -179,7 +182,7 @@ def test_bulk_approve_reports_counts_and_skips(moderator_client):
     )
     content = page(response)
     assert "2 signatures validées." in content
-    assert "Ignorée : Zoé Roux (Paris)" in content
+    assert "Ignorée\u202f: Zoé Roux (Paris)" in content
     assert Signature.objects.filter(status=Status.APPROVED).count() == 2
 
 

@@ -142,12 +142,16 @@ def test_the_decision_forms_carry_the_list_filters(moderator_client):
 def test_requesting_changes_needs_a_message(moderator_client, mailoutbox):
     pledge = pledge_in("42218")
     response = moderator_client.post(decide_url(pledge, "completer"), follow=True)
-    assert "Écrivez à la personne candidate ce qu’elle doit compléter ou corriger." in page(response)
+    assert "Écrivez à la personne candidate ce qu’elle doit compléter ou corriger." in page(
+        response
+    )
     mailoutbox.clear()
     response = moderator_client.post(
         decide_url(pledge, "completer"), {"message": "Précisez votre liste."}, follow=True
     )
-    assert "Compléments demandés : la personne candidate est prévenue par courriel." in page(response)
+    assert "Compléments demandés\u202f: la personne candidate est prévenue par courriel." in page(
+        response
+    )
     pledge.refresh_from_db()
     assert pledge.status == Status.CHANGES_REQUESTED and len(mailoutbox) == 1
 
@@ -162,7 +166,8 @@ def test_unpublishing_needs_a_reason_and_reissuing_needs_nothing(moderator_clien
     response = moderator_client.post(
         decide_url(pledge, "depublier"), {"reason": "Hors charte."}, follow=True
     )
-    assert "Signature dépubliée : la personne candidate est prévenue par courriel." in page(response)
+    unpublished = "Signature dépubliée\u202f: la personne candidate est prévenue par courriel."
+    assert unpublished in page(response)
     pledge.refresh_from_db()
     assert pledge.status == Status.UNPUBLISHED
 

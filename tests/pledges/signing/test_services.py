@@ -60,7 +60,8 @@ def test_submitting_sends_a_receipt_and_notifies_staff():
     receipt, staff = mail.outbox
     assert receipt.to == ["lea@exemple.test"]
     assert (
-        receipt.subject == "Votre signature est bien reçue : elle attend la validation de Coorace"
+        receipt.subject
+        == "Votre signature est bien reçue\u202f: elle attend la validation de Coorace"
     )
     assert "Bonjour Léa," in receipt.body
     assert "- 9.3 Je m’engage à désigner un-e élu-e en charge de l’ESS." in receipt.body
@@ -69,8 +70,8 @@ def test_submitting_sends_a_receipt_and_notifies_staff():
     html, mimetype = receipt.alternatives[0]
     assert mimetype == "text/html" and "Suivre ma signature" in html
     assert staff.to == ["moderation@coorace.test", "equipe@coorace.test"]
-    assert staff.subject == "Nouvelle signature à vérifier : Léa Dupré (Saint-Étienne, 42)"
-    assert "Engagements signés : 2" in staff.body
+    assert staff.subject == "Nouvelle signature à vérifier\u202f: Léa Dupré (Saint-Étienne, 42)"
+    assert "Engagements signés\u202f: 2" in staff.body
     assert f"/admin/pledges/signature/{Signature.objects.get().pk}/change/" in staff.body
 
 

@@ -11,9 +11,9 @@ def test_home_shows_the_campaign_the_ten_proposals_and_the_search(client):
     assert response.status_code == 200
     content = response.content.decode()
     assert '<html lang="fr">' in content
-    assert "S’engager pour les territoires inclusifs de demain !" in content
+    assert "S’engager pour les territoires inclusifs de demain\u202f!" in content
     assert "Nous, entreprises d’utilité sociale et territoriale" in content
-    assert "premier tour le 15 mars 2020, second tour le 28 juin 2020" in content
+    assert "premier tour le 15\xa0mars 2020, second tour le 28\xa0juin 2020" in content
     assert "10 propositions d’utilité sociale et territoriale" in content
     assert content.count('class="commitment"') == 20
     for commitment in Commitment.objects.all():

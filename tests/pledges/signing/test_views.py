@@ -61,8 +61,8 @@ def test_signing_puts_the_pledge_in_moderation_and_says_so(candidate_client, mai
     content = page(response)
     list_name = candidate_client.candidate.list_name
     assert (
-        f"Votre signature est enregistrée pour la liste « {list_name} » : elle est en attente "
-        "de validation par Coorace." in content
+        f"Votre signature est enregistrée pour la liste «\u202f{list_name}\u202f»\u202f: "
+        "elle est en attente de validation par Coorace." in content
     )
     assert "en attente de validation" in content
     pledge = Signature.objects.get()
@@ -179,7 +179,7 @@ def test_withdrawing_the_last_commitment_explains_what_to_do(candidate_client):
     withdraw = reverse("pledges:withdraw_commitment", args=[commitments("1.1")[0].pk])
     response = candidate_client.post(withdraw, follow=True)
     assert (
-        "C’est votre dernier engagement : pour tout retirer, retirez votre signature entière."
+        "C’est votre dernier engagement\u202f: pour tout retirer, retirez votre signature entière."
         in page(response)
     )
 
@@ -188,7 +188,7 @@ def test_withdrawing_the_whole_signature_asks_for_confirmation(candidate_client)
     pledge = approve(make_pledge(candidate_client.candidate))
     url = reverse("pledges:withdraw")
     assert (
-        "le site l’indiquera : « signature retirée », avec la date"
+        "le site l’indiquera\u202f: «\u202fsignature retirée\u202f», avec la date"
         in page(candidate_client.get(url)).lower()
     )
     response = candidate_client.post(url, follow=True)
