@@ -61,6 +61,8 @@ from communes.search import normalize_name
 BATCH_SIZE = 5000
 COPY_CHUNK = 1 << 16  # characters handed to PostgreSQL's COPY at a time
 REPORT_MAX_LINES = 10_000
+# A round with this many candidates standing refuses a file with less than half of them.
+SHRINK_CHECK_FROM = 1000
 _MASK64 = (1 << 64) - 1
 
 # --- The import -------------------------------------------------------------------------------
@@ -200,6 +202,25 @@ class Importer:
                     )
                     % {"line": draft.first_line, "panel": draft.panel}
                 )
+
+    def check_not_shrinking(self) -> None:
+        standing = (
+            OfficialCandidate.objects.standing()
+            .filter(tour=self.tour, kind=self.layout.kind)
+            .count()
+        )
+        if standing >= SHRINK_CHECK_FROM and self.placed * 2 < standing:
+            raise RosterFileError(
+                self.path,
+                None,
+                _(
+                    "ce fichier ne compte que %(placed)s candidatures placées, contre "
+                    "%(standing)s déjà importées pour ce tour : les autres seraient marquées "
+                    "disparues. Est-ce bien le fichier national complet ? (--allow-shrink pour "
+                    "l’importer quand même)"
+                )
+                % {"placed": self.placed, "standing": standing},
+            )
 
     def _offset_estimate(self, line: int) -> int:
         # Rows are of similar length: the share of lines read is the share of bytes read.
@@ -707,12 +728,16 @@ def import_candidatures(
     tour: int,
     kind: str | None = None,
     dry_run: bool = False,
+    allow_shrink: bool = False,
     progress: Progress | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> tuple[RosterImport, Importer]:
     """Read, check, then write the file in one transaction (rolled back for a dry run).
 
-    Raises RosterFileError when the file cannot be imported; nothing is written then.
+    Raises RosterFileError when the file cannot be imported; nothing is written then. A file
+    holding less than half the candidates already standing for its round and kind (an
+    extract, a département's file) would mark the rest gone: once the round has
+    SHRINK_CHECK_FROM candidates, it is refused unless `allow_shrink`.
     Returns the RosterImport (pk None for a dry run) and the importer (its problems,
     repairs and notes).
     """
@@ -722,4 +747,6 @@ def import_candidatures(
         path=Path(path), tour=tour, kind=kind, progress=progress, batch_size=batch_size
     )
     importer.read()
+    if not allow_shrink:
+        importer.check_not_shrinking()
     return importer.write(dry_run=dry_run), importer

@@ -77,6 +77,12 @@ class Command(BaseCommand):
             help="Tout lire et tout compter, puis annuler : rien n’est écrit.",
         )
         parser.add_argument(
+            "--allow-shrink",
+            action="store_true",
+            help="Importer même un fichier qui compte moins de la moitié des candidatures déjà "
+            "importées pour ce tour (les autres seront marquées disparues).",
+        )
+        parser.add_argument(
             "--progress",
             action="store_true",
             help="Afficher la barre de progression même hors d’un terminal.",
@@ -95,6 +101,7 @@ class Command(BaseCommand):
                 tour=options["tour"],
                 kind=options["kind"],
                 dry_run=options["dry_run"],
+                allow_shrink=options["allow_shrink"],
                 progress=bar,
             )
         except RosterFileError as error:

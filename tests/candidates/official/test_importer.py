@@ -590,6 +590,19 @@ def test_newer_file_updates_adds_and_reports_what_disappeared(tmp_path):
     assert OfficialCandidate.objects.standing().count() == 5
 
 
+def test_a_file_much_smaller_than_the_round_is_refused_unless_allowed(tmp_path, monkeypatch):
+    """An extract (a département's file) would mark the rest of the country gone."""
+    monkeypatch.setattr(importer_module, "SHRINK_CHECK_FROM", 5)  # 1,000 in earnest
+    run(write(tmp_path, list_file_bytes(ambérieu_lists()), "national.txt"))
+    extract = write(tmp_path, list_file_bytes(ambérieu_lists()[:2]), "extrait.txt")
+    with pytest.raises(CommandError, match="ne compte que 2 candidatures placées, contre 5"):
+        run(extract)
+    assert OfficialCandidate.objects.standing().count() == 5
+    run(extract, "--allow-shrink")
+    assert latest().candidates_gone == 3
+    assert OfficialCandidate.objects.standing().count() == 2
+
+
 def test_plurinominal_import_leaves_list_candidates_alone(tmp_path):
     run(write(tmp_path, list_file_bytes(ambérieu_lists()), "listes.txt"))
     run(
