@@ -317,6 +317,13 @@ def test_every_public_page_is_in_french_typography(client, campaign):
     assert found == []
 
 
+def test_a_place_is_found_with_a_straight_or_a_typographic_apostrophe(client):
+    for query in ("L'Abergement-de-Varey", "L’Abergement-de-Varey", "l abergement de varey"):
+        page = client.get("/communes/", {"q": query}).content.decode()
+        assert "/communes/01002" in page, query
+        assert "L’Abergement-de-Varey" in page and "L'Abergement" not in page
+
+
 def test_mon_espace_and_the_signing_pages_are_in_french_typography(client, campaign):
     signed = campaign["individual"].candidate
     client.force_login(signed.user)
