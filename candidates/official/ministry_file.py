@@ -48,7 +48,10 @@ SECTOR_CITY_IN_DEPARTEMENT = {"75": "056", "13": "055", "69": "123"}
 # A municipal arrondissement's INSEE code is this base plus its number (75101, 13201, 69381).
 ARRONDISSEMENT_BASE = {"75056": 75100, "13055": 13200, "69123": 69380}
 
-_COMMUNE_CODE = re.compile(r"(?P<base>[0-9]{1,3})?(?:(?P<kind>SR|AR)(?P<number>[0-9]{1,2}))?")
+# « 004 », « 056SR01 », « SR01 », « 056AR03 », or the whole INSEE code « 01004 », « 2A004 ».
+_COMMUNE_CODE = re.compile(
+    r"(?P<base>[0-9]{1,3}|(?:[0-9]{2}|2[AB])[0-9]{3})?(?:(?P<kind>SR|AR)(?P<number>[0-9]{1,2}))?"
+)
 _DEPARTEMENT_CODE = re.compile(r"[0-9]{1,3}|2[AB]|Z[A-Z]")
 _TOUR_IN_PREAMBLE = (
     (1, re.compile(r"\b(?:1er|premier|1)\s*tour\b|\btour\s*(?:n°\s*)?1\b", re.IGNORECASE)),
@@ -131,7 +134,7 @@ _LABELS = {
 _NAME = re.compile(r"[^\d]*[^\W\d_][^\d]*")
 _PLAUSIBLE = {
     "dep_code": _DEPARTEMENT_CODE,
-    "commune_code": re.compile(r"(?=\w)(?:[0-9]{1,3})?(?:(?:SR|AR)[0-9]{1,2})?", re.IGNORECASE),
+    "commune_code": re.compile(r"(?=\w)" + _COMMUNE_CODE.pattern, re.IGNORECASE),
     "dep_name": re.compile(r".*[^\W\d_].*"),
     "commune_name": re.compile(r".*[^\W\d_].*"),
     "list_panel": re.compile(r"[0-9]{1,3}"),
@@ -409,7 +412,11 @@ class Places:
         base = match["base"] or (SECTOR_CITY_IN_DEPARTEMENT.get(dep) if match["kind"] else None)
         if base is None:
             return _("code commune illisible %(given)s") % {"given": given}
-        if len(dep) == 3:  # 971 + « 101 » (the file's) or « 01 » → 97101
+        if len(base) == 5:  # the whole INSEE code, which must be in the département
+            if not base.startswith(dep):
+                return _("code commune hors du département %(given)s") % {"given": given}
+            insee = base
+        elif len(dep) == 3:  # 971 + « 101 » (the file's) or « 01 » → 97101
             insee = dep[:2] + base if len(base) == 3 else dep + base.zfill(2)
         else:
             insee = dep + base.zfill(3)

@@ -309,6 +309,23 @@ def test_corsica_and_overseas(tmp_path):
     assert "ligne 10 : commune inconnue ZX127" in latest().report
 
 
+def test_whole_insee_code_in_code_commune(tmp_path):
+    """Another year's file may give the whole INSEE code: it must be in the département."""
+    rows = [
+        list_row("01004", "01", 1, 1, "DUPRÉ", "Hélène"),
+        list_row("2B033", "2B", 1, 1, "SAVELLI", "Pierre"),
+        list_row("97101", "ZA", 1, 1, "JALTON", "Éric"),
+        list_row("02004", "01", 2, 1, "AILLEURS", "Jean"),
+    ]
+    run(write(tmp_path, list_file_bytes(rows)))
+    assert sorted(OfficialList.objects.values_list("commune__insee_code", flat=True)) == [
+        "01004",
+        "2B033",
+        "97101",
+    ]
+    assert "ligne 7 : code commune hors du département « 01 » / « 02004 »" in latest().report
+
+
 def test_unknown_commune_is_reported_not_dropped(tmp_path):
     rows = [*ambérieu_lists(), list_row("999", "01", 1, 1, "NULLEPART", "Personne")]
     output = run(write(tmp_path, list_file_bytes(rows)))
