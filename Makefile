@@ -41,7 +41,8 @@ run: setup
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The SQLite pass and, when PostgreSQL answers on $(TEST_POSTGRES_URL), the PostgreSQL pass,
-# side by side (one core each: each pass alone takes most of the run). Each writes to its own
+# side by side, one core each (591 s for both on 1 December 2026, two cores shared with other
+# work; see the README). Each writes to its own
 # log, printed in order once both are done; `make test` fails if either fails. They share
 # nothing: SQLite's test database is in memory, PostgreSQL's is test_<name>, media go to each
 # test's tmp_path, servers listen on free ports. Without PostgreSQL its tests are skipped with
