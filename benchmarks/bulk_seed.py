@@ -45,6 +45,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 
 from candidates.models import Candidate, candidate_search_key
+from candidates.services import OPINIONS_CONSENT
 from communes.models import Departement
 from pledges.certificates.services import certified_content, fingerprint_of, new_reference
 from pledges.demo.seeding import SeedSummary, demo_moderator, next_serial, summarize
@@ -72,6 +73,15 @@ Kind = SignatureEvent.Kind
 Audit = AuditEntry.Action
 Membership = ListMembership.Status
 Role = Candidate.Role
+
+
+def profile_fields(profile: dict, *, at) -> dict:
+    """A story's profile as Candidate columns: the opinions' consent as save_profile records it."""
+    fields = dict(profile)
+    consent = fields.pop("opinions_consent", False)
+    if consent and (fields["political_label"].strip() or fields["statement"].strip()):
+        fields["opinions_consent_text"], fields["opinions_consent_at"] = OPINIONS_CONSENT, at
+    return fields
 
 
 class _Rows(list):
@@ -477,7 +487,7 @@ class BulkSeeder:
         candidates = Candidate.objects.bulk_create(
             Candidate(
                 user=user,
-                **story.profile,
+                **profile_fields(story.profile, at=story.joined_at),
                 search_key=candidate_search_key(
                     first_name=story.profile["first_name"],
                     last_name=story.profile["last_name"],
