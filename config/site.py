@@ -30,6 +30,7 @@ from django_tasks import task
 import config.tasks  # noqa: F401  (connects the retry policy wherever jobs are enqueued or run)
 from config.typography import french_html, french_text
 
+
 def reply_to_addresses() -> list[str]:
     """The Reply-To of every e-mail the site sends: a mailbox someone reads (REPLY_TO_EMAIL),
     since they leave from a no-reply address and some say « répondez à ce courriel »."""

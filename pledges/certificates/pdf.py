@@ -19,8 +19,8 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from config.site import absolute_url
-from pledges.certificates.wording import role_line
 from config.typography import french_html
+from pledges.certificates.wording import role_line
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
 # The only files a certificate may load.
