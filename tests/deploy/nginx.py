@@ -55,6 +55,7 @@ http {{
     upstream coorace_compressor {{ server 127.0.0.1:{compressor_port}; }}
     server {{
         listen 127.0.0.1:{port};
+        access_log {prefix}/access.log coorace_noquery;
         location / {{ include {SNIPPETS}/cache.conf; }}
     }}
     server {{
@@ -77,6 +78,7 @@ def check_site_configuration(executable: str, prefix: Path, *, brotli: bool) -> 
     replacements = {
         "/srv/coorace/config/deploy/": f"{DEPLOY}/",
         "/var/cache/nginx/coorace": f"{prefix}/cache",
+        "/var/log/nginx/coorace.access.log": f"{prefix}/access.log",
         "listen 443 ssl http2;": f"listen 127.0.0.1:{free_port()};",
         "/etc/nginx/snippets/coorace-brotli*.conf": f"{prefix}/snippets/coorace-brotli*.conf",
     }

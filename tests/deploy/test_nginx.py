@@ -25,7 +25,13 @@ from django.db import OperationalError
 from django.test import Client, RequestFactory
 
 from config.site import client_ip
-from tests.deploy.nginx import BROTLI_MODULE, Nginx, check_site_configuration, nginx_executable
+from tests.deploy.nginx import (
+    BROTLI_MODULE,
+    DEPLOY,
+    Nginx,
+    check_site_configuration,
+    nginx_executable,
+)
 
 pytestmark = pytest.mark.nginx
 
@@ -70,6 +76,18 @@ def test_the_site_configuration_is_valid_with_or_without_brotli(tmp_path, brotli
     status, output = check_site_configuration(nginx_executable(), tmp_path, brotli=brotli)
     assert status == 0, output
     assert "test is successful" in output
+
+
+def test_the_access_log_keeps_the_page_but_not_the_query_string(nginx):
+    # « Données personnelles » says the searches are not recorded: nginx's log (the shipped
+    # http.conf's format, which config/deploy/nginx.conf's servers use) keeps the path only.
+    status, _, _ = get(nginx, "/recherche/?q=Martin+Camille&commune=42218")
+    assert status == 200
+    log = (nginx.prefix / "access.log").read_text()
+    assert '"GET /recherche/ HTTP/1.1" 200' in log
+    assert "Martin" not in log and "42218" not in log and "?" not in log
+    shipped = (DEPLOY / "nginx.conf").read_text()
+    assert shipped.count("access_log /var/log/nginx/coorace.access.log coorace_noquery;") == 2
 
 
 def test_the_second_anonymous_get_of_a_public_page_is_a_cache_hit(nginx):
