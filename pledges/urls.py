@@ -5,7 +5,7 @@ from django.views.generic import TemplateView
 from communes.urls import INSEE_CODE
 from config.http import public_cache
 from pledges.certificates import views as certificates
-from pledges.directory import areas, list_page, open_data_roster
+from pledges.directory import areas, badges, list_page, open_data_roster, share
 from pledges.directory import views as directory
 from pledges.directory.sitemaps import SITEMAPS
 from pledges.lists import urls as lists
@@ -59,6 +59,10 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
+    # Sharing a page, and the badge other sites may show (pledges/directory/share.py, badges.py).
+    path("partager/mastodon/", share.share_mastodon, name="share_mastodon"),
+    path("badges/<str:reference>.svg", badges.badge, name="badge"),
+    path("badges/<str:reference>/widget/", badges.widget, name="badge_widget"),
     # The legal pages: templates only, the publisher's identity from a context processor.
     path(
         "mentions-legales/",

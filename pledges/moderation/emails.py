@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from config.site import absolute_url, send_email
+from pledges.directory.share import pledge_share_text, pledge_share_url, share_links
 
 DECISION_TEMPLATES = {
     "approved": "decision_approved",
@@ -31,5 +32,12 @@ def send_decision(pledge, action: str, *, note: str = "", reason=None) -> None:
             )
             if action == "approved"
             else "",
+            # Plain links to each network's share page (pledges/directory/share.py).
+            "share_links": [
+                {"name": link.name, "label": link.label, "url": link.url}
+                for link in share_links(pledge_share_url(pledge), pledge_share_text(pledge))
+            ]
+            if action == "approved"
+            else [],
         },
     )
