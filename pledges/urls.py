@@ -4,6 +4,7 @@ from django.views.generic import TemplateView
 
 from communes.urls import INSEE_CODE
 from config.http import public_cache
+from pledges.alerts import urls as alerts
 from pledges.certificates import views as certificates
 from pledges.directory import areas, badges, list_page, open_data_roster, share
 from pledges.directory import views as directory
@@ -108,6 +109,7 @@ urlpatterns = [
     # Lists, the candidate's side (pledges/lists/): invitation, joining, decisions.
     *lists.urlpatterns,
     *roster.urlpatterns,  # the invitation letter's short link, /l/<code>/
+    *alerts.urlpatterns,  # voters' alerts and the communes' Atom feeds (pledges/alerts/)
     # Certificates (pledges/certificates/).
     path("verifier/", certificates.verify_form, name="verify_form"),
     path("verifier/<str:reference>/", certificates.verify_page, name="verify"),

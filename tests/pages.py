@@ -33,6 +33,7 @@ DIRECTORY_PAGES = [
     "/donnees/listes.json",
     "/api/communes/42218/signataires/",
     "/api/communes/42218/listes/",
+    "/communes/42218/flux.atom",
     "/sitemap.xml",
     *(f"/sitemap-{section}.xml" for section in SITEMAPS),
 ]
@@ -44,7 +45,7 @@ PUBLIC_PAGES = [*DIRECTORY_PAGES, *LEGAL_PAGES]
 HTML_PAGES = [
     path
     for path in PUBLIC_PAGES
-    if not path.startswith(("/api/", "/sitemap")) and not path.endswith((".csv", ".json"))
+    if not path.startswith(("/api/", "/sitemap")) and not path.endswith((".csv", ".json", ".atom"))
 ]
 
 SIGN_IN_PAGES = [
@@ -54,6 +55,7 @@ SIGN_IN_PAGES = [
     "/compte/mot-de-passe/oubli/",
     "/admin/login/",
     "/verifier/",
+    "/communes/42218/alertes/",  # the alerts' form, apart from the cached commune page
 ]
 
 

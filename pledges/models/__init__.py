@@ -1,5 +1,6 @@
 """The pledges app's models, one module per package that owns them."""
 
+from pledges.models.alerts import AlertSubscription
 from pledges.models.certificates import Certificate, CertificateQuerySet
 from pledges.models.charter import Campaign, CampaignQuerySet, Commitment, Proposal
 from pledges.models.lists import ElectoralList, ListClaim, ListMembership
@@ -14,6 +15,7 @@ from pledges.models.signatures import (
 )
 
 __all__ = [
+    "AlertSubscription",
     "AuditEntry",
     "Campaign",
     "CampaignQuerySet",

@@ -14,6 +14,9 @@ module's, period by period:
   audit log;
 - finished jobs, whose arguments hold e-mail addresses, 30 days (`JOB_RESULT_DAYS`), and the
   rate limits' expired counters, whose keys hold IP addresses, as soon as they expire.
+- voters' alert subscriptions never confirmed: erased 7 days after they were asked for
+  (`pledges.alerts.services.PENDING_DAYS`); a confirmed one lasts until its unsubscribe link
+  deletes it.
 
 Every function takes `now`, so that a test freezes time by passing it.
 """
@@ -33,7 +36,8 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from candidates.models import Candidate, CorrectionRequest
-from pledges.models import AuditEntry, Campaign, Signature
+from pledges.alerts.services import PENDING_DAYS as PENDING_ALERT_DAYS
+from pledges.models import AlertSubscription, AuditEntry, Campaign, Signature
 from pledges.signing.account import delete_account, erase_pledges
 
 UNVERIFIED_ACCOUNT_DAYS = 30
@@ -51,6 +55,7 @@ class ErasureCounts:
     ip_addresses: int = 0
     job_results: int = 0
     rate_limit_entries: int = 0
+    pending_alerts: int = 0
 
     def __add__(self, other: "ErasureCounts") -> "ErasureCounts":
         return ErasureCounts(
@@ -163,8 +168,14 @@ def apply_retention(
         status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
         finished_at__lt=now - datetime.timedelta(days=JOB_RESULT_DAYS),
     )
+    pending_alerts = AlertSubscription.objects.pending().filter(
+        created_at__lt=now - datetime.timedelta(days=PENDING_ALERT_DAYS)
+    )
     counts = ErasureCounts(
-        unverified_accounts=len(accounts), signatures=len(signatures), job_results=jobs.count()
+        unverified_accounts=len(accounts),
+        signatures=len(signatures),
+        job_results=jobs.count(),
+        pending_alerts=pending_alerts.count(),
     )
     if not dry_run:
         for user in accounts:
@@ -173,4 +184,5 @@ def apply_retention(
             with transaction.atomic():
                 erase_pledges(pledges=[signature], candidate=signature.candidate, now=now)
         jobs.delete()
+        pending_alerts.delete()
     return counts + erase_private_data(before=before, now=now, dry_run=dry_run)

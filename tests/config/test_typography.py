@@ -18,11 +18,13 @@ from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.test import RequestFactory
 from django.test.signals import template_rendered
 from django.urls import reverse
+from django.utils import timezone
 
 from candidates.models import Candidate
 from candidates.services import request_correction
 from communes.models import Commune
 from config.typography import NBSP, NNBSP, TypographyMiddleware, french_html, french_text
+from pledges.alerts.services import confirm, queue_digests, subscribe
 from pledges.lists.services import ListAlreadyHeaded, remove_member
 from pledges.models import Certificate, Proposal, Signature
 from pledges.roster.invitations import send_letter_by_email
@@ -232,6 +234,13 @@ def test_the_middleware_sets_html_pages_and_their_length_and_nothing_else():
 def make_campaign() -> dict:
     """Signatories everywhere the directory shows them, in names with straight apostrophes
     and signs as candidates type them, with every e-mail the site sends on the way."""
+    # A voter follows Saint-Étienne (the confirmation courriel), told at the end (the digest).
+    alert = subscribe(
+        commune=Commune.objects.get(insee_code="42218"),
+        email="electrice@exemple.test",
+        now=timezone.now(),
+    )
+    confirm(token=alert.token, now=timezone.now())
     saint_etienne = make_list("L'avenir d'abord !", commune="42218", head_name="D'Almeida")
     add_member(saint_etienne, last_name="N'Diaye")  # asked, confirmed: two e-mails
     removed = add_member(saint_etienne, last_name="Lefèvre")
@@ -264,6 +273,7 @@ def make_campaign() -> dict:
         Commune.objects.get(insee_code="42218"), name="L'union d'abord !", head=("Anne", "D'Arc")
     )
     send_letter_by_email(official_list=official, moderator=a_moderator(), email="anne@exemple.test")
+    queue_digests(now=timezone.now())
     return {"lists": [saint_etienne, paris], "individual": individual}
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from pledges.moderation.retention import (
     JOB_RESULT_DAYS,
+    PENDING_ALERT_DAYS,
     PRIVATE_DATA_DAYS,
     SIGNATURE_MONTHS_AFTER_ELECTION,
     UNVERIFIED_ACCOUNT_DAYS,
@@ -24,7 +25,8 @@ class Command(BaseCommand):
         f"{SIGNATURE_MONTHS_AFTER_ELECTION} mois après le dernier tour de l’élection ; "
         "téléphones, messages des demandes de correction et adresses IP du journal des "
         "décisions après 12 mois ; tâches terminées (adresses électroniques) après "
-        f"{JOB_RESULT_DAYS} jours ; compteurs expirés des limites de débit (adresses IP). "
+        f"{JOB_RESULT_DAYS} jours ; compteurs expirés des limites de débit (adresses IP) ; "
+        f"alertes jamais confirmées après {PENDING_ALERT_DAYS} jours. "
         "Les signatures publiées et le journal pseudonyme restent."
     )
 
@@ -76,6 +78,10 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Compteurs expirés des limites de débit {verb} : {counts.rate_limit_entries}"
+        )
+        self.stdout.write(
+            f"Alertes jamais confirmées après {PENDING_ALERT_DAYS} jours {feminine} : "
+            f"{counts.pending_alerts}"
         )
         if dry_run:
             self.stdout.write(self.style.WARNING("Simulation (--dry-run) : rien n’a été effacé."))

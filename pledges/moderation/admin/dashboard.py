@@ -9,7 +9,8 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pledges.models import AuditEntry, Signature
+from pledges.alerts.services import subscriber_counts
+from pledges.models import AlertSubscription, AuditEntry, Signature
 from pledges.moderation.admin.filters import overdue_days
 
 Status = Signature.Status
@@ -56,6 +57,9 @@ def dashboard_view(model_admin, request):
                 submitted_at__lt=timezone.now() - timedelta(days=overdue_days())
             ).count(),
             "overdue_days": overdue_days(),
+            # Voters' alerts: how many follow each commune, never who.
+            "alert_counts": list(subscriber_counts()),
+            "alert_pending": AlertSubscription.objects.pending().count(),
             "days": [
                 (day, [counts.get(code, 0) for code, _label in actions])
                 for day, counts in sorted(days.items())
