@@ -8,6 +8,8 @@ from pledges.alerts import urls as alerts
 from pledges.certificates import views as certificates
 from pledges.directory import areas, badges, list_page, open_data_roster, share
 from pledges.directory import views as directory
+from pledges.directory.poster import list_poster, signatory_poster
+from pledges.directory.share_image import list_share_image, signatory_share_image
 from pledges.directory.sitemaps import SITEMAPS
 from pledges.lists import urls as lists
 from pledges.roster import urls as roster
@@ -27,6 +29,11 @@ urlpatterns = [
     re_path(r"^departements/(?P<code>[0-9]{2,3}|2[AB])/$", areas.departement, name="departement"),
     path("signataires/<int:pk>/", directory.signatory, name="signatory"),
     path("listes/<int:pk>/", list_page.electoral_list, name="list"),
+    # The share image and the poster of a public list or signatory (share_image.py, poster.py).
+    path("listes/<int:pk>/partage.png", list_share_image, name="list_share_image"),
+    path("signataires/<int:pk>/partage.png", signatory_share_image, name="share_image"),
+    path("listes/<int:pk>/affiche.pdf", list_poster, name="list_poster"),
+    path("signataires/<int:pk>/affiche.pdf", signatory_poster, name="poster"),
     path("recherche/", directory.search, name="search"),
     path("donnees/", directory.open_data_page, name="open_data"),
     path("donnees/signataires.csv", directory.open_data_csv, name="open_data_csv"),

@@ -19,6 +19,7 @@ from config.site import absolute_url
 from pledges.charter.queries import current_campaign
 from pledges.directory.lists import HistoryLine, ListPage, list_page
 from pledges.directory.queries import SignatoryRow
+from pledges.directory.share_image import commitment_total, list_content
 from pledges.models import ListMembership, Proposal
 from pledges.roster.matching import filed_label
 from pledges.roster.merges import list_merges
@@ -96,6 +97,9 @@ def electoral_list(request, pk):
             "merges": list_merges(the_list, campaign=campaign),
             "filed": filed_label(page.signature.pledge, electoral_list=the_list),
             "page_url": absolute_url(request.path),
+            "share_image": list_content(
+                the_list, page.signature, total=commitment_total(campaign, page.certificate)
+            ),
             "og_title": _("La liste « %(name)s » %(place)s")
             % {"name": the_list.name, "place": a_lieu(the_list.place)},
             "og_description": ngettext(
