@@ -10,7 +10,7 @@ def sign_up_and_verify(page, mailoutbox, email: str) -> None:
     page.goto(page.base_url + "/")
     page.get_by_role("link", name="Candidat·e ? Signez").click()  # sign-up first
     page.get_by_role("heading", name="Créer mon compte").wait_for()
-    page.get_by_label("Courriel").fill(email)
+    page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe :", exact=True).fill(PASSWORD)
     page.get_by_label("Mot de passe (confirmation) :").fill(PASSWORD)
     page.get_by_role("button", name="Créer mon compte").click()
@@ -48,7 +48,7 @@ def consent_and_submit(page) -> None:
 def log_in(page, email: str) -> None:
     """Through allauth's login form, with the factories' password; lands on « Mon espace »."""
     page.goto(page.base_url + "/compte/connexion/")
-    page.get_by_label("Courriel").fill(email)
+    page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_role("heading", name="Mon espace", level=1).wait_for()

@@ -69,7 +69,7 @@ def test_a_candidate_logs_in_fills_the_profile_and_signs_with_the_keyboard_alone
     assert_focus_is_visible(page)
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Connexion").wait_for()
-    tab_to(page, page.get_by_label("Courriel"))
+    tab_to(page, page.get_by_label("Adresse électronique"))
     page.keyboard.type("claude@exemple.test")
     tab_to(page, page.get_by_label("Mot de passe"))
     page.keyboard.type(PASSWORD)

@@ -68,7 +68,7 @@ def colistier_joins_through_the_link(page, mailoutbox, link, *, email, first, la
     page.goto(link)
     page.get_by_role("heading", name=f"Rejoindre la liste « {LIST_NAME} »").wait_for()
     page.get_by_role("link", name="Créer mon compte").click()
-    page.get_by_label("Courriel").fill(email)
+    page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe :", exact=True).fill(PASSWORD)
     page.get_by_label("Mot de passe (confirmation) :").fill(PASSWORD)
     page.get_by_role("button", name="Créer mon compte").click()

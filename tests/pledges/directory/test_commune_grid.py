@@ -177,7 +177,7 @@ def test_the_footer_counts_the_signatories_of_each_commitment(client):
 
 def test_a_commune_without_signatory_says_so_and_invites_candidates(client):
     content = client.get(SAINT_ETIENNE).content.decode()
-    assert "Aucun candidat n’a encore signé les engagements à Saint-Étienne." in content
+    assert "Aucun·e candidat·e n’a encore signé les engagements à Saint-Étienne." in content
     assert 'class="grid"' not in content
     assert "État au" not in content
     assert "Vous êtes candidat·e ici\u202f? Signez les engagements" in content

@@ -118,7 +118,7 @@ def test_a_pledge_withdrawn_after_approval_stays_public_but_is_not_counted(clien
     home = client.get("/").content.decode()
     assert 'counters__value">0</span> signataire' in home  # 0 is singular in French
     assert "Camille Partie" not in home  # not among the latest signatories
-    assert "Loire (42) : aucun signataire" in home
+    assert "Loire (42)\u202f: aucun signataire" in home
 
 
 @pytest.mark.parametrize(

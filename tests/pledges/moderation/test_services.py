@@ -89,7 +89,7 @@ def test_approval_publishes_records_and_emails(moderator, mailoutbox):
 def test_a_request_for_changes_sends_the_staff_message(moderator, mailoutbox):
     pledge = make_pledge()
     mailoutbox.clear()
-    with pytest.raises(ValidationError, match="Écrivez au candidat"):
+    with pytest.raises(ValidationError, match="Écrivez à la personne candidate"):
         request_changes(pledge=pledge, moderator=moderator, message="  ")
     request_changes(pledge=pledge, moderator=moderator, message="Précisez le nom de votre liste.")
     pledge.refresh_from_db()
