@@ -91,7 +91,9 @@ def colistier_joins_through_the_link(page, mailoutbox, link, *, email, first, la
     page.get_by_role("button", name="Continuer vers les engagements").click()
     page.get_by_role("heading", name=f"Rejoindre la liste « {LIST_NAME} »").wait_for()
     page.get_by_label(
-        re.compile(f"^J’accepte que mon nom, ma commune et ma place sur la liste « {LIST_NAME} »")
+        re.compile(
+            f"^J’accepte que mon nom, ma commune et ma place sur la liste «\u202f{LIST_NAME}\u202f»"
+        )
     ).check()
     page.get_by_role("button", name="Demander à rejoindre la liste").click()
     page.get_by_text("Votre demande est envoyée à la tête de liste").wait_for()
