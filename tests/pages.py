@@ -39,7 +39,9 @@ DIRECTORY_PAGES = [
 ]
 # The pages that say who publishes the site (with its contact address) and how.
 LEGAL_PAGES = ["/mentions-legales/", "/donnees-personnelles/", "/accessibilite/"]
-PUBLIC_PAGES = [*DIRECTORY_PAGES, *LEGAL_PAGES]
+# The pages that share a page of the site (pledges/directory/share.py).
+SHARE_PAGES = ["/partager/mastodon/", "/partager/mastodon/?url=http://127.0.0.1:8000/&text=Signé"]
+PUBLIC_PAGES = [*DIRECTORY_PAGES, *LEGAL_PAGES, *SHARE_PAGES]
 
 # The pages a browser shows as HTML (the others are data: CSV, JSON, XML).
 HTML_PAGES = [

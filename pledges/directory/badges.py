@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from config.http import public_cache
@@ -26,8 +27,22 @@ from pledges.certificates.services import REFERENCE, normalize_reference
 from pledges.models import Certificate, Signature
 
 SIGNED, WITHDRAWN, UNPUBLISHED, UNKNOWN = "signed", "withdrawn", "unpublished", "unknown"
+# What the badge says, on two lines, in each state (the .svg template is not read by
+# makemessages, hence the strings here).
+LINES = {
+    SIGNED: (
+        gettext_lazy("A signé les engagements"),
+        gettext_lazy("Coorace #Municipales2020 — vérifier"),
+    ),
+    WITHDRAWN: (
+        gettext_lazy("Signature retirée"),
+        gettext_lazy("Coorace #Municipales2020 — vérifier"),
+    ),
+    UNPUBLISHED: (gettext_lazy("Signature non publiée"), gettext_lazy("Coorace #Municipales2020")),
+    UNKNOWN: (gettext_lazy("Attestation inconnue"), gettext_lazy("Coorace #Municipales2020")),
+}
 # The badge's size in CSS pixels, also the widget's and the snippets' (the iframe's size).
-WIDTH, HEIGHT = 320, 56
+WIDTH, HEIGHT = 340, 56
 
 
 def badge_state(certificate: Certificate | None) -> str:
@@ -80,7 +95,7 @@ def badge(request, reference):
     return render(
         request,
         "pledges/directory/badge.svg",
-        {"state": state, "width": WIDTH, "height": HEIGHT},
+        {"state": state, "lines": LINES[state], "width": WIDTH, "height": HEIGHT},
         content_type="image/svg+xml; charset=utf-8",
         status=404 if state == UNKNOWN else 200,
     )
@@ -135,7 +150,7 @@ def badge_snippets(pledge) -> dict | None:
         ),
         "iframe": format_html(
             '<iframe src="{widget}" width="{width}" height="{height}" title="{alt}" '
-            'loading="lazy"></iframe>',
+            'style="border: 0" loading="lazy"></iframe>',
             **urls,
             **size,
         ),

@@ -23,7 +23,7 @@ def badge_text(response) -> str:
     assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
     root = ET.fromstring(response.content)
     assert root.tag == f"{SVG}svg"
-    assert (root.get("width"), root.get("height")) == ("320", "56")
+    assert (root.get("width"), root.get("height")) == ("340", "56")
     return " ".join(text.text for text in root.iter(f"{SVG}text"))
 
 
@@ -78,7 +78,7 @@ def test_the_widget_links_the_badge_to_the_verification_page_in_a_new_tab(client
     assert response.status_code == 200
     content = response.content.decode()
     assert f'<a href="/verifier/{reference}/" target="_blank" rel="noopener">' in content
-    assert f'<img src="/badges/{reference}.svg" width="320" height="56"' in content
+    assert f'<img src="/badges/{reference}.svg" width="340" height="56"' in content
     assert "Dupré" not in content
 
 
@@ -141,11 +141,11 @@ def test_mon_espace_offers_the_snippets_once_approved(client, settings):
     site = "https://engagements.coorace.org"
     img = (
         f"&lt;a href=&quot;{site}/verifier/{reference}/&quot;&gt;&lt;img src=&quot;"
-        f"{site}/badges/{reference}.svg&quot; width=&quot;320&quot; height=&quot;56&quot; "
+        f"{site}/badges/{reference}.svg&quot; width=&quot;340&quot; height=&quot;56&quot; "
         "alt=&quot;A signé les engagements Coorace #Municipales2020 — vérifier&quot;&gt;&lt;/a&gt;"
     )
     iframe = (
-        f"&lt;iframe src=&quot;{site}/badges/{reference}/widget/&quot; width=&quot;320&quot; "
+        f"&lt;iframe src=&quot;{site}/badges/{reference}/widget/&quot; width=&quot;340&quot; "
         "height=&quot;56&quot;"
     )
     assert f'<textarea id="badge-image" rows="3" readonly>{img}</textarea>' in content
