@@ -360,6 +360,27 @@ def stored_image(content: ShareContent, *, signature_pk: int) -> str:
     return name
 
 
+def stored_images_of(pledges) -> list[str]:
+    """The stored images of these signatures' pages and of the lists they sign for: an
+    erased account takes its images with it (pledges.signing.account). A storage that
+    fails to list them leaves them (logged): the erasure itself never waits on it."""
+    prefixes = set()
+    for pledge in pledges:
+        prefixes.add(f"{Kind.SIGNATORY}-{pledge.pk}-")
+        if pledge.electoral_list_id:
+            prefixes.add(f"{Kind.LIST}-{pledge.electoral_list_id}-")
+    if not prefixes:
+        return []
+    try:
+        _folders, files = default_storage.listdir(FOLDER)
+    except FileNotFoundError:
+        return []
+    except OSError:
+        logger.exception("Share images of %s could not be listed.", sorted(prefixes))
+        return []
+    return sorted(f"{FOLDER}/{file}" for file in files if file.startswith(tuple(prefixes)))
+
+
 def _delete_older_versions(content: ShareContent) -> None:
     """The same list's or person's earlier images: nothing links to them any more."""
     prefix = f"{content.kind}-{content.pk}-"

@@ -25,6 +25,7 @@ from candidates.models import Candidate
 from config.site import absolute_url
 from pledges.certificates.services import pdf_name
 from pledges.directory.queries import invalidate_public_caches
+from pledges.directory.share_image import stored_images_of
 from pledges.models import (
     AuditEntry,
     Certificate,
@@ -363,10 +364,10 @@ def delete_files_after_commit(names: list[str]) -> None:
 
 
 def erase_pledges(*, pledges: list[Signature], candidate: Candidate, now) -> int:
-    """Erase signatures of `candidate` (their certificates' files after the commit) and
-    leave staff, for each, a pseudonymous trace of what was decided and when, and an audit
-    log without their names (nor, on their list claims, staff's notes about them). Returns
-    how many were erased. Call inside a transaction."""
+    """Erase signatures of `candidate` (their certificates' files and share images after
+    the commit) and leave staff, for each, a pseudonymous trace of what was decided and
+    when, and an audit log without their names (nor, on their list claims, staff's notes
+    about them). Returns how many were erased. Call inside a transaction."""
     pledges = list(pledges)
     for pledge in pledges:
         SignatureTrace.objects.create(
@@ -383,7 +384,7 @@ def erase_pledges(*, pledges: list[Signature], candidate: Candidate, now) -> int
             erased_at=now,
         )
     _scrub_audit_log(pledges, candidate)
-    files = _certificate_files(pledges)
+    files = _certificate_files(pledges) + stored_images_of(pledges)
     Signature.objects.filter(pk__in=[pledge.pk for pledge in pledges]).delete()
     delete_files_after_commit(files)
     return len(pledges)

@@ -5,9 +5,12 @@ import errno
 import io
 import re
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test import Client
 from PIL import Image
 
 from candidates.models import Candidate
@@ -282,3 +285,55 @@ def test_the_stored_file_is_copied_for_the_record(client, settings, tmp_path_fac
     folder.mkdir(exist_ok=True)
     shutil.copy(source, folder / "partage-liste-nom-long.png")
     assert (folder / "partage-liste-nom-long.png").stat().st_size > 10_000
+
+
+# ------------------------------------------------------------------ erasure
+
+
+def test_an_erased_account_takes_its_images_with_it(client, settings):
+    from pledges.signing.account import delete_account
+
+    the_list = make_list("Ensemble à Saint-Étienne")
+    other = make_list("Une autre liste")
+    png(client.get(image_url(the_list)))
+    png(client.get(f"/signataires/{the_list.signature.pk}/partage.png"))
+    png(client.get(image_url(other)))
+    assert len(stored(settings)) == 3
+
+    delete_account(user=the_list.head.user)  # the head: the list's signature goes too
+    (left,) = stored(settings)
+    assert left.startswith(f"liste-{other.pk}-")
+    assert client.get(image_url(the_list)).status_code == 404
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_first_requests_draw_one_image(reference_data, settings, monkeypatch):
+    the_list = make_list()
+    renders = count_renders(monkeypatch)
+    requests = 8
+    barrier = threading.Barrier(requests)
+    bodies, errors = [], []
+
+    def fetch():
+        try:
+            barrier.wait()
+            response = Client().get(image_url(the_list))
+            assert response.status_code == 200, response.status_code
+            bodies.append(b"".join(response.streaming_content))
+        except Exception as error:  # reported below, with the thread's error
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=fetch) for _ in range(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert len(bodies) == requests
+    assert len(set(bodies)) == 1
+    assert len(renders) == 1
+    assert len(stored(settings)) == 1
