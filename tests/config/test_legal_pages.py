@@ -121,6 +121,17 @@ def test_the_privacy_notice_says_what_ends_publication_and_what_staff_see(client
         assert where in page
 
 
+def test_the_privacy_notice_covers_the_voters_alerts_and_the_share_buttons(client):
+    # Voters give an address for alerts (pledges.alerts): its purpose, basis and retention
+    # are on the page, as the retention job applies them (7 days unconfirmed).
+    from pledges.alerts.services import PENDING_DAYS
+
+    page = visible(client.get("/donnees-personnelles/"))
+    assert "Alertes par courriel" in page and "au plus une fois par jour" in page
+    assert f"Alerte par courriel jamais confirmée {PENDING_DAYS} jours après la demande" in page
+    assert "aucun réseau social n’est contacté tant que vous n’avez pas cliqué" in page
+
+
 def test_the_check_warns_in_production_for_each_missing_setting(settings, no_identity):
     settings.DEBUG = False
     warnings = [w for w in run_checks(include_deployment_checks=True) if w.id == "coorace.W001"]
