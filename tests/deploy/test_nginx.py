@@ -81,10 +81,10 @@ def test_the_site_configuration_is_valid_with_or_without_brotli(tmp_path, brotli
 def test_the_access_log_keeps_the_page_but_not_the_query_string(nginx):
     # « Données personnelles » says the searches are not recorded: nginx's log (the shipped
     # http.conf's format, which config/deploy/nginx.conf's servers use) keeps the path only.
-    status, _, _ = get(nginx, "/recherche/?q=Martin+Camille&commune=42218")
+    status, _, _ = get(nginx, f"{PAGE}?q=Martin+Camille&commune=42218")
     assert status == 200
     log = (nginx.prefix / "access.log").read_text()
-    assert '"GET /recherche/ HTTP/1.1" 200' in log
+    assert f'"GET {PAGE} HTTP/1.1" 200' in log
     assert "Martin" not in log and "42218" not in log and "?" not in log
     shipped = (DEPLOY / "nginx.conf").read_text()
     assert shipped.count("access_log /var/log/nginx/coorace.access.log coorace_noquery;") == 2
