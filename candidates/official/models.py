@@ -99,7 +99,7 @@ class OfficialList(models.Model):
     """A list as filed at the préfecture: the rows of a commune (or secteur) and panel number."""
 
     tour = models.PositiveSmallIntegerField(_("tour"), choices=Tour.choices)
-    # « 75056SR01|3 »: the place code as the file gives it and the panel number.
+    # « 01004|3 »: the place (INSEE code, or Secteur.code « 75056-05 ») and the panel number.
     row_key = models.CharField(_("clé dans le fichier"), max_length=40)
     commune = models.ForeignKey(
         Commune, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="official_lists"
@@ -185,7 +185,7 @@ class OfficialCandidate(models.Model):
 
     tour = models.PositiveSmallIntegerField(_("tour"), choices=Tour.choices)
     kind = models.CharField(_("fichier"), max_length=12, choices=RosterKind.choices)
-    # « L|75056SR01|3|12 » (list, panel, number) or « P|01004|7 » (plurinominal, panel).
+    # « L|01004|3|12 » (list: place, panel, number) or « P|01001|7 » (plurinominal: commune, panel).
     row_key = models.CharField(_("clé dans le fichier"), max_length=60)
     commune = models.ForeignKey(
         Commune,
