@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.views.i18n import JavaScriptCatalog
 
 NNBSP = "\u202f"
 NBSP = "\u00a0"
@@ -241,3 +242,19 @@ class TypographyMiddleware:
         if response.has_header("Content-Length"):
             response["Content-Length"] = str(len(response.content))
         return response
+
+
+class FrenchJavaScriptCatalog(JavaScriptCatalog):
+    """Django's JavaScript catalogue, its phrases in the same typography as the pages.
+
+    The middleware never sees what a script writes into a page (the autocomplete's
+    announcements): its strings are set here, once, as the catalogue sends them.
+    """
+
+    def get_catalog(self):
+        return {
+            msgid: [french_text(form) for form in value]
+            if isinstance(value, list)
+            else french_text(value)
+            for msgid, value in super().get_catalog().items()
+        }

@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.i18n import JavaScriptCatalog
 
 from candidates.admin_login import AdminLoginForm
 from config.http import public_cache
+from config.typography import FrenchJavaScriptCatalog
 
 urlpatterns = [
     path("", include("pledges.urls")),
@@ -13,10 +13,11 @@ urlpatterns = [
     path("compte/", include("config.accounts_urls")),
     path("admin/", admin.site.urls),
     # The French catalogue's djangojs domain (static/js/commune-autocomplete.js), the
-    # project's own strings only: gettext, ngettext with the French plural rule, interpolate.
+    # project's own strings only: gettext, ngettext with the French plural rule, interpolate;
+    # in French typography, as config.typography sets the pages'.
     path(
         "jsi18n/",
-        public_cache(JavaScriptCatalog.as_view(packages=["config"])),
+        public_cache(FrenchJavaScriptCatalog.as_view(packages=["config"])),
         name="javascript-catalog",
     ),
 ]

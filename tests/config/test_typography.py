@@ -452,3 +452,13 @@ def test_the_certificate_pdf_is_in_french_typography(client, campaign):
         assert "Attestation" in pdf_text(data)
         found += pdf_faults(data, where=f"PDF {pledge.pk}")
     assert found == []
+
+
+def test_the_javascript_catalogue_sends_its_phrases_in_french_typography(client):
+    # What the autocomplete writes into a page never passes the middleware: its phrases come
+    # from /jsi18n/ already set (config.typography.FrenchJavaScriptCatalog).
+    script = client.get("/jsi18n/").content.decode()
+    translation = script[script.index('"Commune choisie : %(name)s, %(departement)s.": ') :]
+    assert translation.split("\n", 1)[0].endswith(
+        '"Commune choisie\\u202f: %(name)s, %(departement)s.",'
+    )
