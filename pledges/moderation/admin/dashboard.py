@@ -1,16 +1,25 @@
-"""The moderation dashboard: signatures per status, the oldest waiting, decisions per day."""
+"""The staff dashboard: the moderation's work (signatures per status, the oldest waiting,
+decisions per day, voters' alerts), then the campaign's figures (pledges.moderation.
+campaign_stats), each filterable by région (`?region=84`) and each table downloadable as
+CSV (`?format=csv&table=jours`)."""
 
+import csv
 from datetime import timedelta
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Min
 from django.db.models.functions import TruncDate
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communes.models import Region
 from pledges.alerts.services import subscriber_counts
-from pledges.models import AlertSubscription, AuditEntry, Signature
+from pledges.csv import neutralise
+from pledges.models import AlertSubscription, AuditEntry, Campaign, Signature
+from pledges.moderation import campaign_stats as stats
 from pledges.moderation.admin.filters import overdue_days
 
 Status = Signature.Status
@@ -18,9 +27,98 @@ Status = Signature.Status
 EDITS = (AuditEntry.Action.IDENTITY_EDITED, AuditEntry.Action.LIST_EDITED)
 
 
+# The CSV tables: name in the URL → (file name, header, the row's cells).
+TABLES = {
+    "jours": (
+        "signatures-par-jour",
+        ("jour", "envoyees", "validees"),
+        lambda r: (r["day"].isoformat(), r["submitted"], r["approved"]),
+    ),
+    "engagements": (
+        "signatures-par-engagement",
+        ("engagement", "texte", "signatures_publiques"),
+        lambda r: (r["code"], r["text"], r["n"]),
+    ),
+    "regions": (
+        "signatures-par-region",
+        ("code_region", "region", "envoyees", "publiques", "en_attente"),
+        lambda r: (r["code"], r["name"], r["submitted"], r["approved"], r["pending"]),
+    ),
+    "departements": (
+        "signatures-par-departement",
+        ("code_departement", "departement", "envoyees", "publiques", "en_attente"),
+        lambda r: (r["code"], r["name"], r["submitted"], r["approved"], r["pending"]),
+    ),
+    "couverture": (
+        "couverture",
+        ("mesure", "signe", "total", "pourcentage"),
+        lambda r: (r[0], r[1].part, r[1].whole, r[1].percent),
+    ),
+}
+
+
+def campaign_figures(campaign, region) -> dict:
+    share = stats.coverage(campaign, region)
+    return {
+        "jours": stats.per_day(campaign, region),
+        "engagements": stats.per_commitment(campaign, region),
+        "regions": stats.per_region(campaign, region),
+        "departements": stats.per_departement(campaign, region),
+        "couverture": [
+            (_("Listes officielles qui ont signé"), share["lists"]),
+            (_("Communes de 3 500 habitants et plus avec une liste signataire"), share["communes"]),
+        ],
+    }
+
+
+def charts(figures) -> dict:
+    return {
+        "day_chart": stats.columns(figures["jours"], value="approved"),
+        "commitment_chart": stats.bars(figures["engagements"], label="code", value="n"),
+        "region_chart": stats.bars(figures["regions"], label="code", value="approved"),
+    }
+
+
+def _region(request):
+    """The région asked for (`?region=84`), None for all; a bad code is said, then ignored."""
+    code = request.GET.get("region", "")
+    if not code:
+        return None
+    region = Region.objects.filter(pk=code[:3]).first()
+    if region is None:
+        messages.error(
+            request,
+            _("Aucune région n’a le code « %(code)s » : toutes les régions sont affichées.")
+            % {"code": code[:20]},
+        )
+    return region
+
+
+def _csv(name: str, rows, region) -> HttpResponse:
+    filename, header, cells = TABLES[name]
+    suffix = f"-{region.pk}" if region else ""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}{suffix}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([neutralise(cell) for cell in cells(row)])
+    return response
+
+
 def dashboard_view(model_admin, request):
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
+    region = _region(request)
+    campaign = Campaign.objects.current()
+    if request.GET.get("format") == "csv":
+        table = request.GET.get("table", "")
+        if table in TABLES and campaign:
+            return _csv(table, campaign_figures(campaign, region)[table], region)
+        messages.error(
+            request, _("Ce tableau n’existe pas : choisissez un des liens « CSV » de la page.")
+        )
+    figures = campaign_figures(campaign, region) if campaign else None
     pledges = Signature.objects.all()
     by_status = dict(pledges.values_list("status").annotate(n=Count("pk")))
     pending = pledges.filter(status=Status.PENDING)
@@ -65,5 +163,10 @@ def dashboard_view(model_admin, request):
                 for day, counts in sorted(days.items())
             ],
             "actions": actions,
+            "campaign": campaign,
+            "region": region,
+            "regions": Region.objects.order_by("sort_key", "code"),
+            "figures": figures,
+            **(charts(figures) if figures else {}),
         },
     )
