@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pledges.directory.context_processors.site_identity",
+                "pledges.directory.context_processors.signing_rounds",
             ],
         },
     },

@@ -6,6 +6,7 @@ the pages say « non renseigné », never a variable's name (config.checks warns
 """
 
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 # Template name → setting, one line each.
 IDENTITY_SETTINGS = {
@@ -29,3 +30,16 @@ def site_identity(request) -> dict:
     }
     identity["privacy_email"] = identity["privacy_email"] or identity["contact_email"]
     return {"site_identity": identity}
+
+
+def signing_rounds(request) -> dict:
+    """Where the campaign stands, for the line under every page's header (base.html); read
+    only by the pages that show it (never by the admin's)."""
+    from pledges.models.charter import request_campaign
+    from pledges.signing.rounds import campaign_stands
+
+    def stands():
+        campaign = request_campaign()
+        return campaign_stands(campaign) if campaign is not None else None
+
+    return {"signing_stands": SimpleLazyObject(stands)}

@@ -1,15 +1,62 @@
 """The charter: a campaign, its numbered proposals, their « Je m’engage à … » commitments."""
 
+from contextvars import ContextVar
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.signals import request_started
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
+class SigningOverride(models.TextChoices):
+    AUTO = "auto", _("selon les dates des tours")
+    OPEN = "open", _("ouvertes (décision de l’équipe)")
+    CLOSED = "closed", _("fermées (décision de l’équipe)")
+
+
+# The current campaign as last read in this request (reset when a request starts), so
+# that every page's banner (pledges.directory.context_processors.signing_rounds) costs no
+# query on the pages that read the campaign anyway.
+_request_campaign: ContextVar = ContextVar("request_campaign", default=None)
+
+
+def forget_request_campaign(**kwargs) -> None:
+    _request_campaign.set(None)
+
+
+def request_campaign():
+    """The current campaign, read once per request."""
+    remembered = _request_campaign.get()
+    if remembered is not None:
+        return remembered[0]
+    return Campaign.objects.current()
+
+
+request_started.connect(forget_request_campaign, dispatch_uid="pledges.request_campaign")
+
+BANNER_FIELDS = (
+    "is_current",
+    "first_round_polls_open_at",
+    "second_round_polls_open_at",
+    "signing_override",
+)
+
+
+def _remember_current(sender, instance, **kwargs) -> None:
+    """A current campaign loaded with its dates (select_related too) is the one to show."""
+    loaded = instance.__dict__
+    if loaded.get("is_current") and all(name in loaded for name in BANNER_FIELDS):
+        _request_campaign.set((instance,))
+
+
 class CampaignQuerySet(models.QuerySet):
     def current(self):
         """The campaign the site shows (the most recent one marked current)."""
-        return self.filter(is_current=True).order_by("-first_round_date").first()
+        campaign = self.filter(is_current=True).order_by("-first_round_date").first()
+        _request_campaign.set((campaign,))
+        return campaign
 
 
 class Campaign(models.Model):
@@ -32,13 +79,40 @@ class Campaign(models.Model):
         default=False,
         help_text=_("La campagne que le site présente. Une seule à la fois."),
     )
-    signing_open = models.BooleanField(
-        _("signatures ouvertes"),
-        default=True,
+    # The rounds drive signing (pledges.signing.rounds): open until round 1's polls open,
+    # then only for round-2 lists, closed from round 2's. None: no date known (open).
+    first_round_polls_open_at = models.DateTimeField(
+        _("ouverture des bureaux de vote du premier tour"),
+        null=True,
+        blank=True,
+        help_text=_("Par ex. 15/03/2020 08:00 : les signatures ferment à cette heure."),
+    )
+    second_round_polls_open_at = models.DateTimeField(
+        _("ouverture des bureaux de vote du second tour"),
+        null=True,
+        blank=True,
         help_text=_(
-            "Décochez pour fermer les signatures (les candidat·es peuvent encore consulter)."
+            "Par ex. 28/06/2020 08:00 (reporté du 22 mars) : jusque-là, seules les listes "
+            "présentes au second tour peuvent signer."
         ),
     )
+    # The staff's decision, dated and audited (pledges.signing.rounds.override_signing).
+    signing_override = models.CharField(
+        _("signatures"),
+        max_length=10,
+        choices=SigningOverride.choices,
+        default=SigningOverride.AUTO,
+    )
+    signing_override_at = models.DateTimeField(_("décision du"), null=True, blank=True)
+    signing_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("décision de"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    signing_override_note = models.TextField(_("motif de la décision"), blank=True)
 
     objects = CampaignQuerySet.as_manager()
 
@@ -54,6 +128,14 @@ class Campaign(models.Model):
                 violation_error_message=_("Une seule campagne peut être en cours à la fois."),
             ),
             models.CheckConstraint(
+                condition=models.Q(second_round_polls_open_at__isnull=True)
+                | models.Q(first_round_polls_open_at__lt=models.F("second_round_polls_open_at")),
+                name="second_round_polls_after_first",
+                violation_error_message=_(
+                    "Le second tour doit suivre le premier tour (et le premier tour être daté)."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=models.Q(second_round_date__isnull=True)
                 | models.Q(second_round_date__gt=models.F("first_round_date")),
                 name="second_round_after_first",
@@ -64,9 +146,25 @@ class Campaign(models.Model):
     def __str__(self):
         return f"{self.name} — {self.title}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        forget_request_campaign()
+
+    @property
+    def signing_open(self) -> bool:
+        """Someone may still sign now (between the rounds, only round-2 lists)."""
+        from pledges.signing.rounds import Phase, signing_phase
+
+        return signing_phase(self) != Phase.CLOSED
+
     @property
     def introduction_paragraphs(self) -> list[str]:
         return [p.strip() for p in self.introduction.split("\n\n") if p.strip()]
+
+
+models.signals.post_init.connect(
+    _remember_current, sender=Campaign, dispatch_uid="pledges.remember_current_campaign"
+)
 
 
 class Proposal(models.Model):

@@ -56,6 +56,7 @@ class AuditEntry(models.Model):
         LIST_INVITED = "list_invited", _("invitation d’une liste officielle")
         LIST_DECLINED = "list_declined", _("refus d’une liste officielle enregistré")
         ROSTER_DECIDED = "roster_decided", _("correspondance officielle tranchée par l’équipe")
+        SIGNING_OVERRIDDEN = "signing_overridden", _("ouverture des signatures décidée")
 
     at = models.DateTimeField(_("date"))
     actor = models.ForeignKey(

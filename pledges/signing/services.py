@@ -27,6 +27,7 @@ from pledges.lists.services import active_membership, link_official_list, list_f
 from pledges.models import Campaign, Commitment, Signature, SignatureEvent, SignedCommitment
 from pledges.roster.matching import match_candidate_on_commit, match_signature_on_commit
 from pledges.signing import emails
+from pledges.signing.rounds import require_may_sign
 
 # Everything published and where, and how publication ends: withdrawing the signature
 # does not end it (a withdrawn signature stays public, « signature retirée », dated, as
@@ -88,14 +89,11 @@ WITHDRAWAL_REFUSED = {
 NOTHING_TO_WITHDRAW = gettext_lazy("Cette signature n’est pas publiée : il n’y a rien à retirer.")
 
 
-def _require_signing_open(campaign: Campaign) -> None:
-    if not campaign.signing_open:
-        raise ValidationError(
-            _(
-                "Les signatures sont fermées : vous pouvez consulter, retirer ou télécharger "
-                "ce que vous avez déjà signé, mais plus signer de nouveaux engagements."
-            )
-        )
+def _require_signing_open(
+    candidate: Candidate, campaign: Campaign, official_list: OfficialList | None = None
+) -> None:
+    """The rounds drive signing (pledges.signing.rounds): the dates, or the staff's override."""
+    require_may_sign(candidate, campaign, official_list=official_list)
 
 
 def _check_commitments(campaign: Campaign, commitments: Iterable[Commitment]) -> set[int]:
@@ -260,7 +258,7 @@ def submit_pledge(
     link_official_list).
     """
     campaign = campaign or Campaign.objects.current()
-    _require_signing_open(campaign)
+    _require_signing_open(candidate, campaign, official_list)
     ids = _check_commitments(campaign, commitments)
     electoral_list = _list_to_sign_for(candidate=candidate, campaign=campaign, ids=ids)
     pledge, is_news = _submit(
@@ -300,7 +298,7 @@ def _signed_by_their_list(pledge: Signature) -> set[int]:
 def add_commitment(*, pledge: Signature, commitment: Commitment) -> Signature:
     """Sign one more commitment; public at once if the pledge is approved."""
     pledge = _locked_pledge(pledge)
-    _require_signing_open(pledge.campaign)
+    _require_signing_open(pledge.candidate, pledge.campaign)
     if pledge.status not in (Signature.Status.APPROVED, *Signature.EDITABLE_STATUSES):
         raise ValidationError(_("Cette signature ne peut plus recevoir d’engagement."))
     _check_commitments(pledge.campaign, [commitment])

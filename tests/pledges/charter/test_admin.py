@@ -12,10 +12,10 @@ def test_staff_edit_a_commitment_in_the_admin(superuser_client):
     assert "ressourceries" in response.content.decode()
 
 
-def test_the_campaign_switch_is_editable_from_the_list(superuser_client):
+def test_the_signing_override_is_offered_from_the_list(superuser_client):
     response = superuser_client.get("/admin/pledges/campaign/")
     assert response.status_code == 200
-    assert 'name="form-0-signing_open"' in response.content.decode()
+    assert 'value="force_signing_closed"' in response.content.decode()
 
 
 def test_proposals_show_their_commitments_inline(superuser_client):

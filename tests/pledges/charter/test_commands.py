@@ -14,7 +14,7 @@ def test_load_charter_loads_it_when_absent(capsys):
 
 
 def test_load_charter_never_overwrites_staff_edits(capsys):
-    Campaign.objects.update(signing_open=False)
+    Campaign.objects.update(signing_override="closed")
     call_command("load_charter")
     assert "déjà en base : rien à faire" in capsys.readouterr().out
-    assert Campaign.objects.get().signing_open is False
+    assert Campaign.objects.get().signing_override == "closed"

@@ -221,7 +221,7 @@ def test_a_moderator_sees_only_the_actions_they_may_take(moderator_client):
     assert moderator_client.get(reverse("admin:pledges_rejectionreason_add")).status_code == 403
     assert moderator_client.get(reverse("admin:pledges_campaign_changelist")).status_code == 200
     content = page(moderator_client.get(reverse("admin:pledges_campaign_changelist")))
-    assert 'name="form-0-signing_open"' not in content  # read-only for moderators
+    assert 'value="force_signing_closed"' not in content  # read-only for moderators
 
 
 def test_a_viewer_without_moderation_rights_sees_no_decision_panel(client):

@@ -114,7 +114,7 @@ def test_a_commitment_of_another_campaign_is_refused():
 
 
 def test_nothing_can_be_signed_when_signing_is_closed():
-    Campaign.objects.update(signing_open=False)
+    Campaign.objects.update(signing_override="closed")
     with pytest.raises(ValidationError, match="Les signatures sont fermées"):
         submit_pledge(candidate=make_candidate(), commitments=commitments("1.1"))
 

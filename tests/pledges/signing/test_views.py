@@ -135,7 +135,7 @@ def test_while_pending_the_signing_page_shows_what_was_signed(candidate_client):
 
 
 def test_when_signing_is_closed_the_candidate_is_told_and_nothing_is_lost(candidate_client):
-    Campaign.objects.update(signing_open=False)
+    Campaign.objects.update(signing_override="closed")
     response = candidate_client.post(SIGN, sign_data("1.2", "9.1"))
     content = page(response)
     assert "Les signatures sont fermées" in content
@@ -145,7 +145,7 @@ def test_when_signing_is_closed_the_candidate_is_told_and_nothing_is_lost(candid
 
 def test_when_signing_is_closed_mon_espace_still_offers_withdrawal_and_download(candidate_client):
     approve(make_pledge(candidate_client.candidate, codes=("1.1", "2.1")))
-    Campaign.objects.update(signing_open=False)
+    Campaign.objects.update(signing_override="closed")
     content = page(candidate_client.get(SPACE))
     assert "Les signatures sont fermées. Vous pouvez toujours consulter votre signature" in content
     assert "Retirer l’engagement 1.1" in content
