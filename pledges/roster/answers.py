@@ -139,7 +139,7 @@ def _is_merger(official_list_ref: str) -> Exists:
     )
 
 
-def _peers(official_lists: list[OfficialList]) -> dict[int, list[int]]:
+def peers_of(official_lists: list[OfficialList]) -> dict[int, list[int]]:
     """Official list pk → the other official lists that are the same list in the other
     round, whose site list and records answer for it too (at most one query each way)."""
     peers: dict[int, list[int]] = defaultdict(list)
@@ -172,7 +172,7 @@ def answers_for(
         return {}
     if campaign is None:
         return {official_list.pk: NO_ANSWER for official_list in official_lists}
-    peers = _peers(official_lists)
+    peers = peers_of(official_lists)
     # Its own records first, then its peers', each in order.
     order = {ol.pk: [ol.pk, *peers.get(ol.pk, [])] for ol in official_lists}
     wanted = {pk for pks in order.values() for pk in pks}

@@ -28,6 +28,7 @@ from candidates.models import Candidate, OfficialCandidate, OfficialList
 from candidates.official.models import Tour, person_key
 from pledges.directory.queries import SignatoryRow, load_signatories, public_pledges
 from pledges.models import Campaign, Commitment, ElectoralList
+from pledges.roster.answers import peers_of
 
 
 @dataclass
@@ -85,24 +86,12 @@ def _site_lists(official_lists: list[OfficialList], campaign: Campaign) -> dict[
     wanted = {official_list.pk for official_list in official_lists}
     if not wanted:
         return {}
-    # Another official list whose site list may stand for a wanted one: the round-2 list
-    # continuing a round-1 list, and the round-1 list a round-2 list continues (not a
-    # merged one: a merger signs anew).
+    # Another official list whose site list may stand for a wanted one: the same list in the
+    # other round (pledges.roster.answers.peers_of: a merger is nobody's peer, it signs anew).
     alias: dict[int, int] = {}
-    for round2_pk, round1_pk in OfficialList.objects.filter(
-        tour=Tour.SECOND, continues__in=wanted
-    ).values_list("pk", "continues_id"):
-        alias.setdefault(round2_pk, round1_pk)
-    round2 = [ol for ol in official_lists if ol.tour == Tour.SECOND and ol.continues_id]
-    if round2:
-        merged = set(
-            OfficialList.merged_from.through.objects.filter(
-                from_officiallist__in=round2
-            ).values_list("from_officiallist_id", flat=True)
-        )
-        for official_list in round2:
-            if official_list.pk not in merged:
-                alias.setdefault(official_list.continues_id, official_list.pk)
+    for official_pk, peers in peers_of(official_lists).items():
+        for peer_pk in peers:
+            alias.setdefault(peer_pk, official_pk)
     direct: dict[int, ElectoralList] = {}
     fallback: dict[int, ElectoralList] = {}
     for site_list in (
