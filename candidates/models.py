@@ -6,6 +6,9 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from candidates.official.models import (  # noqa: F401 (registers the roster's models)
+    ElectedCouncillor,
+    ElectedImport,
+    ListOutcome,
     OfficialCandidate,
     OfficialList,
     RosterImport,
@@ -139,6 +142,34 @@ class Candidate(models.Model):
     roster_checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("vérifiée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Elected (import_elus, pledges.outcomes): the RNE's councillor this signatory is, found by
+    # commune and name (and list), confirmed by staff when ambiguous.
+    elected_councillor = models.ForeignKey(
+        ElectedCouncillor,
+        verbose_name=_("élu·e (répertoire national des élus)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signatories",
+    )
+    elected_match = models.CharField(
+        _("comparaison avec les élu·es"),
+        max_length=12,
+        choices=RosterMatch.choices,
+        default=RosterMatch.UNCHECKED,
+        blank=True,
+    )
+    elected_checked_at = models.DateTimeField(
+        _("élu·e vérifié·e par l’équipe le"), null=True, blank=True
+    )
+    elected_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("élu·e vérifié·e par"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -50,6 +50,15 @@ class RosterMatch(models.TextChoices):
     CONFIRMED = "confirmed", _("confirmée par l’équipe")
 
 
+class ListOutcome(models.TextChoices):
+    """What a list got from the vote, once the elected are imported (blank before: unknown)."""
+
+    UNKNOWN = "", _("résultats non importés")
+    MAJORITY = "majority", _("majorité")
+    OPPOSITION = "opposition", _("opposition")
+    NOT_ELECTED = "not_elected", _("non élue")
+
+
 class RosterImport(models.Model):
     """One run of `import_candidatures` (not kept for a --dry-run)."""
 
@@ -151,6 +160,11 @@ class OfficialList(models.Model):
         RosterImport, verbose_name=_("dernier import"), on_delete=models.PROTECT, related_name="+"
     )
     gone_at = models.DateTimeField(_("absente du dernier fichier depuis le"), null=True, blank=True)
+    # From the elected (import_elus): majorité if its candidates include the mayor, opposition
+    # if some were elected, non élue if none; blank until the commune's results are imported.
+    outcome = models.CharField(
+        _("résultat"), max_length=12, choices=ListOutcome.choices, default="", blank=True
+    )
 
     objects = OfficialListQuerySet.as_manager()
 
@@ -248,3 +262,103 @@ class OfficialCandidate(models.Model):
     @property
     def is_head(self) -> bool:
         return self.official_list_id is not None and self.number == 1
+
+
+class ElectedImport(models.Model):
+    """One run of `import_elus` (Répertoire national des élus, conseillers municipaux)."""
+
+    file_name = models.CharField(_("nom du fichier"), max_length=300)
+    file_sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    encoding = models.CharField(_("encodage"), max_length=20)
+    delimiter = models.CharField(_("séparateur"), max_length=1)
+    started_at = models.DateTimeField(_("commencé le"))
+    finished_at = models.DateTimeField(_("terminé le"))
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("importé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rows_read = models.PositiveIntegerField(_("lignes lues"), default=0)
+    added = models.PositiveIntegerField(_("élu·es ajouté·es"), default=0)
+    updated = models.PositiveIntegerField(_("élu·es modifié·es"), default=0)
+    gone = models.PositiveIntegerField(_("élu·es disparu·es"), default=0)
+    unplaced = models.PositiveIntegerField(_("lignes non placées"), default=0)
+    report = models.TextField(
+        _("lignes écartées"),
+        blank=True,
+        help_text=_("Une ligne par ligne du fichier non importée : son numéro et la raison."),
+    )
+
+    class Meta:
+        verbose_name = _("import des élu·es")
+        verbose_name_plural = _("imports des élu·es")
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.started_at:%d/%m/%Y %H:%M})"
+
+
+class ElectedCouncillorQuerySet(models.QuerySet):
+    def sitting(self):
+        return self.filter(gone_at__isnull=True)
+
+
+class ElectedCouncillor(models.Model):
+    """A conseiller municipal as the RNE lists them, tied to their official candidacy if found."""
+
+    # « 01004|martinCamille|1980-02-03 »: the commune, person_key and birth date.
+    row_key = models.CharField(_("clé dans le fichier"), max_length=120, unique=True)
+    commune = models.ForeignKey(
+        Commune,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="elected_councillors",
+    )
+    last_name = models.CharField(_("nom"), max_length=100)
+    first_name = models.CharField(_("prénom"), max_length=100)
+    # person_key(prénom, nom).
+    name_key = models.CharField(_("nom normalisé"), max_length=200, db_index=True)
+    sex = models.CharField(_("sexe"), max_length=1, blank=True)
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    mandate_start = models.DateField(_("début du mandat"), null=True, blank=True)
+    function = models.CharField(_("fonction"), max_length=100, blank=True)
+    is_mayor = models.BooleanField(_("maire"), default=False)
+    # The candidacy they were elected on (the latest round they stood in), which gives the list.
+    official_candidate = models.ForeignKey(
+        OfficialCandidate,
+        verbose_name=_("candidature officielle"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="elected",
+    )
+    roster_match = models.CharField(
+        _("comparaison avec les candidatures officielles"),
+        max_length=12,
+        choices=RosterMatch.choices,
+        default=RosterMatch.UNCHECKED,
+        blank=True,
+    )
+    first_import = models.ForeignKey(
+        ElectedImport, verbose_name=_("premier import"), on_delete=models.PROTECT, related_name="+"
+    )
+    last_import = models.ForeignKey(
+        ElectedImport, verbose_name=_("dernier import"), on_delete=models.PROTECT, related_name="+"
+    )
+    gone_at = models.DateTimeField(
+        _("absent·e du dernier fichier depuis le"), null=True, blank=True
+    )
+
+    objects = ElectedCouncillorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("élu·e municipal·e")
+        verbose_name_plural = _("élu·es municipaux·ales")
+        ordering = ["commune__name", "last_name", "first_name"]
+        indexes = [models.Index(fields=["commune", "name_key"], name="elected_commune_name")]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name} ({self.function or _('conseiller·e')})"

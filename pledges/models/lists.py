@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from candidates.models import Candidate, OfficialList, RosterMatch
+from candidates.models import Candidate, ListOutcome, OfficialList, RosterMatch
 from candidates.validators import single_line_validator
 from communes.models import Commune, Secteur
 from communes.search import normalize_name
@@ -115,6 +115,20 @@ class ElectoralList(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    # After the vote (pledges.outcomes): from its official list's outcome, or set by staff.
+    outcome = models.CharField(
+        _("résultat"), max_length=12, choices=ListOutcome.choices, default="", blank=True
+    )
+    outcome_at = models.DateTimeField(_("résultat connu le"), null=True, blank=True)
+    outcome_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("résultat fixé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Vide quand le résultat vient du fichier des élu·es."),
     )
     invitation_token = models.CharField(
         _("jeton d’invitation"), max_length=32, unique=True, default=new_invitation_token

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from communes.models import Region
 from pledges.models.signatures import Signature
 
 
@@ -57,6 +58,12 @@ class AuditEntry(models.Model):
         LIST_DECLINED = "list_declined", _("refus d’une liste officielle enregistré")
         ROSTER_DECIDED = "roster_decided", _("correspondance officielle tranchée par l’équipe")
         SIGNING_OVERRIDDEN = "signing_overridden", _("ouverture des signatures décidée")
+        ELECTED_DECIDED = "elected_decided", _("correspondance avec les élu·es tranchée")
+        OUTCOME_SET = "outcome_set", _("résultat d’une liste fixé par l’équipe")
+        FOLLOW_UP_DECIDED = "follow_up_decided", _("mise à jour du suivi modérée")
+        FOLLOW_UP_POSTED = "follow_up_posted", _("mise à jour du suivi publiée par l’équipe")
+        RELAY_INVITED = "relay_invited", _("relais invité")
+        MAILING_SENT = "mailing_sent", _("envoi aux signataires")
 
     at = models.DateTimeField(_("date"))
     actor = models.ForeignKey(
@@ -80,6 +87,8 @@ class AuditEntry(models.Model):
     changes = models.JSONField(_("valeurs avant → après"), default=dict, blank=True)
     note = models.TextField(_("message ou motif"), blank=True)
     ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    # The régions the actor was limited to when deciding (ModeratorScope), « » for all.
+    scope = models.CharField(_("périmètre"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("entrée du journal")
@@ -88,3 +97,27 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor_name} — {self.get_action_display()}"
+
+
+class ModeratorScope(models.Model):
+    """A staff account limited to some régions (a regional federation's moderators).
+
+    Without a scope a staff account sees every région (as superusers always do); with one, it
+    sees, filters, decides and exports only what lies in these régions (pledges.moderation.scope).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("compte"),
+        on_delete=models.CASCADE,
+        related_name="moderator_scope",
+    )
+    regions = models.ManyToManyField(Region, verbose_name=_("régions"), related_name="+")
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("périmètre d’un·e modérateur·rice")
+        verbose_name_plural = _("périmètres des modérateur·rices")
+
+    def __str__(self):
+        return str(self.user)

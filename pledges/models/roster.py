@@ -45,6 +45,15 @@ class ListInvitation(models.Model):
     email = models.EmailField(_("adresse (si envoyée par courriel)"), blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_at = models.DateTimeField(_("enregistrée le"))
+    # Recorded by a relay from its space (blank: by staff).
+    relay = models.ForeignKey(
+        "pledges.Relay",
+        verbose_name=_("relais"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations",
+    )
 
     class Meta:
         verbose_name = _("invitation d’une liste")

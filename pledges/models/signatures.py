@@ -208,6 +208,15 @@ class Signature(models.Model):
     submitted_at = models.DateTimeField(_("envoyée le"))
     approved_at = models.DateTimeField(_("validée le"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("retirée le"), null=True, blank=True)
+    # The relay whose personal link brought this signature (shown to staff, never public).
+    relay = models.ForeignKey(
+        "pledges.Relay",
+        verbose_name=_("venue par le relais"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signatures",
+    )
     consent_candidacy_text = models.TextField(_("attestation de candidature (texte)"))
     consent_candidacy_at = models.DateTimeField(_("attestation de candidature (date)"))
     consent_publication_text = models.TextField(_("consentement à la publication (texte)"))
@@ -315,6 +324,15 @@ class Signature(models.Model):
         return self.signed_commitments.filter(withdrawn_at__isnull=True)
 
 
+class FollowUpStatus(models.TextChoices):
+    """Where an elected signatory's commitment stands (pledges.models.follow_up)."""
+
+    NOT_STARTED = "not_started", _("pas encore commencé")
+    IN_PROGRESS = "in_progress", _("en cours")
+    DONE = "done", _("réalisé")
+    ABANDONED = "abandoned", _("abandonné")
+
+
 class SignedCommitment(models.Model):
     """One commitment signed within a pledge; withdrawn ones stay, dated."""
 
@@ -332,6 +350,16 @@ class SignedCommitment(models.Model):
     )
     signed_at = models.DateTimeField(_("signé le"))
     withdrawn_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
+    # After the vote (pledges.models.follow_up): the status of its last approved update, so
+    # that bilans count without reading the updates. Changed only by approving an update.
+    follow_up_status = models.CharField(
+        _("suivi"),
+        max_length=12,
+        choices=FollowUpStatus.choices,
+        default=FollowUpStatus.NOT_STARTED,
+        editable=False,
+    )
+    follow_up_at = models.DateTimeField(_("suivi mis à jour le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("engagement signé")
