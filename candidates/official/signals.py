@@ -10,3 +10,7 @@ from django.dispatch import Signal
 
 # Sent after commit with roster_import=<candidates.official.models.RosterImport>.
 roster_imported = Signal()
+
+# Sent after commit with elected_import=<candidates.official.models.ElectedImport>, by
+# candidates.official.elected_importer (never for a --dry-run, never when the import failed).
+elected_imported = Signal()
