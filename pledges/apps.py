@@ -8,7 +8,11 @@ class PledgesConfig(AppConfig):
     verbose_name = _("Charte et engagements")
 
     def ready(self):
-        from candidates.official.signals import roster_imported
+        from candidates.official.signals import elected_imported, roster_imported
+        from pledges.outcomes.receivers import match_after_elected_import, match_after_roster_import
         from pledges.roster.receivers import match_after_import
 
         roster_imported.connect(match_after_import, dispatch_uid="pledges.roster.match")
+        # After the roster's own matching (connected first): the elected of those communes.
+        roster_imported.connect(match_after_roster_import, dispatch_uid="pledges.outcomes.roster")
+        elected_imported.connect(match_after_elected_import, dispatch_uid="pledges.outcomes.match")
