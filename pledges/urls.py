@@ -11,6 +11,7 @@ from pledges.directory import views as directory
 from pledges.directory.poster import list_poster, signatory_poster
 from pledges.directory.share_image import list_share_image, signatory_share_image
 from pledges.directory.sitemaps import SITEMAPS
+from pledges.follow_up import urls as follow_up
 from pledges.lists import urls as lists
 from pledges.roster import urls as roster
 from pledges.signing import views as signing
@@ -117,6 +118,7 @@ urlpatterns = [
     *lists.urlpatterns,
     *roster.urlpatterns,  # the invitation letter's short link, /l/<code>/
     *alerts.urlpatterns,  # voters' alerts and the communes' Atom feeds (pledges/alerts/)
+    *follow_up.urlpatterns,  # the follow-up of elected signatures (pledges/follow_up/)
     # Certificates (pledges/certificates/).
     path("verifier/", certificates.verify_form, name="verify_form"),
     path("verifier/<str:reference>/", certificates.verify_page, name="verify"),

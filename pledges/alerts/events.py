@@ -5,9 +5,9 @@ signatory pages show) of a public signature of the commune, so the digest, the A
 and the signatory pages can never disagree. An unpublished signature's events leave the
 feed with it.
 
-`EventKind.FOLLOW_UP` is the place of a list's follow-up after the vote (issue 14): no such
-record exists yet, so no event of that kind is produced until its model feeds
-`commune_events`.
+`EventKind.FOLLOW_UP`: after the vote, an update of the follow-up that staff approved
+(pledges.follow_up), on an elected signature of the commune, dated when it was published; it
+leads to the signature's public follow-up page, which shows the same approved updates.
 """
 
 import datetime
@@ -15,11 +15,13 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communes.models import Commune
-from pledges.models import Signature, SignatureEvent
+from pledges.models import FollowUpUpdate, Signature, SignatureEvent
+from pledges.outcomes.queries import elected_condition
 
 # How many events the feed shows, newest first.
 FEED_LIMIT = 50
@@ -30,7 +32,7 @@ class EventKind(models.TextChoices):
     COMMITMENT_ADDED = "commitment_added", gettext_lazy("engagement ajouté")
     COMMITMENT_WITHDRAWN = "commitment_withdrawn", gettext_lazy("engagement retiré")
     WITHDRAWN = "withdrawn", gettext_lazy("signature retirée")
-    # After the vote, a list's account of what it did (issue 14; no source yet).
+    # After the vote, an approved update of the follow-up (pledges.follow_up).
     FOLLOW_UP = "follow_up", gettext_lazy("suivi publié")
 
 
@@ -59,6 +61,15 @@ def public_signature_events():
     ).filter(
         Q(pledge__status=Signature.Status.APPROVED)
         | Q(pledge__status=Signature.Status.WITHDRAWN, pledge__approved_at__isnull=False)
+    )
+
+
+def public_follow_up_updates():
+    """Approved updates of the follow-up of elected (so approved, public) signatures."""
+    return (
+        FollowUpUpdate.objects.public()
+        .filter(signed_commitment__pledge__status=Signature.Status.APPROVED)
+        .filter(elected_condition("signed_commitment__pledge__"))
     )
 
 
@@ -91,6 +102,45 @@ def _path(signature: Signature) -> str:
     return signature.get_absolute_url()
 
 
+def _follow_up_title(update: FollowUpUpdate) -> str:
+    commitment = update.signed_commitment.commitment
+    return _("%(who)s : l’engagement %(code)s est « %(status)s » (suivi publié)") % {
+        "who": _who(update.signed_commitment.pledge),
+        "code": commitment.code,
+        "status": update.get_status_display(),
+    }
+
+
+def _follow_up_events(commune, *, after, until, limit) -> list[AlertEvent]:
+    updates = public_follow_up_updates().filter(
+        signed_commitment__pledge__candidate__commune=commune
+    )
+    if after is not None:
+        updates = updates.filter(decided_at__gt=after)
+    if until is not None:
+        updates = updates.filter(decided_at__lte=until)
+    updates = updates.select_related(
+        "signed_commitment__pledge__candidate",
+        "signed_commitment__pledge__electoral_list",
+        "signed_commitment__commitment__proposal",
+    ).order_by("-decided_at", "-pk")
+    if limit is not None:
+        updates = updates[:limit]
+    return [
+        AlertEvent(
+            kind=EventKind.FOLLOW_UP,
+            at=update.decided_at,
+            key=f"suivi-{update.pk}",
+            title=_follow_up_title(update),
+            path=reverse(
+                "pledges:follow_up_signature", kwargs={"pk": update.signed_commitment.pledge_id}
+            )
+            + f"#mise-a-jour-{update.pk}",
+        )
+        for update in updates
+    ]
+
+
 def commune_events(
     commune: Commune,
     *,
@@ -111,7 +161,7 @@ def commune_events(
         events = events.order_by("-at", "-pk")[:limit]
     else:
         events = events.order_by("at", "pk")
-    return [
+    found = [
         AlertEvent(
             kind=KINDS[event.kind],
             at=event.at,
@@ -121,3 +171,7 @@ def commune_events(
         )
         for event in events
     ]
+    found += _follow_up_events(commune, after=after, until=until, limit=limit)
+    if limit is not None:
+        return sorted(found, key=lambda event: event.at, reverse=True)[:limit]
+    return sorted(found, key=lambda event: event.at)

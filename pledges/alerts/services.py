@@ -21,7 +21,11 @@ from django.utils.translation import gettext as _
 
 from communes.models import Commune
 from config.site import absolute_url, build_email, send_email
-from pledges.alerts.events import commune_events, public_signature_events
+from pledges.alerts.events import (
+    commune_events,
+    public_follow_up_updates,
+    public_signature_events,
+)
 from pledges.models import AlertSubscription
 
 # A subscription never confirmed is erased after this many days (pledges.moderation.retention).
@@ -109,11 +113,16 @@ def due_subscriptions(*, now: datetime.datetime):
     news = public_signature_events().filter(
         pledge__candidate__commune=OuterRef("commune"), at__gt=OuterRef("since"), at__lte=now
     )
+    follow_ups = public_follow_up_updates().filter(
+        signed_commitment__pledge__candidate__commune=OuterRef("commune"),
+        decided_at__gt=OuterRef("since"),
+        decided_at__lte=now,
+    )
     return (
         AlertSubscription.objects.confirmed()
         .filter(Q(last_sent_at__isnull=True) | Q(last_sent_at__lt=today_start))
         .annotate(since=Coalesce("last_sent_at", "confirmed_at"))
-        .filter(Exists(news))
+        .filter(Exists(news) | Exists(follow_ups))
     )
 
 

@@ -1,0 +1,1 @@
+"""After the vote: the public follow-up of each commitment an elected list or candidate signed."""
