@@ -5,4 +5,5 @@ from pledges.charter import admin as charter_admin  # noqa: F401
 from pledges.follow_up import admin as follow_up_admin  # noqa: F401
 from pledges.moderation import admin as moderation_admin  # noqa: F401
 from pledges.moderation import candidate_admin  # noqa: F401
+from pledges.reminders import admin as reminders_admin  # noqa: F401
 from pledges.roster import admin as roster_admin  # noqa: F401

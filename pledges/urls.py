@@ -13,6 +13,7 @@ from pledges.directory.share_image import list_share_image, signatory_share_imag
 from pledges.directory.sitemaps import SITEMAPS
 from pledges.follow_up import urls as follow_up
 from pledges.lists import urls as lists
+from pledges.reminders import urls as reminders
 from pledges.roster import urls as roster
 from pledges.signing import views as signing
 
@@ -117,6 +118,7 @@ urlpatterns = [
     # Lists, the candidate's side (pledges/lists/): invitation, joining, decisions.
     *lists.urlpatterns,
     *roster.urlpatterns,  # the invitation letter's short link, /l/<code>/
+    *reminders.urlpatterns,  # the reminders' unsubscribe, /rappels/… (pledges/reminders/)
     *alerts.urlpatterns,  # voters' alerts and the communes' Atom feeds (pledges/alerts/)
     *follow_up.urlpatterns,  # the follow-up of elected signatures (pledges/follow_up/)
     # Certificates (pledges/certificates/).

@@ -1,0 +1,1 @@
+"""Reminders to elected signatories to report on their commitments, and the staff's digest."""
