@@ -49,6 +49,7 @@ from pledges.moderation.exports import staff_csv
 from pledges.moderation.needs import with_needs
 from pledges.moderation.services import bulk_approve, bulk_reject
 
+from pledges.outcomes import admin as outcomes_admin
 Status = Signature.Status
 
 
@@ -113,6 +114,7 @@ class SignatureAdmin(admin.ModelAdmin):
         OfficialBallotFilter,
     ]
     search_fields = [
+        outcomes_admin.ElectedFilter,
         "candidate__first_name",
         "candidate__last_name",
         "candidate__list_name",
@@ -407,6 +409,11 @@ class SignatureAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         pledge = self.get_object(request, object_id)
+                "<int:pledge_id>/elu-e/",
+                self.admin_site.admin_view(self.elected_view),
+                name="pledges_signature_elected",
+            ),
+            path(
         extra_context = extra_context or {}
         if pledge is not None:
             extra_context.update(
@@ -428,6 +435,7 @@ class SignatureAdmin(admin.ModelAdmin):
     def roster_view(self, request, pledge_id):
         return roster.roster_view(self, request, pledge_id)
 
+                    "elected": outcomes_admin.elected_panel(pledge),
     def dashboard_view(self, request):
         return dashboard.dashboard_view(self, request)
 
@@ -441,6 +449,9 @@ class SignatureAdmin(admin.ModelAdmin):
 
     def get_changelist_instance(self, request):
         """The queue as filtered, or IncorrectLookupParameters (Django's changelist then
+
+    def elected_view(self, request, pledge_id):
+        return outcomes_admin.elected_view(self, request, pledge_id)
         redirects to the unfiltered queue, `?e=1`) with a message, when a parameter is not
         one the page sends: a control character (a NUL byte fails on PostgreSQL), a code
         no filter lists, a value a field cannot take."""
