@@ -237,3 +237,9 @@ def test_a_forged_or_foreign_token_is_refused():
             assert response.status_code == 404
             assert "Ce lien de désinscription n’est pas valable" in text(response.content.decode())
     assert not EmailOptOut.objects.exists()
+
+
+def test_the_privacy_page_tells_the_elected_of_the_reminders_and_their_unsubscribe(client):
+    page = text(client.get(reverse("pledges:privacy")).content.decode())
+    assert "un an après votre prise de fonctions puis à mi-mandat" in page
+    assert "un lien pour ne plus en recevoir, qui laisse arriver les courriels liés" in page
