@@ -220,12 +220,13 @@ STORAGES = {
     },
 }
 
-# E-mail: printed to the console unless an SMTP host is configured.
+# E-mail: printed to the console unless an SMTP host is configured. Over SMTP, each
+# process keeps its connection open between messages (config/mail.py).
 EMAIL_HOST = env("EMAIL_HOST", default="")
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     default=(
-        "django.core.mail.backends.smtp.EmailBackend"
+        "config.mail.ReusedConnectionSMTPBackend"
         if EMAIL_HOST
         else "django.core.mail.backends.console.EmailBackend"
     ),
@@ -340,3 +341,5 @@ CERTIFICATE_RENDER_ON_ISSUE = env_bool("CERTIFICATE_RENDER_ON_ISSUE", default=Tr
 STAFF_NOTIFICATION_EMAILS = env_list("STAFF_NOTIFICATION_EMAILS", default=[])
 # A pending signature is marked « en retard » in the moderation queue after this many days.
 MODERATION_OVERDUE_DAYS = env_int("MODERATION_OVERDUE_DAYS", default=3)
+# Courriels per minute a mailing to signatories sends (pledges.mailings: one batch a minute).
+MAILING_RATE_PER_MINUTE = env_int("MAILING_RATE_PER_MINUTE", default=120)

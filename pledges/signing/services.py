@@ -97,14 +97,19 @@ def _require_signing_open(
 
 
 def _check_commitments(campaign: Campaign, commitments: Iterable[Commitment]) -> set[int]:
+    commitments = list(commitments)
     ids = {commitment.pk for commitment in commitments}
     if not ids:
         raise ValidationError(_("Cochez au moins un engagement."))
-    valid = set(
-        Commitment.objects.filter(proposal__campaign=campaign, pk__in=ids).values_list(
-            "pk", flat=True
+    if all(Commitment.proposal.is_cached(commitment) for commitment in commitments):
+        # The signing form's commitments come with their proposal: no query to ask.
+        valid = {c.pk for c in commitments if c.proposal.campaign_id == campaign.pk}
+    else:
+        valid = set(
+            Commitment.objects.filter(proposal__campaign=campaign, pk__in=ids).values_list(
+                "pk", flat=True
+            )
         )
-    )
     if valid != ids:
         raise ValidationError(_("Un des engagements choisis n’appartient pas à cette campagne."))
     return ids
@@ -121,9 +126,16 @@ def _event(pledge: Signature, kind: str, *, at, commitment=None, note: str = "")
     )
 
 
-def _set_commitments(pledge: Signature, wanted: set[int], now) -> tuple[set[int], set[int]]:
-    """Make the pledge's active commitments exactly `wanted`; return (added, withdrawn)."""
-    rows = {signature.commitment_id: signature for signature in pledge.signed_commitments.all()}
+def _set_commitments(
+    pledge: Signature, wanted: set[int], now, *, new: bool = False
+) -> tuple[set[int], set[int]]:
+    """Make the pledge's active commitments exactly `wanted`; return (added, withdrawn).
+    `new`: the pledge was created in this transaction, so it has no row to read yet."""
+    rows = (
+        {}
+        if new
+        else {signature.commitment_id: signature for signature in pledge.signed_commitments.all()}
+    )
     active = {pk for pk, signature in rows.items() if signature.withdrawn_at is None}
     added, withdrawn = wanted - active, active - wanted
     # One query for the commitments signed again, one for the new ones (not one each).
@@ -206,7 +218,7 @@ def _submit(
         except IntegrityError:
             # The same pledge arrived from another request in the meantime.
             return Signature.objects.get(campaign=campaign, candidate=candidate), False
-        _set_commitments(pledge, ids, now)
+        _set_commitments(pledge, ids, now, new=True)
         _event(pledge, SignatureEvent.Kind.SUBMITTED, at=now)
         return pledge, True
 
@@ -259,6 +271,7 @@ def submit_pledge(
     """
     campaign = campaign or Campaign.objects.current()
     _require_signing_open(candidate, campaign, official_list)
+    commitments = list(commitments)
     ids = _check_commitments(campaign, commitments)
     electoral_list = _list_to_sign_for(candidate=candidate, campaign=campaign, ids=ids)
     pledge, is_news = _submit(
@@ -272,8 +285,9 @@ def submit_pledge(
     # the signature stands).
     match_signature_on_commit(pledge)
     if is_news:
-        emails.send_pledge_received(pledge)
-        emails.notify_staff_of_pledge(pledge)
+        # Its commitments are now exactly those signed (_submit): the receipt lists them
+        # without reading them again. Staff hear of it in their digest (emails.py).
+        emails.send_pledge_received(pledge, commitments=commitments)
     return pledge
 
 

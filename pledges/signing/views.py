@@ -51,7 +51,10 @@ STAFF_DECISIONS = {
 
 
 def _candidate_and_pledge(user, campaign):
-    candidate = Candidate.objects.select_related("commune__departement").filter(user=user).first()
+    # With its account: the receipt's address is read from it.
+    candidate = (
+        Candidate.objects.select_related("commune__departement", "user").filter(user=user).first()
+    )
     pledge = None
     if candidate is not None:
         pledge = Signature.objects.filter(campaign=campaign, candidate=candidate).first()

@@ -77,7 +77,7 @@ def test_production_values_come_from_the_environment():
     assert values["db"] == "django.db.backends.postgresql"
     assert values["cache"] == "config.cache.FailSoftRedisCache"
     assert values["rate_limits"] == "config.cache.RateLimitCache"
-    assert values["email"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert values["email"] == "config.mail.ReusedConnectionSMTPBackend"  # SMTP, one connection
     assert values["hosts"] == ["engagements.coorace.org"]
     assert values["origins"] == ["https://engagements.coorace.org"]
     assert values["hsts"] == 31_536_000

@@ -6,9 +6,10 @@ from django.test import RequestFactory
 
 from candidates.models import Candidate
 from config.site import absolute_url, client_ip, one_line_subject
-from pledges.signing.emails import notify_staff_of_pledge, send_pledge_received
+from pledges.signing.emails import send_pledge_received
 from tests.config.test_settings import run_python
 from tests.factories import make_candidate, make_pledge, make_user
+from tests.pledges.signing.test_staff_digest import send_digest_now
 
 
 def test_the_client_address_is_the_one_the_trusted_proxy_appended(settings):
@@ -48,7 +49,7 @@ def test_a_stored_name_with_control_characters_gives_a_one_line_subject(
     mailoutbox.clear()
     settings.STAFF_NOTIFICATION_EMAILS = ["equipe@coorace.test"]
 
-    notify_staff_of_pledge(pledge)
+    send_digest_now()
 
     (message,) = mailoutbox
     assert message.subject.startswith("Nouvelle signature à vérifier")
@@ -66,7 +67,7 @@ def test_a_stored_line_feed_ends_the_subject_without_breaking_it(settings, mailo
     mailoutbox.clear()
     settings.STAFF_NOTIFICATION_EMAILS = ["equipe@coorace.test"]
 
-    notify_staff_of_pledge(pledge)
+    send_digest_now()
 
     (message,) = mailoutbox
     assert message.subject.endswith("Jean")

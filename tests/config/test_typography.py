@@ -29,6 +29,7 @@ from pledges.lists.services import ListAlreadyHeaded, remove_member
 from pledges.models import Certificate, Proposal, Signature
 from pledges.roster.invitations import send_letter_by_email
 from pledges.signing.account import delete_account
+from pledges.signing.emails import DIGEST_MARGIN, queue_staff_digest
 from tests.config.pdf_glyphs import glyph_text
 from tests.factories import (
     PASSWORD,
@@ -274,6 +275,8 @@ def make_campaign() -> dict:
     )
     send_letter_by_email(official_list=official, moderator=a_moderator(), email="anne@exemple.test")
     queue_digests(now=timezone.now())
+    # The moderators' digest of the new signatures (pledges.signing.emails).
+    queue_staff_digest(now=timezone.now() + DIGEST_MARGIN)
     return {"lists": [saint_etienne, paris], "individual": individual}
 
 

@@ -15,6 +15,7 @@ from pledges.signing.services import (
     withdraw_pledge,
 )
 from tests.factories import approve, commitments, make_candidate, make_pledge, make_user
+from tests.pledges.signing.test_staff_digest import send_digest_now
 
 pytestmark = pytest.mark.django_db
 
@@ -52,12 +53,12 @@ def test_submitting_creates_a_pending_pledge_with_its_consents_and_history():
     assert not Signature.objects.public().exists()
 
 
-def test_submitting_sends_a_receipt_and_notifies_staff():
+def test_submitting_sends_a_receipt_and_staff_hear_of_it_in_their_digest():
     candidate = make_candidate(
         first_name="Léa", last_name="Dupré", user=make_user("lea@exemple.test")
     )
     submit_pledge(candidate=candidate, commitments=commitments("1.1", "9.3"))
-    receipt, staff = mail.outbox
+    (receipt,) = mail.outbox
     assert receipt.to == ["lea@exemple.test"]
     assert (
         receipt.subject
@@ -69,13 +70,16 @@ def test_submitting_sends_a_receipt_and_notifies_staff():
     assert "/mon-espace/" in receipt.body
     html, mimetype = receipt.alternatives[0]
     assert mimetype == "text/html" and "Suivre ma signature" in html
+    mail.outbox.clear()
+    send_digest_now()
+    (staff,) = mail.outbox
     assert staff.to == ["moderation@coorace.test", "equipe@coorace.test"]
     assert staff.subject == "Nouvelle signature à vérifier\u202f: Léa Dupré (Saint-Étienne, 42)"
     assert "Engagements signés\u202f: 2" in staff.body
     assert f"/admin/pledges/signature/{Signature.objects.get().pk}/change/" in staff.body
 
 
-def test_the_same_submission_twice_creates_one_pledge_and_one_email_pair():
+def test_the_same_submission_twice_creates_one_pledge_and_one_receipt():
     candidate = make_candidate()
     first = submit_pledge(candidate=candidate, commitments=commitments("1.1"))
     second = submit_pledge(candidate=candidate, commitments=commitments("1.1"))
@@ -83,7 +87,7 @@ def test_the_same_submission_twice_creates_one_pledge_and_one_email_pair():
     assert Signature.objects.count() == 1
     assert SignedCommitment.objects.count() == 1
     assert kinds(first) == [("submitted", None, False)]
-    assert len(mail.outbox) == 2
+    assert len(mail.outbox) == 1
 
 
 def test_a_pending_pledge_can_be_changed_and_the_history_says_so():

@@ -18,7 +18,9 @@ def queries_to_sign(candidate, ticked) -> int:
 
 
 def test_signing_twenty_commitments_takes_as_many_queries_as_signing_one():
-    every = list(Commitment.objects.filter(proposal__campaign=current_campaign()))
+    every = list(
+        Commitment.objects.filter(proposal__campaign=current_campaign()).select_related("proposal")
+    )
     assert len(every) == 20
     one = make_candidate(user=make_user("une@exemple.test"))
     twenty = make_candidate(user=make_user("vingt@exemple.test"))
