@@ -1,0 +1,1 @@
+"""Mailings to signatories: compose and send from the admin, campaign unsubscribe."""
