@@ -33,6 +33,10 @@ MODERATE = "pledges.moderate_pledge"
 State = FollowUpUpdate.State
 COMMUNE_PATH = "signed_commitment__pledge__candidate__commune"
 NAMES_SHOWN = 20
+# The queue's order: pending first, then the decided ones; oldest first within each.
+QUEUE_RANK = Case(
+    When(state=State.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
+)
 
 
 class FollowUpRegionFilter(RegionFilter):
@@ -133,18 +137,11 @@ class FollowUpUpdateAdmin(admin.ModelAdmin):
                 "decided_by",
                 "author",
             )
-            .annotate(
-                queue_rank=Case(
-                    When(state=State.PENDING, then=Value(0)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                )
-            )
         )
         return limit(queryset, request.user, REGION_PATH)
 
     def get_ordering(self, request):
-        return ["queue_rank", "created_at", "pk"]
+        return [QUEUE_RANK.asc(), "created_at", "pk"]
 
     def get_object(self, request, object_id, from_field=None):
         found = super().get_object(request, object_id, from_field)
@@ -231,8 +228,9 @@ class FollowUpUpdateAdmin(admin.ModelAdmin):
         description=gettext_lazy("Publier les mises à jour choisies"), permissions=["moderate"]
     )
     def approve_action(self, request, queryset):
-        self._approve(request, list(queryset.filter(state=State.PENDING)))
+        pending = list(queryset.filter(state=State.PENDING))
         skipped = queryset.exclude(state=State.PENDING).count()
+        self._approve(request, pending)
         if skipped:
             self.message_user(
                 request,
