@@ -252,3 +252,16 @@ def test_with_the_immediate_backend_the_batches_follow_each_other(superuser, set
     assert sent_to() == EVERYONE
     mailing.refresh_from_db()
     assert mailing.state == Mailing.State.SENT
+
+
+def test_an_erased_account_leaves_no_address_in_a_mailing_only_its_counts(superuser):
+    from pledges.signing.account import delete_account
+
+    people = signatories()
+    mailing = draft(superuser)
+    services.send_mailing(mailing=mailing, actor=superuser)
+    delete_account(user=people.head_rennes.user)
+    assert not MailingDelivery.objects.filter(email="bruno@exemple.test").exists()
+    assert mailing.deliveries.count() == 3
+    mailing.refresh_from_db()
+    assert (mailing.recipient_count, mailing.sent_count) == (4, 4)
