@@ -13,6 +13,7 @@ from pledges.directory.share_image import list_share_image, signatory_share_imag
 from pledges.directory.sitemaps import SITEMAPS
 from pledges.follow_up import urls as follow_up
 from pledges.lists import urls as lists
+from pledges.relays import urls as relays
 from pledges.mailings import urls as mailings
 from pledges.reminders import urls as reminders
 from pledges.roster import urls as roster
@@ -120,6 +121,7 @@ urlpatterns = [
     *lists.urlpatterns,
     *roster.urlpatterns,  # the invitation letter's short link, /l/<code>/
     *reminders.urlpatterns,  # the reminders' unsubscribe, /rappels/… (pledges/reminders/)
+    *relays.urlpatterns,  # relays: « Espace relais », /relais/…, their links /r/<code>/
     *alerts.urlpatterns,  # voters' alerts and the communes' Atom feeds (pledges/alerts/)
     *mailings.urlpatterns,  # the campaign messages' unsubscribe (pledges/mailings/)
     *follow_up.urlpatterns,  # the follow-up of elected signatures (pledges/follow_up/)

@@ -9,6 +9,7 @@ pseudonym naming the official list, as record_list_audit does for lists not yet 
   courriel, en main propre…), by the staff member who records it.
 - send_letter_by_email: records an invitation by courriel and e-mails the letter (its PDF
   attached, rendered by the job, pledges.roster.emails) once the transaction has committed.
+- mark_invited_by_relay: the same, recorded by a relay from its space (pledges.relays).
 - record_decline: the list said no, with the reason it gave and whether it may be published;
   one per list and campaign.
 
@@ -158,6 +159,52 @@ def mark_invited(
         now=now,
     )
     return invitations
+
+
+@transaction.atomic
+def mark_invited_by_relay(
+    *,
+    official_list: OfficialList,
+    relay,
+    account: AbstractBaseUser,
+    at: date,
+    channel: str,
+    note: str = "",
+    campaign: Campaign | None = None,
+    ip_address: str | None = None,
+) -> ListInvitation:
+    """A relay (pledges.relays) records from its space that it invited a list of its
+    territory: the invitation carries the relay; audited under the relay's account. The
+    caller checks that the account is the relay's and the list in its territory."""
+    if not relay.is_active or not relay.accounts.filter(pk=account.pk).exists():
+        raise PermissionDenied(_("Seul un compte du relais enregistre ses invitations."))
+    campaign = campaign or Campaign.objects.current()
+    if channel not in Channel.values:
+        raise ValidationError({"channel": _("Choisissez le moyen de l’invitation.")})
+    _check_date(at, what=_("Une invitation"))
+    note = note.strip()
+    now = timezone.now()
+    invitation = ListInvitation.objects.create(
+        campaign=campaign,
+        official_list=official_list,
+        at=at,
+        channel=channel,
+        invited_by=account,
+        note=note,
+        recorded_at=now,
+        relay=relay,
+    )
+    _audit_entries(
+        action=AuditEntry.Action.LIST_INVITED,
+        moderator=account,
+        official_lists=[official_list],
+        campaign=campaign,
+        changes={"at": at.isoformat(), "channel": channel, "relay": relay.pk},
+        note=note,
+        ip_address=ip_address,
+        now=now,
+    )
+    return invitation
 
 
 def send_letter_by_email(

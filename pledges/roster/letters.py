@@ -18,7 +18,8 @@ from candidates.models import OfficialList
 from config.site import absolute_url
 from pledges.certificates.pdf import STATIC_DIR, qr_code_svg, render_pdf
 from pledges.charter.queries import charter
-from pledges.models import Campaign
+from pledges.models import Campaign, Relay
+from pledges.relays.links import links_for, relay_link_url
 
 # A PDF of more letters is a long render for one request: staff print by département.
 MAX_LETTERS_PER_PDF = 300
@@ -29,18 +30,30 @@ def short_link(official_list: OfficialList) -> str:
     return absolute_url(reverse("pledges:roster_invitation", args=[official_list.invitation_code]))
 
 
-def render_letters_html(official_lists: Sequence[OfficialList], *, campaign: Campaign) -> str:
+def render_letters_html(
+    official_lists: Sequence[OfficialList], *, campaign: Campaign, relay: Relay | None = None
+) -> str:
+    """`relay`: the letter a relay prints (pledges.relays), carrying its name and its own
+    link to each list (/r/<code>/, made on first use) instead of the short link."""
     rows = charter(campaign)
     proposals = [proposal for proposal, _commitments in rows]
     commitment_count = sum(len(commitments) for _proposal, commitments in rows)
+    relay_links = links_for(relay, official_lists) if relay is not None else {}
     letters = []
     for official_list in official_lists:
-        link = short_link(official_list)
-        letters.append({"list": official_list, "link": link, "qr_code": qr_code_svg(link)})
+        if relay is not None:
+            relay_link = relay_links[official_list.pk]
+            link, code = relay_link_url(relay_link), relay_link.code
+        else:
+            link, code = short_link(official_list), official_list.invitation_code
+        letters.append(
+            {"list": official_list, "link": link, "code": code, "qr_code": qr_code_svg(link)}
+        )
     return render_to_string(
         "pdf/invitation_letter.html",
         {
             "campaign": campaign,
+            "relay": relay,
             "letters": letters,
             "proposals": proposals,
             "commitment_count": commitment_count,
@@ -50,8 +63,10 @@ def render_letters_html(official_lists: Sequence[OfficialList], *, campaign: Cam
     )
 
 
-def render_letters_pdf(official_lists: Sequence[OfficialList], *, campaign: Campaign) -> bytes:
-    return render_pdf(render_letters_html(official_lists, campaign=campaign))
+def render_letters_pdf(
+    official_lists: Sequence[OfficialList], *, campaign: Campaign, relay: Relay | None = None
+) -> bytes:
+    return render_pdf(render_letters_html(official_lists, campaign=campaign, relay=relay))
 
 
 def letters_queryset(queryset):

@@ -25,6 +25,8 @@ from pledges.charter.queries import charter, current_campaign
 from pledges.lists.services import active_membership
 from pledges.lists.views import headed_list, invitation_url, pending_invitation
 from pledges.models import Campaign, Commitment, ListMembership, Signature, SignatureEvent
+from pledges.relays import services as relays
+from pledges.relays.views import candidate_pages_redirect
 from pledges.roster.merges import merged_commitments_for
 from pledges.roster.views import forget_official_invitation, official_invitation, prefilled_profile
 from pledges.signing.account import delete_account, export_personal_data
@@ -80,6 +82,8 @@ def sign(request):
     if not has_verified_email(request.user):
         return render_verify_email_first(request)
     candidate, pledge = _candidate_and_pledge(request.user, campaign)
+    if away := candidate_pages_redirect(request, candidate):  # a relay's account: its space
+        return away
     if candidate is None:
         messages.info(request, _("Dites-nous d’abord qui vous êtes et où vous êtes candidat·e."))
         return redirect("pledges:profile")
@@ -126,6 +130,8 @@ def sign(request):
             # ListAlreadyHeaded among them: said on the form, with everything ticked kept.
             form.add_error(None, error)
         else:
+            # Came through a relay's link (/r/<code>/) for this list: attributed to the relay.
+            relays.attribute_signature(request, pledge)
             forget_official_invitation(request)
             messages.success(request, _signed_message(candidate, pledge))
             return redirect("pledges:space")
@@ -193,6 +199,8 @@ def space(request):
     """« Mon espace »: where the signature stands, what happens next, what can be done."""
     campaign = current_campaign()
     candidate, pledge = _candidate_and_pledge(request.user, campaign)
+    if away := candidate_pages_redirect(request, candidate):  # a relay's account: its space
+        return away
     signatures, events = {}, []
     if pledge is not None:
         signatures = {s.commitment_id: s for s in pledge.signed_commitments.all()}
@@ -320,6 +328,8 @@ def profile(request):
     candidate = (
         Candidate.objects.select_related("commune__departement").filter(user=request.user).first()
     )
+    if away := candidate_pages_redirect(request, candidate):  # a relay's account: its space
+        return away
     locked = identity_is_locked(candidate)
     invited_to = pending_invitation(request, Campaign.objects.current())
     extra = {}

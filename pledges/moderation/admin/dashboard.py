@@ -21,6 +21,7 @@ from pledges.csv import neutralise
 from pledges.models import AlertSubscription, AuditEntry, Campaign, Signature
 from pledges.moderation import campaign_stats as stats
 from pledges.moderation.admin.filters import overdue_days
+from pledges.relays import stats as relay_stats
 
 Status = Signature.Status
 # Edits are not decisions: the per-day table leaves them out.
@@ -54,6 +55,26 @@ TABLES = {
         ("mesure", "signe", "total", "pourcentage"),
         lambda r: (r[0], r[1].part, r[1].whole, r[1].percent),
     ),
+    # The relays and what their invitations brought (pledges.relays.stats).
+    "relais": (
+        "relais",
+        (
+            "relais",
+            "listes_du_territoire",
+            "listes_invitees",
+            "invitees_qui_ont_signe",
+            "signatures_par_ses_liens",
+            "dont_publiques",
+        ),
+        lambda r: (
+            r["name"],
+            r["lists"],
+            r["invited"],
+            r["invited_signed"],
+            r["signatures"],
+            r["public_signatures"],
+        ),
+    ),
 }
 
 
@@ -71,6 +92,7 @@ FIGURES = {
     "regions": stats.per_region,
     "departements": stats.per_departement,
     "couverture": _coverage,
+    "relais": relay_stats.per_relay,
 }
 
 

@@ -137,6 +137,7 @@ class SignatureAdmin(admin.ModelAdmin):
         "submitted_at",
         "approved_at",
         "withdrawn_at",
+        "relay",  # the relay whose link brought it (pledges.relays): staff only
         "consent_candidacy_text",
         "consent_candidacy_at",
         "consent_publication_text",
@@ -146,7 +147,16 @@ class SignatureAdmin(admin.ModelAdmin):
         (gettext_lazy("Candidat·e"), {"fields": ["candidate_details"]}),
         (
             gettext_lazy("Signature"),
-            {"fields": ["campaign", "status", "submitted_at", "approved_at", "withdrawn_at"]},
+            {
+                "fields": [
+                    "campaign",
+                    "status",
+                    "submitted_at",
+                    "approved_at",
+                    "withdrawn_at",
+                    "relay",
+                ]
+            },
         ),
         (
             gettext_lazy("Consentements"),
