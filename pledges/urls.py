@@ -13,8 +13,8 @@ from pledges.directory.share_image import list_share_image, signatory_share_imag
 from pledges.directory.sitemaps import SITEMAPS
 from pledges.follow_up import urls as follow_up
 from pledges.lists import urls as lists
-from pledges.relays import urls as relays
 from pledges.mailings import urls as mailings
+from pledges.relays import urls as relays
 from pledges.reminders import urls as reminders
 from pledges.roster import urls as roster
 from pledges.signing import views as signing
