@@ -5,6 +5,7 @@ from django.views.generic import TemplateView
 from communes.urls import INSEE_CODE
 from config.http import public_cache
 from pledges.alerts import urls as alerts
+from pledges.bilans import urls as bilans
 from pledges.certificates import views as certificates
 from pledges.directory import areas, badges, list_page, open_data_roster, share
 from pledges.directory import views as directory
@@ -122,6 +123,7 @@ urlpatterns = [
     *roster.urlpatterns,  # the invitation letter's short link, /l/<code>/
     *reminders.urlpatterns,  # the reminders' unsubscribe, /rappels/… (pledges/reminders/)
     *relays.urlpatterns,  # relays: « Espace relais », /relais/…, their links /r/<code>/
+    *bilans.urlpatterns,  # the bilans of the elected and /donnees/suivi.csv (pledges/bilans/)
     *alerts.urlpatterns,  # voters' alerts and the communes' Atom feeds (pledges/alerts/)
     *mailings.urlpatterns,  # the campaign messages' unsubscribe (pledges/mailings/)
     *follow_up.urlpatterns,  # the follow-up of elected signatures (pledges/follow_up/)

@@ -34,6 +34,12 @@ DIRECTORY_PAGES = [
     "/api/communes/42218/signataires/",
     "/api/communes/42218/listes/",
     "/communes/42218/flux.atom",
+    "/bilans/",
+    "/bilans/regions/84/",
+    "/bilans/departements/42/",
+    "/bilans/communes/42218/",
+    "/bilans/engagements/3.1/",
+    "/donnees/suivi.csv",
     "/sitemap.xml",
     *(f"/sitemap-{section}.xml" for section in SITEMAPS),
 ]

@@ -8,6 +8,7 @@ from django.db import DatabaseError
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
@@ -20,6 +21,7 @@ from pledges.certificates.services import (
     verify,
 )
 from pledges.models import AuditEntry, Certificate, ElectoralList, ListMembership, Signature
+from pledges.outcomes.queries import elected_signatures
 
 logger = logging.getLogger(__name__)
 # Seconds after which a visitor told « en préparation » may try again.
@@ -84,8 +86,28 @@ def verify_page(request, reference):
     return render(
         request,
         "pledges/certificates/verify.html",
-        {"verification": verification, **_replacement(verification)},
+        {
+            "verification": verification,
+            **_replacement(verification),
+            **_follow_up(verification),
+        },
     )
+
+
+def _follow_up(verification) -> dict:
+    """Once the list (or candidate) is elected, where to follow what it signed: its
+    follow-up and its commune's bilan. Follow-up updates are not part of what was signed:
+    they never issue a certificate, the page only links to them."""
+    pledge = verification.certificate.pledge
+    if verification.state != "valid" or not elected_signatures().filter(pk=pledge.pk).exists():
+        return {}
+    return {
+        "follow_up_url": reverse("pledges:follow_up_signature", kwargs={"pk": pledge.pk}),
+        "bilan_url": reverse(
+            "pledges:bilan_commune",
+            kwargs={"insee_code": verification.certificate.content["commune"]["code_insee"]},
+        ),
+    }
 
 
 # What a certificate's content holds, as the verification page names a change of it.

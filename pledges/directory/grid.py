@@ -41,20 +41,20 @@ def long_date(value: date) -> str:
     return french_date(value)
 
 
-def short_label(text: str) -> str:
-    """The commitment without « Je m’engage à », cut at a word near SHORT_LABEL_LENGTH.
+def short_label(text: str, length: int = SHORT_LABEL_LENGTH) -> str:
+    """The commitment without « Je m’engage à », cut at a word near `length` characters.
 
     What a card names beside the code on a phone; the whole text is in the grid's key.
     """
     text = text.removeprefix(PLEDGE_PREFIX).strip()
-    if len(text) <= SHORT_LABEL_LENGTH:
+    if len(text) <= length:
         return text
-    words, length = [], 0
+    words, used = [], 0
     for word in text.split():
-        if words and length + 1 + len(word) > SHORT_LABEL_LENGTH:
+        if words and used + 1 + len(word) > length:
             break
         words.append(word)
-        length += len(word) + (1 if length else 0)
+        used += len(word) + (1 if used else 0)
     return " ".join(words).rstrip(",;:.") + "…"
 
 

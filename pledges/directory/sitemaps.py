@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 
 from communes.models import Commune, Departement, Region
+from pledges.bilans.queries import communes_with_elected, results_known
 from pledges.directory.lists import public_lists
 from pledges.directory.queries import public_pledges
-from pledges.models import Campaign, Proposal
+from pledges.models import Campaign, Commitment, Proposal
 
 # Small pages: each section's file stays well under the site's 250 kB bound for a page.
 LIMIT = 1000
@@ -107,6 +108,44 @@ class SignatoriesSitemap(PublicSitemap):
         return reverse("pledges:signatory", kwargs={"pk": pk})
 
 
+class BilansSitemap(PublicSitemap):
+    """The bilans of the elected (pledges/bilans/): the national one and, once results are
+    imported, each commitment's, each région's and département's, and each commune's with
+    an elected signatory."""
+
+    def items(self):
+        if self.campaign is None:
+            return []
+        items = [("pledges:bilans", {})]
+        if not results_known():
+            return items
+        items += [
+            ("pledges:bilan_commitment", {"number": number, "position": position})
+            for number, position in Commitment.objects.filter(proposal__campaign=self.campaign)
+            .order_by("proposal__number", "position")
+            .values_list("proposal__number", "position")
+        ]
+        items += [
+            ("pledges:bilan_region", {"code": code})
+            for code in Region.objects.order_by("code").values_list("code", flat=True)
+        ]
+        items += [
+            ("pledges:bilan_departement", {"code": code})
+            for code in Departement.objects.order_by("code").values_list("code", flat=True)
+        ]
+        items += [
+            ("pledges:bilan_commune", {"insee_code": code})
+            for code in communes_with_elected(self.campaign)
+            .order_by("insee_code")
+            .values_list("insee_code", flat=True)
+        ]
+        return items
+
+    def location(self, item):
+        name, kwargs = item
+        return reverse(name, kwargs=kwargs)
+
+
 # Section name (in the address) → sitemap; classes, so each request reads the data anew.
 SITEMAPS = {
     "pages": PagesSitemap,
@@ -116,4 +155,5 @@ SITEMAPS = {
     "communes": CommunesSitemap,
     "listes": ListsSitemap,
     "signataires": SignatoriesSitemap,
+    "bilans": BilansSitemap,
 }

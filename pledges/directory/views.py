@@ -30,6 +30,7 @@ from communes.maps import (
 from communes.models import Commune
 from config.http import public_cache
 from config.site import absolute_url
+from pledges.bilans.open_data import FOLLOW_UP_COLUMNS
 from pledges.charter.queries import charter, current_campaign
 from pledges.directory import open_data, open_data_lists, open_data_roster
 from pledges.directory.areas import departement_roster_counts
@@ -300,6 +301,7 @@ def open_data_page(request):
             "columns": open_data.COLUMNS,
             "list_columns": open_data_lists.LIST_COLUMNS,
             "roster_columns": open_data_roster.ROSTER_COLUMNS,
+            "follow_up_columns": FOLLOW_UP_COLUMNS,
             "lists": public_lists(campaign).count(),
             "licence_name": open_data.LICENCE_NAME,
             "licence_url": open_data.LICENCE_URL,

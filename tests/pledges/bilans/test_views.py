@@ -169,3 +169,24 @@ def test_the_home_page_and_the_area_pages_link_to_the_bilans(client):
 
 def test_flat_reads_narrow_spaces_as_spaces():
     assert flat("a\u202f: b") == "a : b"
+
+
+def test_the_sitemap_lists_the_bilans_once_results_are_imported(client):
+    site = "http://127.0.0.1:8000"
+    before = client.get("/sitemap-bilans.xml").content.decode()
+    assert f"<loc>{site}/bilans/</loc>" in before
+    assert "/bilans/regions/" not in before
+    data = make_bilan_data()
+    after = client.get("/sitemap-bilans.xml").content.decode()
+    for path in [
+        "/bilans/",
+        "/bilans/engagements/3.1/",
+        "/bilans/engagements/10.2/",
+        "/bilans/regions/84/",
+        "/bilans/departements/2A/",
+        f"/bilans/communes/{data.town.insee_code}/",
+        f"/bilans/communes/{data.village.insee_code}/",
+        "/bilans/communes/42218/",
+    ]:
+        assert f"<loc>{site}{path}</loc>" in after
+    assert after.count("/bilans/communes/") == 3  # only communes with an elected signatory

@@ -14,6 +14,7 @@ NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 SITE = "http://127.0.0.1:8000"
 SECTIONS = [
     "pages", "propositions", "regions", "departements", "communes", "listes", "signataires",
+    "bilans",
 ]  # fmt: skip
 
 
@@ -92,8 +93,9 @@ def test_without_a_current_campaign_the_sitemap_lists_no_page(client):
 @pytest.mark.parametrize("count", [1, 20])
 def test_the_sitemap_runs_a_fixed_number_of_queries(client, django_assert_num_queries, count):
     make_signatories(count)
-    # Each of the seven sections reads the campaign; the six read from the database count.
-    with django_assert_num_queries(13):
+    # Each of the eight sections reads the campaign; the six read from the database count;
+    # the bilans' asks whether results are imported (two, none yet), then lists only /bilans/.
+    with django_assert_num_queries(16):
         index(client)
     with django_assert_num_queries(3):  # the campaign, the count, the page
         assert len(locations(client, "/sitemap-signataires.xml", "url")) == count
