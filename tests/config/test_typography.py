@@ -25,6 +25,7 @@ from candidates.services import request_correction
 from communes.models import Commune
 from config.typography import NBSP, NNBSP, TypographyMiddleware, french_html, french_text
 from pledges.alerts.services import confirm, queue_digests, subscribe
+from pledges.follow_up.services import approve_update, post_update, reject_update
 from pledges.lists.services import ListAlreadyHeaded, remove_member
 from pledges.models import Certificate, Proposal, Signature
 from pledges.roster.invitations import send_letter_by_email
@@ -41,6 +42,7 @@ from tests.factories import (
 )
 from tests.pages import HTML_PAGES, SIGN_IN_PAGES
 from tests.pledges.directory.lists_data import add_member, make_list
+from tests.pledges.outcomes.factories import make_elected_list
 
 pytestmark = pytest.mark.django_db
 
@@ -274,10 +276,26 @@ def make_campaign() -> dict:
         Commune.objects.get(insee_code="42218"), name="L'union d'abord !", head=("Anne", "D'Arc")
     )
     send_letter_by_email(official_list=official, moderator=a_moderator(), email="anne@exemple.test")
+    # After the vote: an elected list reports on its commitment; one update published, one
+    # refused (pledges.follow_up), each author told.
+    elected = make_elected_list(codes=("3.1",), last_name="D'Almeida-Roux")
+    reported = elected.signed_commitments.get()
+    author = elected.candidate.user
+    published = post_update(
+        signed_commitment=reported,
+        author=author,
+        status="done",
+        text="C'est fait : la ligne de bus est gratuite depuis l'an dernier !",
+    )
+    approve_update(published, a_moderator())
+    refused = post_update(
+        signed_commitment=reported, author=author, status="done", text="Voté ? Pas encore."
+    )
+    reject_update(refused, a_moderator(), note="Quelle délibération ? Merci d'en dire la date.")
     queue_digests(now=timezone.now())
     # The moderators' digest of the new signatures (pledges.signing.emails).
     queue_staff_digest(now=timezone.now() + DIGEST_MARGIN)
-    return {"lists": [saint_etienne, paris], "individual": individual}
+    return {"lists": [saint_etienne, paris], "individual": individual, "elected": elected}
 
 
 @pytest.fixture
@@ -304,6 +322,7 @@ def public_pages(campaign) -> list[str]:
         "/communes/?q=abergement",
         saint_etienne.get_absolute_url(),
         paris.get_absolute_url(),
+        reverse("pledges:follow_up_signature", kwargs={"pk": campaign["elected"].pk}),
         *(signature.get_absolute_url() for signature in signatures),
         "/recherche/?q=saint etienne",
         "/recherche/?q=l'abergement",
