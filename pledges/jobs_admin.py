@@ -1,5 +1,9 @@
 """« Tâches en arrière-plan » in the admin: django-tasks-db's read-only list of jobs, with
-what staff need when a job keeps failing: its attempts, its last error, and « Relancer »."""
+what staff need when a job keeps failing: its attempts, its last error, and « Relancer ».
+
+Regional moderators never see it (pledges.moderation.scope.NationalOnlyMixin): a job's
+arguments and errors hold addresses and names of every région, which no column ties to one.
+"""
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
@@ -9,12 +13,13 @@ from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
 from config.tasks import relaunch
+from pledges.moderation.scope import NationalOnlyMixin
 
 admin.site.unregister(DBTaskResult)
 
 
 @admin.register(DBTaskResult)
-class JobAdmin(DBTaskResultAdmin):
+class JobAdmin(NationalOnlyMixin, DBTaskResultAdmin):
     list_display = (
         "task_name",
         "status",
@@ -38,6 +43,8 @@ class JobAdmin(DBTaskResultAdmin):
         return job.traceback.strip().splitlines()[-1][:200]
 
     def has_relaunch_permission(self, request) -> bool:
+        if not self.has_change_permission(request):
+            return False
         opts = self.opts
         return request.user.has_perm(f"{opts.app_label}.{get_permission_codename('change', opts)}")
 

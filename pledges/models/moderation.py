@@ -37,6 +37,14 @@ class RejectionReason(models.Model):
         return self.pk is not None and self.events.exists()
 
 
+class AuditEntryQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for entry in objs:
+            entry.record_scope()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class AuditEntry(models.Model):
     """Who did what to which signature, when, from where, with the values before and after.
 
@@ -90,6 +98,8 @@ class AuditEntry(models.Model):
     # The régions the actor was limited to when deciding (ModeratorScope), « » for all.
     scope = models.CharField(_("périmètre"), max_length=300, blank=True)
 
+    objects = AuditEntryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("entrée du journal")
         verbose_name_plural = _("journal des décisions")
@@ -97,6 +107,21 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor_name} — {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            self.record_scope()
+        super().save(*args, **kwargs)
+
+    def record_scope(self) -> None:
+        """The actor's régions, as pledges.moderation.scope reads them (kept on the user
+        object: no query when the request already read them). Every new entry, whichever
+        service writes it (save and bulk_create both come here)."""
+        if self.scope or self.actor_id is None:
+            return
+        from pledges.moderation.scope import scope_label
+
+        self.scope = scope_label(self.actor)[: self._meta.get_field("scope").max_length]
 
 
 class ModeratorScope(models.Model):

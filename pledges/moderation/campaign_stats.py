@@ -1,11 +1,13 @@
 """The campaign's figures for staff: signatures over time, per commitment, per place, coverage.
 
 Every figure is one aggregate query (GROUP BY), whatever the number of signatures, and each
-takes an optional région code: then only the signatures, lists and communes of that région
+takes an optional région (a Region, or several région codes: a regional moderator's scope,
+pledges.moderation.scope): then only the signatures, lists and communes of those régions
 count. The charts are drawn here as plain geometry (`bars`), which the dashboard's template
 writes as inline SVG beside a table of the same numbers.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q
@@ -18,16 +20,28 @@ from pledges.roster.answers import latest_official_lists, roster_counts, signed_
 # Communes whose lists the campaign counts on (« communes de 3 500 habitants et plus »).
 COVERAGE_POPULATION = 3500
 Status = Signature.Status
+# One région, several (by code), or None for all.
+Place = Region | Collection[str] | None
 
 
-def _signatures(campaign: Campaign, region: Region | None):
+def region_codes(region: Place) -> list[str] | None:
+    """The région codes a figure counts, None for all."""
+    if region is None:
+        return None
+    if isinstance(region, Region):
+        return [region.pk]
+    return sorted(region)
+
+
+def _signatures(campaign: Campaign, region: Place):
     signatures = Signature.objects.filter(campaign=campaign).order_by()
-    if region is not None:
-        signatures = signatures.filter(candidate__commune__departement__region=region)
+    codes = region_codes(region)
+    if codes is not None:
+        signatures = signatures.filter(candidate__commune__departement__region__in=codes)
     return signatures
 
 
-def per_day(campaign: Campaign, region: Region | None = None) -> list[dict]:
+def per_day(campaign: Campaign, region: Place = None) -> list[dict]:
     """Day → signatures submitted that day and signatures approved that day (two queries)."""
     signatures = _signatures(campaign, region)
     days: dict = {}
@@ -46,7 +60,7 @@ def per_day(campaign: Campaign, region: Region | None = None) -> list[dict]:
     return [days[day] for day in sorted(days)]
 
 
-def per_commitment(campaign: Campaign, region: Region | None = None) -> list[dict]:
+def per_commitment(campaign: Campaign, region: Place = None) -> list[dict]:
     """Each commitment of the charter → how many public signatures sign it still (one query)."""
     public = Q(signed_commitments__withdrawn_at__isnull=True) & (
         Q(signed_commitments__pledge__status=Status.APPROVED)
@@ -55,8 +69,9 @@ def per_commitment(campaign: Campaign, region: Region | None = None) -> list[dic
             signed_commitments__pledge__approved_at__isnull=False,
         )
     )
-    if region is not None:
-        public &= Q(signed_commitments__pledge__candidate__commune__departement__region=region)
+    codes = region_codes(region)
+    if codes is not None:
+        public &= Q(signed_commitments__pledge__candidate__commune__departement__region__in=codes)
     commitments = (
         Commitment.objects.filter(proposal__campaign=campaign)
         .select_related("proposal")
@@ -81,12 +96,12 @@ def _per_place(campaign, region, key: str, name: str) -> list[dict]:
     return list(rows)
 
 
-def per_region(campaign: Campaign, region: Region | None = None) -> list[dict]:
+def per_region(campaign: Campaign, region: Place = None) -> list[dict]:
     """Région → signatures sent, public, pending (one query)."""
     return _per_place(campaign, region, "departement__region_id", "departement__region__name")
 
 
-def per_departement(campaign: Campaign, region: Region | None = None) -> list[dict]:
+def per_departement(campaign: Campaign, region: Place = None) -> list[dict]:
     """Département → signatures sent, public, pending (one query)."""
     return _per_place(campaign, region, "departement_id", "departement__name")
 
@@ -101,14 +116,15 @@ class Share:
         return round(100 * self.part / self.whole, 1) if self.whole else 0.0
 
 
-def coverage(campaign: Campaign, region: Region | None = None) -> dict[str, Share]:
+def coverage(campaign: Campaign, region: Place = None) -> dict[str, Share]:
     """The share of standing official lists (latest round) that signed, and of communes of
     3,500 inhabitants or more with at least one signing list (two queries)."""
     communes = Commune.objects.all()
-    if region is not None:
-        communes = communes.filter(departement__region=region)
+    codes = region_codes(region)
+    if codes is not None:
+        communes = communes.filter(departement__region__in=codes)
     counts = roster_counts(
-        campaign, by="region", communes=communes.values("pk") if region else None
+        campaign, by="region", communes=communes.values("pk") if codes is not None else None
     ).values()
     lists = Share(sum(c.lists_signed for c in counts), sum(c.lists for c in counts))
     # A commune counts when a list of this site there has a public signature, or when one

@@ -2,6 +2,9 @@
 
 Staff see each candidate's ballot choice against the population hint, with the one-line
 explanation (`ballot_note`) a candidate gives when they overrule it, and can list those.
+A regional moderator sees the candidates (and their correction requests) of their régions
+only: candidates/admin.py cannot import pledges, so its CorrectionRequest admin is
+registered again here, scoped (pledges.moderation.scope).
 """
 
 from django.contrib import admin
@@ -9,9 +12,11 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from candidates.models import Candidate
+from candidates import admin as candidates_admin
+from candidates.models import Candidate, CorrectionRequest
 from config.site import client_ip
 from pledges.moderation.ballot import against_the_hint, ballot_choice
+from pledges.moderation.scope import COMMUNE_REGION, ScopedAdminMixin
 from pledges.moderation.services import edit_candidate_identity
 
 
@@ -34,7 +39,8 @@ class AgainstTheHintFilter(admin.SimpleListFilter):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(admin.ModelAdmin):
+class CandidateAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    region_path = COMMUNE_REGION
     list_display = ["last_name", "first_name", "commune", "role", "list_name", "ballot"]
     list_select_related = ["commune"]
     list_filter = ["role", AgainstTheHintFilter]
@@ -69,3 +75,11 @@ class CandidateAdmin(admin.ModelAdmin):
         edit_candidate_identity(
             candidate=obj, moderator=request.user, changes=identity, ip_address=client_ip(request)
         )
+
+
+admin.site.unregister(CorrectionRequest)
+
+
+@admin.register(CorrectionRequest)
+class CorrectionRequestAdmin(ScopedAdminMixin, candidates_admin.CorrectionRequestAdmin):
+    region_path = f"candidate__{COMMUNE_REGION}"

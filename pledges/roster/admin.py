@@ -29,12 +29,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from candidates.models import OfficialList
+from candidates.models import OfficialCandidate, OfficialList, RosterImport
+from candidates.official import admin as official_admin
 from communes.grammar import french_date
 from communes.search import normalize_name
 from config.site import client_ip
 from pledges.models import Campaign, ListDecline, ListInvitation
 from pledges.moderation.admin.filters import DepartementFilter, RegionFilter
+from pledges.moderation.scope import COMMUNE_REGION, NationalOnlyMixin, ScopedAdminMixin, limit
 from pledges.roster.answers import Answer, answers_for, signed_lists_condition
 from pledges.roster.invitations import mark_invited, record_decline, send_letter_by_email
 from pledges.roster.letters import (
@@ -152,7 +154,9 @@ class LetterEmailForm(forms.Form):
 
 
 @admin.register(OfficialList)
-class OfficialListAdmin(admin.ModelAdmin):
+class OfficialListAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    # A regional moderator sees, invites, prints and records only their régions' lists.
+    region_path = COMMUNE_REGION
     list_display = [
         "commune_name",
         "secteur",
@@ -436,7 +440,10 @@ class OfficialListAdmin(admin.ModelAdmin):
     def letter_view(self, request, pk):
         if not self.has_moderate_permission(request):
             raise PermissionDenied
-        official_list = get_object_or_404(letters_queryset(OfficialList.objects), pk=pk)
+        official_list = get_object_or_404(
+            letters_queryset(limit(OfficialList.objects.all(), request.user, COMMUNE_REGION)),
+            pk=pk,
+        )
         return _pdf_response(
             render_letters_pdf([official_list], campaign=Campaign.objects.current()),
             f"lettre-invitation-{official_list.invitation_code}.pdf",
@@ -448,7 +455,9 @@ class OfficialListAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(back)
         if not self.has_moderate_permission(request):
             raise PermissionDenied
-        official_list = get_object_or_404(OfficialList, pk=pk)
+        official_list = get_object_or_404(
+            limit(OfficialList.objects.all(), request.user, COMMUNE_REGION), pk=pk
+        )
         form = LetterEmailForm(request.POST)
         if form.is_valid():
             try:
@@ -481,3 +490,20 @@ def _pdf_response(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# The roster's read-only admins (candidates/official/admin.py), registered again with the
+# scope, which candidates cannot import: a regional moderator reads the official candidates
+# of their régions; an import's report covers every région, so national staff alone read it.
+admin.site.unregister(OfficialCandidate)
+admin.site.unregister(RosterImport)
+
+
+@admin.register(OfficialCandidate)
+class OfficialCandidateAdmin(ScopedAdminMixin, official_admin.OfficialCandidateAdmin):
+    region_path = COMMUNE_REGION
+
+
+@admin.register(RosterImport)
+class RosterImportAdmin(NationalOnlyMixin, official_admin.RosterImportAdmin):
+    pass

@@ -1,14 +1,18 @@
 """The staff dashboard: the moderation's work (signatures per status, the oldest waiting,
 decisions per day, voters' alerts), then the campaign's figures (pledges.moderation.
 campaign_stats), each filterable by région (`?region=84`) and each table downloadable as
-CSV (`?format=csv&table=jours`)."""
+CSV (`?format=csv&table=jours`).
+
+A regional moderator (pledges.moderation.scope) sees every block limited to their régions,
+and the région filter offers those régions alone: another région's code is said, then
+ignored."""
 
 import csv
 from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 from django.db.models.functions import TruncDate
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -21,6 +25,14 @@ from pledges.csv import neutralise
 from pledges.models import AlertSubscription, AuditEntry, Campaign, Signature
 from pledges.moderation import campaign_stats as stats
 from pledges.moderation.admin.filters import overdue_days
+from pledges.moderation.scope import (
+    COMMUNE_REGION,
+    SIGNATURE_REGION,
+    condition,
+    is_scoped,
+    limit,
+    regions_of,
+)
 from pledges.relays import stats as relay_stats
 
 Status = Signature.Status
@@ -111,18 +123,33 @@ def charts(figures) -> dict:
 
 
 def _region(request):
-    """The région asked for (`?region=84`), None for all; a bad code is said, then ignored."""
+    """The région asked for (`?region=84`), None for all; a bad code is said, then ignored.
+    A code outside a regional moderator's régions is one they may not ask for."""
     code = request.GET.get("region", "")
     if not code:
         return None
-    region = Region.objects.filter(pk=code[:3]).first()
+    region = limit(Region.objects.filter(pk=code[:3]), request.user, "code").first()
     if region is None:
         messages.error(
             request,
             _("Aucune région n’a le code « %(code)s » : toutes les régions sont affichées.")
+            % {"code": code[:20]}
+            if not is_scoped(request.user)
+            else _(
+                "La région « %(code)s » n’est pas dans votre périmètre : vos régions sont "
+                "affichées."
+            )
             % {"code": code[:20]},
         )
     return region
+
+
+def _place(request, region):
+    """What the campaign's figures count: the région chosen, else the moderator's régions
+    (None: all)."""
+    if region is not None:
+        return region
+    return regions_of(request.user)
 
 
 def _csv(name: str, rows, region) -> HttpResponse:
@@ -140,17 +167,19 @@ def _csv(name: str, rows, region) -> HttpResponse:
 def dashboard_view(model_admin, request):
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
+    user = request.user
     region = _region(request)
+    place = _place(request, region)
     campaign = Campaign.objects.current()
     if request.GET.get("format") == "csv":
         table = request.GET.get("table", "")
         if table in TABLES and campaign:
-            return _csv(table, campaign_figures(campaign, region, only=table)[table], region)
+            return _csv(table, campaign_figures(campaign, place, only=table)[table], region)
         messages.error(
             request, _("Ce tableau n’existe pas : choisissez un des liens « CSV » de la page.")
         )
-    figures = campaign_figures(campaign, region) if campaign else None
-    pledges = Signature.objects.all()
+    figures = campaign_figures(campaign, place) if campaign else None
+    pledges = limit(Signature.objects.all(), user, SIGNATURE_REGION)
     by_status = dict(pledges.values_list("status").annotate(n=Count("pk")))
     pending = pledges.filter(status=Status.PENDING)
     per_departement = (
@@ -160,8 +189,12 @@ def dashboard_view(model_admin, request):
         .annotate(n=Count("pk"), oldest=Min("submitted_at"))
         .order_by("-n", "candidate__commune__departement_id")
     )
+    # As the log shows it: a regional moderator's régions' signatures, and their own entries.
+    entries = AuditEntry.objects.all()
+    if is_scoped(user):
+        entries = entries.filter(condition(user, f"pledge__{SIGNATURE_REGION}") | Q(actor=user))
     decisions = (
-        AuditEntry.objects.exclude(action__in=EDITS)
+        entries.exclude(action__in=EDITS)
         .annotate(day=TruncDate("at"))
         .values("day", "action")
         .annotate(n=Count("pk"))
@@ -187,8 +220,10 @@ def dashboard_view(model_admin, request):
             ).count(),
             "overdue_days": overdue_days(),
             # Voters' alerts: how many follow each commune, never who.
-            "alert_counts": list(subscriber_counts()),
-            "alert_pending": AlertSubscription.objects.pending().count(),
+            "alert_counts": list(limit(subscriber_counts(), user, COMMUNE_REGION)),
+            "alert_pending": limit(
+                AlertSubscription.objects.pending(), user, COMMUNE_REGION
+            ).count(),
             "days": [
                 (day, [counts.get(code, 0) for code, _label in actions])
                 for day, counts in sorted(days.items())
@@ -196,7 +231,8 @@ def dashboard_view(model_admin, request):
             "actions": actions,
             "campaign": campaign,
             "region": region,
-            "regions": Region.objects.order_by("sort_key", "code"),
+            "scoped": is_scoped(user),
+            "regions": limit(Region.objects.order_by("sort_key", "code"), user, "code"),
             "figures": figures,
             **(charts(figures) if figures else {}),
         },

@@ -30,6 +30,7 @@ from pledges.moderation.admin.forms import (
     RequestChangesForm,
     UnpublishForm,
 )
+from pledges.moderation.scope import SIGNATURE_REGION, limit
 from pledges.moderation.services import (
     approve_pledge,
     reissue_certificate,
@@ -126,7 +127,11 @@ def decide_view(model_admin, request, pledge_id: int, decision: str):
         raise PermissionDenied
     if decision not in DECISIONS:
         raise Http404
-    pledge = get_object_or_404(Signature.objects.select_related("candidate"), pk=pledge_id)
+    # Outside a regional moderator's régions, the same 404 as an unknown signature.
+    signatures = limit(
+        Signature.objects.select_related("candidate"), request.user, SIGNATURE_REGION
+    )
+    pledge = get_object_or_404(signatures, pk=pledge_id)
     form = DECISIONS[decision].form(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():

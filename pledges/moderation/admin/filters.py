@@ -15,6 +15,7 @@ from candidates.models import RosterMatch
 from communes.models import Departement, Region
 from pledges.models import Signature, SignatureQuerySet
 from pledges.moderation.ballot import against_the_files, against_the_hint
+from pledges.moderation.scope import limit
 
 Status = Signature.Status
 
@@ -66,7 +67,8 @@ class RegionFilter(SelectFilter):
     commune_path = "candidate__commune"
 
     def lookups(self, request, model_admin):
-        return list(Region.objects.values_list("code", "name"))  # French order (sort_key)
+        # French order (sort_key); a regional moderator is offered their régions only.
+        return list(limit(Region.objects.all(), request.user, "code").values_list("code", "name"))
 
     def queryset(self, request, queryset):
         if self.value():
@@ -81,7 +83,7 @@ class DepartementFilter(SelectFilter):
     commune_path = "candidate__commune"
 
     def lookups(self, request, model_admin):
-        departements = Departement.objects.order_by("code")
+        departements = limit(Departement.objects.order_by("code"), request.user, "region")
         region = request.GET.get("region")
         if region:
             departements = departements.filter(region_id=region)

@@ -28,6 +28,7 @@ from pledges.models import ElectoralList, ListClaim, ListMembership, Signature
 from pledges.models.lists import list_name_key
 from pledges.moderation.admin.filters import DepartementFilter, RegionFilter, SelectFilter
 from pledges.moderation.needs import members_count
+from pledges.moderation.scope import COMMUNE_REGION, ScopedAdminMixin, limit
 from pledges.moderation.services import (
     LIST_FIELDS,
     decide_list_join,
@@ -58,8 +59,10 @@ class ListCommuneFilter(SelectFilter):
     parameter_name = "commune"
 
     def lookups(self, request, model_admin):
-        communes = Commune.objects.filter(
-            Exists(ElectoralList.objects.filter(commune=OuterRef("pk")))
+        communes = limit(
+            Commune.objects.filter(Exists(ElectoralList.objects.filter(commune=OuterRef("pk")))),
+            request.user,
+            "departement__region",
         )
         departement = request.GET.get("departement")
         if departement:
@@ -145,7 +148,8 @@ class ElectoralListForm(forms.ModelForm):
 
 
 @admin.register(ElectoralList)
-class ElectoralListAdmin(admin.ModelAdmin):
+class ElectoralListAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    region_path = COMMUNE_REGION
     form = ElectoralListForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
@@ -326,6 +330,9 @@ class ElectoralListAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    def _lists_in_scope(self, request):
+        return limit(ElectoralList.objects.all(), request.user, COMMUNE_REGION).values("pk")
+
     def _decided(self, request, list_id, run) -> HttpResponseRedirect:
         back = HttpResponseRedirect(reverse("admin:pledges_electorallist_change", args=[list_id]))
         if request.method != "POST":
@@ -344,9 +351,11 @@ class ElectoralListAdmin(admin.ModelAdmin):
     def join_view(self, request, list_id, membership_id, decision):
         if decision not in JOIN_DECISIONS:
             raise Http404
+        # Of a list in the moderator's régions (pledges.moderation.scope), else a 404.
         membership = get_object_or_404(
             ListMembership.objects.select_related("candidate"),
             pk=membership_id,
+            electoral_list__in=self._lists_in_scope(request),
             electoral_list_id=list_id,
         )
 
@@ -365,7 +374,10 @@ class ElectoralListAdmin(admin.ModelAdmin):
         if decision not in CLAIM_DECISIONS:
             raise Http404
         claim = get_object_or_404(
-            ListClaim.objects.select_related("candidate"), pk=claim_id, electoral_list_id=list_id
+            ListClaim.objects.select_related("candidate"),
+            pk=claim_id,
+            electoral_list__in=self._lists_in_scope(request),
+            electoral_list_id=list_id,
         )
 
         def run():

@@ -47,9 +47,10 @@ from pledges.moderation.admin.inlines import (
 from pledges.moderation.ballot import ballot_choice
 from pledges.moderation.exports import staff_csv
 from pledges.moderation.needs import with_needs
+from pledges.moderation.scope import SIGNATURE_REGION, ScopedAdminMixin
 from pledges.moderation.services import bulk_approve, bulk_reject
-
 from pledges.outcomes import admin as outcomes_admin
+
 Status = Signature.Status
 
 
@@ -90,7 +91,8 @@ def list_conflict(pledge: Signature) -> dict | None:
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    region_path = SIGNATURE_REGION
     list_display = [
         "candidate_name",
         "signature_kind",
@@ -112,9 +114,9 @@ class SignatureAdmin(admin.ModelAdmin):
         DuplicateFilter,
         RosterFilter,
         OfficialBallotFilter,
+        outcomes_admin.ElectedFilter,
     ]
     search_fields = [
-        outcomes_admin.ElectedFilter,
         "candidate__first_name",
         "candidate__last_name",
         "candidate__list_name",
@@ -212,9 +214,11 @@ class SignatureAdmin(admin.ModelAdmin):
         return queryset.filter(named | Q(candidate__commune__search_key__startswith=key)), False
 
     def get_queryset(self, request):
-        # Not super(): it orders by get_ordering() before the annotations exist.
+        # Not super(): it orders by get_ordering() before the annotations exist. A regional
+        # moderator's rows are those of their régions (pledges.moderation.scope).
+        signatures = self.scope_queryset(request, self.model._default_manager.get_queryset())
         return (
-            with_needs(self.model._default_manager.get_queryset())
+            with_needs(signatures)
             .select_related("candidate__commune__departement", "candidate__user", "campaign")
             .with_duplicate_flag()
             .annotate(
@@ -405,6 +409,11 @@ class SignatureAdmin(admin.ModelAdmin):
                 name="pledges_signature_roster",
             ),
             path(
+                "<int:pledge_id>/elu-e/",
+                self.admin_site.admin_view(self.elected_view),
+                name="pledges_signature_elected",
+            ),
+            path(
                 "export.csv",
                 self.admin_site.admin_view(self.export_view),
                 name="pledges_signature_export",
@@ -419,11 +428,6 @@ class SignatureAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         pledge = self.get_object(request, object_id)
-                "<int:pledge_id>/elu-e/",
-                self.admin_site.admin_view(self.elected_view),
-                name="pledges_signature_elected",
-            ),
-            path(
         extra_context = extra_context or {}
         if pledge is not None:
             extra_context.update(
@@ -431,6 +435,7 @@ class SignatureAdmin(admin.ModelAdmin):
                     "duplicates": list(Signature.objects.possible_duplicates_of(pledge)),
                     "list_conflict": list_conflict(pledge),
                     "roster": roster.roster_panel(pledge),
+                    "elected": outcomes_admin.elected_panel(pledge),
                     "needs": needs.needs_of(pledge),
                     "can_moderate": self.has_moderate_permission(request),
                     "decision_reasons": RejectionReason.objects.filter(is_active=True),
@@ -445,7 +450,9 @@ class SignatureAdmin(admin.ModelAdmin):
     def roster_view(self, request, pledge_id):
         return roster.roster_view(self, request, pledge_id)
 
-                    "elected": outcomes_admin.elected_panel(pledge),
+    def elected_view(self, request, pledge_id):
+        return outcomes_admin.elected_view(self, request, pledge_id)
+
     def dashboard_view(self, request):
         return dashboard.dashboard_view(self, request)
 
@@ -459,9 +466,6 @@ class SignatureAdmin(admin.ModelAdmin):
 
     def get_changelist_instance(self, request):
         """The queue as filtered, or IncorrectLookupParameters (Django's changelist then
-
-    def elected_view(self, request, pledge_id):
-        return outcomes_admin.elected_view(self, request, pledge_id)
         redirects to the unfiltered queue, `?e=1`) with a message, when a parameter is not
         one the page sends: a control character (a NUL byte fails on PostgreSQL), a code
         no filter lists, a value a field cannot take."""

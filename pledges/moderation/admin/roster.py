@@ -22,6 +22,7 @@ from candidates.official.models import RosterKind
 from config.site import client_ip
 from pledges.models import ElectoralList, Signature
 from pledges.moderation.admin.decisions import _with_filters
+from pledges.moderation.scope import SIGNATURE_REGION, limit
 from pledges.roster.decisions import compare_again, confirm_match, mark_not_found
 from pledges.roster.matching import official_candidates_for, official_lists_for
 
@@ -152,7 +153,10 @@ def roster_view(model_admin, request, pledge_id: int):
         return HttpResponseRedirect(back)
     if not model_admin.has_moderate_permission(request):
         raise PermissionDenied
-    signature = get_object_or_404(Signature, pk=pledge_id)
+    # Outside a regional moderator's régions, the same 404 as an unknown signature.
+    signature = get_object_or_404(
+        limit(Signature.objects.all(), request.user, SIGNATURE_REGION), pk=pledge_id
+    )
     decision = request.POST.get("decision", "")
     note = request.POST.get("note", "").strip()[:500]
     who = {"moderator": request.user, "note": note, "ip_address": client_ip(request)}
