@@ -54,9 +54,9 @@ def send_pledge_received(pledge, *, commitments: Iterable[Commitment] | None = N
     send_email(
         "pledges/signing/emails/pledge_received",
         to=[candidate.user.email],
+        # The candidate and the commitments: what the receipt says (its job reads them again).
         context={
             "candidate": candidate,
-            "pledge": pledge,
             "commitments": commitments,
             "space_url": absolute_url(reverse("pledges:space")),
         },

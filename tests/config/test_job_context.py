@@ -21,7 +21,7 @@ def queries_of_the_receipt(pledge) -> int:
     job = DBTaskResult.objects.get(
         task_path="config.site.deliver_templated_email",
         args_kwargs__args=[RECEIPT],
-        args_kwargs__kwargs__context__pledge__pk=pledge.pk,
+        args_kwargs__kwargs__context__candidate__pk=pledge.candidate_id,
     )
     with CaptureQueriesContext(connection) as queries:
         assert deliver_templated_email.call(*job.args_kwargs["args"], **job.args_kwargs["kwargs"])
@@ -40,7 +40,8 @@ def test_the_receipt_takes_as_many_queries_for_twenty_commitments_as_for_one(set
     one = make_pledge(codes=["1.1"])
     twenty = make_pledge(make_candidate(user=make_user("vingt@exemple.test")), codes=every_code)
 
-    assert queries_of_the_receipt(one) == queries_of_the_receipt(twenty) <= 4
+    # The candidate, their commune, the commitments with their proposals.
+    assert queries_of_the_receipt(one) == queries_of_the_receipt(twenty) <= 3
     receipt = mail.outbox[-1]
     assert "Vous avez signé 20 engagements" in receipt.body
     assert "- 10.2 " in receipt.body  # each commitment's code: its proposal, read in the join
