@@ -219,7 +219,7 @@ def board_rows(campaign: Campaign, entries: list[Entry], secteurs: list[Secteur]
     head's name), whatever the number of rows."""
     by_pk = (
         public_pledges(campaign)
-        .select_related("candidate", "electoral_list__head")
+        .select_related("candidate__elected_councillor", "electoral_list__head")
         .annotate(members=confirmed_members_count())
         .in_bulk([entry.pk for entry in entries])
     )
@@ -288,7 +288,12 @@ def list_page(campaign: Campaign, pk: int) -> ListPage | None:
     """A public list with its signature, members and history; None unless public."""
     electoral_list = (
         public_lists(campaign)
-        .select_related("commune__departement__region", "secteur", "head", "signature")
+        .select_related(
+            "commune__departement__region",
+            "secteur",
+            "head__elected_councillor",  # « élu·e », « maire » (pledges.outcomes)
+            "signature",
+        )
         .filter(pk=pk)
         .first()
     )
@@ -301,7 +306,7 @@ def list_page(campaign: Campaign, pk: int) -> ListPage | None:
             status__in=[CONFIRMED, ListMembership.Status.LEFT, ListMembership.Status.REMOVED],
             decided_at__isnull=False,  # confirmed once, then perhaps left or removed
         )
-        .select_related("candidate")
+        .select_related("candidate__elected_councillor")
         .order_by("decided_at", "pk")
     )
     confirmed = [m for m in memberships if m.status == CONFIRMED]

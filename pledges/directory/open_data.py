@@ -25,6 +25,7 @@ from candidates.models import Candidate
 from config.site import absolute_url
 from pledges.csv import neutralise
 from pledges.models import ElectoralList, ListMembership, Signature, SignedCommitment
+from pledges.outcomes.public import is_elected, outcome_code, yes_no
 
 LICENCE_NAME = "Licence Ouverte / Open Licence 2.0 (Etalab)"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
@@ -54,10 +55,20 @@ class ExportRow:
     member_of: int | None  # a colistier's public list, once confirmed
     active_codes: list[str]
     withdrawn_codes: list[str]
+    # After the vote (pledges.outcomes.public): blank before the results.
+    list_outcome: str | None = None
+    member_outcome: str | None = None
+    elected_match: str = ""
+    elected_id: int | None = None
+    is_mayor: bool | None = None
 
     @property
     def is_withdrawn(self) -> bool:
         return self.status == Signature.Status.WITHDRAWN
+
+    @property
+    def elected(self) -> bool | None:
+        return is_elected(self.elected_match, self.elected_id)
 
     @property
     def list_id(self) -> int | None:
@@ -92,6 +103,11 @@ _EXPORT_FIELDS = {
     "withdrawn_at": "withdrawn_at",
     "signed_for_list": "electoral_list_id",
     "member_of": "member_of",
+    "list_outcome": "electoral_list__outcome",
+    "member_outcome": "member_outcome",
+    "elected_match": "candidate__elected_match",
+    "elected_id": "candidate__elected_councillor_id",
+    "is_mayor": "candidate__elected_councillor__is_mayor",
 }
 
 
@@ -118,9 +134,9 @@ def export_rows(pledges: QuerySet[Signature]) -> list[ExportRow]:
         (active if counts else withdrawn)[pledge_id].append(f"{number}.{position}")
     roles = {value: str(label) for value, label in Candidate.Role.choices}
     rows = []
-    exported = pledges.annotate(member_of=confirmed_public_list()).values_list(
-        *_EXPORT_FIELDS.values()
-    )
+    exported = pledges.annotate(
+        member_of=confirmed_public_list(), member_outcome=confirmed_public_list("outcome")
+    ).values_list(*_EXPORT_FIELDS.values())
     for values in exported:
         fields = dict(zip(_EXPORT_FIELDS, values, strict=True))
         fields["role_code"] = fields["role"]
@@ -135,8 +151,9 @@ def export_rows(pledges: QuerySet[Signature]) -> list[ExportRow]:
     return rows
 
 
-def confirmed_public_list() -> Subquery:
-    """For a query on signatures: the public list its candidate is a confirmed member of.
+def confirmed_public_list(field: str = "") -> Subquery:
+    """For a query on signatures: the public list its candidate is a confirmed member of
+    (or, with `field`, that field of the list).
 
     Only confirmed and public: the colistier consented to being named on the list once
     confirmed and the list approved (pledges.lists.services.JOIN_CONSENT), not before.
@@ -146,7 +163,7 @@ def confirmed_public_list() -> Subquery:
             candidate=OuterRef("candidate_id"),
             status=ListMembership.Status.CONFIRMED,
             electoral_list__in=ElectoralList.objects.public().values("pk"),
-        ).values("electoral_list_id")[:1]
+        ).values(f"electoral_list__{field}" if field else "electoral_list_id")[:1]
     )
 
 
@@ -268,6 +285,33 @@ COLUMNS = [
         ),
         "",
         lambda row: date_text(row.withdrawn_at) if row.is_withdrawn else None,
+    ),
+    Column(
+        "resultat_liste",
+        _(
+            "Après le vote, le résultat de sa liste (celle de liste_id) : majorite, "
+            "opposition ou non_elue ; vide avant l’import des élu·es de la commune, et pour "
+            "un·e candidat·e à titre individuel."
+        ),
+        "majorite",
+        lambda row: outcome_code(row.list_outcome or row.member_outcome),
+    ),
+    Column(
+        "elu",
+        _(
+            "Après le vote, oui si la personne est conseillère municipale d’après le "
+            "Répertoire national des élus (rapprochement par commune et nom, vérifié par "
+            "Coorace en cas d’homonymie), non sinon ; vide avant l’import des élu·es de la "
+            "commune ou tant qu’une homonymie n’est pas tranchée."
+        ),
+        "oui",
+        lambda row: yes_no(row.elected),
+    ),
+    Column(
+        "maire",
+        _("Si elle est élue : oui si elle est maire, non sinon ; vide sinon."),
+        "non",
+        lambda row: yes_no(bool(row.is_mayor)) if row.elected else None,
     ),
     Column(
         "url",

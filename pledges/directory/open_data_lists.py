@@ -29,6 +29,7 @@ from pledges.directory.open_data import (
     pk_chunks,
 )
 from pledges.models import ElectoralList, Signature, SignedCommitment
+from pledges.outcomes.public import is_elected, outcome_code, yes_no
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,15 @@ class ListExportRow:
     members: int
     active_codes: list[str]
     withdrawn_codes: list[str]
+    # After the vote (pledges.outcomes.public): blank before the results.
+    outcome: str = ""
+    head_match: str | None = None
+    head_elected_id: int | None = None
+    head_is_mayor: bool | None = None
+
+    @property
+    def head_elected(self) -> bool | None:
+        return is_elected(self.head_match, self.head_elected_id)
 
     @property
     def head_name(self) -> str:
@@ -81,6 +91,10 @@ _LIST_FIELDS = {
     "approved_at": "signature__approved_at",
     "withdrawn_at": "signature__withdrawn_at",
     "members": "members",
+    "outcome": "outcome",
+    "head_match": "head__elected_match",
+    "head_elected_id": "head__elected_councillor_id",
+    "head_is_mayor": "head__elected_councillor__is_mayor",
 }
 
 
@@ -196,6 +210,31 @@ LIST_COLUMNS = [
         ),
         "",
         lambda row: date_text(row.withdrawn_at) if row.is_withdrawn else None,
+    ),
+    Column(
+        "resultat",
+        _(
+            "Après le vote, le résultat de la liste : majorite (la liste du ou de la maire), "
+            "opposition (des élu·es au conseil municipal) ou non_elue (aucun·e élu·e) ; vide "
+            "avant l’import des élu·es de la commune (Répertoire national des élus)."
+        ),
+        "majorite",
+        lambda row: outcome_code(row.outcome),
+    ),
+    Column(
+        "tete_de_liste_elue",
+        _(
+            "Après le vote, oui si la tête de liste est conseillère municipale, non sinon ; "
+            "vide avant l’import des élu·es ou tant qu’une homonymie n’est pas tranchée."
+        ),
+        "oui",
+        lambda row: yes_no(row.head_elected),
+    ),
+    Column(
+        "tete_de_liste_maire",
+        _("Si la tête de liste est élue : oui si elle est maire, non sinon ; vide sinon."),
+        "oui",
+        lambda row: yes_no(bool(row.head_is_mayor)) if row.head_elected else None,
     ),
     Column(
         "url",

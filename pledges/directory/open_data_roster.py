@@ -24,6 +24,8 @@ from config.site import absolute_url
 from pledges.charter.queries import current_campaign
 from pledges.directory.open_data import EXPORT_CHUNK, Column, Echo, csv_cell, pk_chunks
 from pledges.models import Campaign
+from pledges.outcomes.public import outcome_code, yes_no
+from pledges.outcomes.queries import elected_count, has_mayor
 from pledges.roster.answers import Answer, ListAnswer, answers_for
 
 # The answer as the file spells it: stable codes, in French like the other files' codes.
@@ -168,6 +170,34 @@ ROSTER_COLUMNS = [
         lambda row: row.answer.decline_reason,
     ),
     Column(
+        "resultat",
+        _(
+            "Après le vote, le résultat de la liste d’après le Répertoire national des élus : "
+            "majorite (la liste du ou de la maire), opposition (des élu·es au conseil "
+            "municipal) ou non_elue (aucun·e élu·e) ; une liste du premier tour qui s’est "
+            "maintenue ou a fusionné prend le résultat de sa liste du second tour. Vide avant "
+            "l’import des élu·es de la commune."
+        ),
+        "majorite",
+        lambda row: outcome_code(row.official_list.outcome),
+    ),
+    Column(
+        "elus",
+        _(
+            "Après le vote, le nombre de ses candidat·es élu·es conseiller·es municipaux·ales "
+            "(rapprochés par nom dans la commune ; les homonymes non départagés ne comptent "
+            "pas) ; vide avant l’import des élu·es de la commune."
+        ),
+        "12",
+        lambda row: row.official_list.elected_count if row.official_list.outcome else None,
+    ),
+    Column(
+        "maire",
+        _("Après le vote, oui si le ou la maire a été élu·e sur cette liste, non sinon."),
+        "oui",
+        lambda row: yes_no(row.official_list.has_mayor) if row.official_list.outcome else None,
+    ),
+    Column(
         "url_signature",
         _("Si elle a signé, l’adresse de la page de sa signature sur ce site ; vide sinon."),
         "https://…/listes/87/",
@@ -179,7 +209,11 @@ ROSTER_COLUMN_NAMES = [column.name for column in ROSTER_COLUMNS]
 
 def roster_rows(lists, *, campaign: Campaign) -> list[RosterExportRow]:
     """These official lists (a chunk) with their answers: five queries whatever their number."""
-    lists = list(lists.select_related("commune__departement", "secteur"))
+    lists = list(
+        lists.select_related("commune__departement", "secteur").annotate(
+            elected_count=elected_count(), has_mayor=has_mayor()
+        )
+    )
     answers = answers_for(lists, campaign=campaign)
     return [RosterExportRow(official_list, answers[official_list.pk]) for official_list in lists]
 

@@ -186,7 +186,10 @@ def signatory(request, pk):
     """A signatory's page: public pledges only, except for their owner and moderators."""
     rows = load_signatories(
         Signature.objects.filter(pk=pk).select_related(
-            "campaign", "candidate__commune__departement__region", "electoral_list"
+            "campaign",
+            "candidate__commune__departement__region",
+            "candidate__elected_councillor",  # « élu·e », « maire » (pledges.outcomes)
+            "electoral_list",
         )
     )
     if not rows:

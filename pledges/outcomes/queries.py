@@ -7,7 +7,8 @@ inhabitants, no list) when the candidate is matched to an elected councillor (fo
 import or confirmed by staff). Only approved signatures: what the public saw.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from candidates.models import ListOutcome, RosterMatch
 from pledges.models import Signature
@@ -35,3 +36,33 @@ def elected_signatures(campaign=None) -> QuerySet:
     if campaign is not None:
         signatures = signatures.filter(campaign=campaign)
     return signatures
+
+
+def _sitting_on(official_list_ref: str = "pk"):
+    from candidates.models import ElectedCouncillor
+
+    return ElectedCouncillor.objects.sitting().filter(
+        official_candidate__official_list=OuterRef(official_list_ref),
+        roster_match=RosterMatch.FOUND,
+    )
+
+
+def elected_count(official_list_ref: str = "pk"):
+    """For a query on official lists: how many sitting councillors were elected on it
+    (a subquery, no extra query)."""
+    return Coalesce(
+        Subquery(
+            _sitting_on(official_list_ref)
+            .order_by()
+            .values("official_candidate__official_list")
+            .annotate(n=Count("pk"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def has_mayor(official_list_ref: str = "pk"):
+    """For a query on official lists: whether the sitting mayor was elected on it."""
+    return Exists(_sitting_on(official_list_ref).filter(is_mayor=True))

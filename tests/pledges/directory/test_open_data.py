@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 COLUMNS = [
     "id", "prenom", "nom", "liste", "role", "liste_id", "role_liste", "etiquette",
     "commune_code_insee", "commune_nom", "departement_code", "region_code", "date_validation",
-    "engagements_signes", "engagements_retires", "date_retrait_signature", "url",
+    "engagements_signes", "engagements_retires", "date_retrait_signature",
+    "resultat_liste", "elu", "maire", "url",
 ]  # fmt: skip
 
 
@@ -71,6 +72,9 @@ def test_the_csv_has_one_record_per_public_signatory(client):
         "engagements_signes": "1.1 1.2 3.2",
         "engagements_retires": "2.1",
         "date_retrait_signature": "",
+        "resultat_liste": "",  # nothing said before the elected are imported
+        "elu": "",
+        "maire": "",
         "url": f"http://127.0.0.1:8000/signataires/{pledge.pk}/",
     }
 

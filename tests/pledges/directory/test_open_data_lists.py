@@ -109,6 +109,9 @@ def test_a_list_record_says_what_the_list_signed_and_who_joined(client):
         "membres": "3",  # two confirmed colistiers and the head
         "date_validation": timezone.localdate(signature.approved_at).isoformat(),
         "date_retrait_signature": "",
+        "resultat": "",  # nothing said before the elected are imported
+        "tete_de_liste_elue": "",
+        "tete_de_liste_maire": "",
         "url": f"http://127.0.0.1:8000/listes/{the_list.pk}/",
     }
     (record,) = get_json(client, "/donnees/listes.json")["listes"]

@@ -100,6 +100,9 @@ def test_every_official_list_is_a_line_with_its_answer(client):
         "date_retrait_signature": "",
         "engagements": "3",
         "raison_refus": "",
+        "resultat": "",  # nothing said before the elected are imported
+        "elus": "",
+        "maire": "",
         "url_signature": f"http://127.0.0.1:8000/listes/{site_list.pk}/",
     }
     assert (by_name["Ensemble"]["reponse"], by_name["Ensemble"]["date_reponse"]) == (
