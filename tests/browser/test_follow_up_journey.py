@@ -18,6 +18,7 @@ from pledges.lists.services import link_official_list
 from pledges.models import FollowUpStatus, FollowUpUpdate, SignedCommitment
 from tests.browser.conftest import RESULTS
 from tests.browser.journeys import log_in
+from tests.browser.test_accessibility import assert_no_findings, axe_findings
 from tests.candidates.official.elected_files import elu, rne_file_bytes
 from tests.factories import (
     PASSWORD,
@@ -113,6 +114,7 @@ def test_the_follow_up_journey(browser, live_server, reference_data, tmp_path, m
     article = head.locator(f"#engagement-{commitment.pk}")
     expect(article.get_by_label(re.compile("^Ce qui a été fait"))).to_have_value(EXPLANATION)
     expect(article.get_by_label("Source (facultative)")).to_have_value("Délibération n° 2020-114")
+    checked = {"« Mon espace », suivi, with its error": axe_findings(head)}
     article.get_by_label("Lien (facultatif)").fill(LINK)
     article.get_by_role("button", name="Envoyer la mise à jour de l’engagement 3.1").click()
     head.get_by_text("Votre mise à jour de l’engagement 3.1 est envoyée").wait_for()
@@ -160,6 +162,7 @@ def test_the_follow_up_journey(browser, live_server, reference_data, tmp_path, m
     expect(section).to_contain_text("Délibération n° 2020-114")
     expect(section.get_by_role("link", name=LINK)).to_have_attribute("href", LINK)
     voter.screenshot(path=str(RESULTS / "follow-up-public.png"), full_page=True)
+    checked["public follow-up"] = axe_findings(voter)
 
     voter.goto(voter.base_url + "/communes/01004/")
     voter.get_by_role("link", name="Le bilan des élu·es : où en sont leurs engagements").click()
@@ -178,6 +181,7 @@ def test_the_follow_up_journey(browser, live_server, reference_data, tmp_path, m
     pdf_path = tmp_path / "bilan-3-1.pdf"
     pdf_path.write_bytes(response.body())
     assert pdf_path.read_bytes().startswith(b"%PDF-")
+    assert_no_findings(checked)
     if shutil.which("pdftotext") is None:
         pytest.skip("reading the bilan back needs pdftotext (apt-get install poppler-utils)")
     text = subprocess.run(
