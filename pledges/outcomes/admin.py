@@ -19,10 +19,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from candidates.models import Candidate, ElectedCouncillor, ListOutcome, RosterMatch
+from candidates.models import Candidate, ElectedCouncillor, ElectedImport, ListOutcome, RosterMatch
+from candidates.official import admin as official_admin
 from config.site import client_ip
 from pledges.models import ElectoralList, Signature
-from pledges.moderation.scope import limit
+from pledges.moderation.scope import COMMUNE_REGION, NationalOnlyMixin, ScopedAdminMixin, limit
 from pledges.outcomes.decisions import (
     FROM_FILE,
     OUTCOMES_STAFF_SET,
@@ -200,3 +201,28 @@ class ElectedFilter(admin.SimpleListFilter):
         if value == "non-elu":
             return queryset.filter(candidate__elected_match=RosterMatch.NOT_FOUND)
         return queryset
+
+
+# The elected's read-only admins (candidates/official/admin.py), registered again with the
+# scope, which candidates cannot import, as pledges/roster/admin.py does for the roster's: a
+# regional moderator reads the councillors of their régions (moderators read them to decide);
+# an import's report covers every région, so national staff alone read it.
+MODERATE = "pledges.moderate_pledge"
+admin.site.unregister(ElectedCouncillor)
+admin.site.unregister(ElectedImport)
+
+
+@admin.register(ElectedCouncillor)
+class ElectedCouncillorAdmin(ScopedAdminMixin, official_admin.ElectedCouncillorAdmin):
+    region_path = COMMUNE_REGION
+
+    def has_module_permission(self, request):
+        return request.user.has_perm(MODERATE) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(MODERATE) or super().has_view_permission(request, obj)
+
+
+@admin.register(ElectedImport)
+class ElectedImportAdmin(NationalOnlyMixin, official_admin.ElectedImportAdmin):
+    pass
