@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python benchmarks/load.py [--signatories 50000] [--duration 10]
        [--connections 64] [--rounds 1] [--keep-database] [--postgres URL] [--redis-db 13]
-       [--database coorace_bench_load] [--redis-port 6379] [--mixed …]
+       [--database coorace_bench_load] [--template DATABASE] [--redis-port 6379] [--mixed …]
 
 wrk → nginx with the shipped configuration → gunicorn (config/deploy/gunicorn.conf.py,
 production settings) → PostgreSQL and Redis:
@@ -11,7 +11,9 @@ production settings) → PostgreSQL and Redis:
    charter loaded, --signatories demo signatories seeded (benchmarks/bulk_seed.py when it is
    there, else `manage.py seed_demo`; `--seed 2020 --commitments-mean 10`), vacuumed and
    analysed; the static files collected into a temporary folder. --keep-database keeps it
-   after the run and reuses it next time (when it holds as many signatories).
+   after the run and reuses it next time (when it holds as many signatories). --template
+   copies a database seeded before instead (`CREATE DATABASE … TEMPLATE`, seconds): a
+   fresh one for each run, without seeding again (--keep-database keeps the seeded one).
 2. gunicorn with config/deploy/gunicorn.conf.py (two workers per core, plus one; its
    production worker recycling) on a free port of 127.0.0.1, DJANGO_DEBUG=0, the Redis
    cache on database --redis-db (flushed before and after).
@@ -536,6 +538,9 @@ def main() -> int:
     parser.add_argument("--keep-database", action="store_true")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--database", default=SCRATCH, help="the scratch database's name")
+    parser.add_argument(
+        "--template", help="a database seeded before, copied as the scratch one (no seeding)"
+    )
     parser.add_argument("--redis-port", type=int, default=6379)
     parser.add_argument("--redis-db", type=int, default=13, help="flushed before and after")
     mixed = parser.add_argument_group("the mixed run (benchmarks/mixed_load.py)")
@@ -558,6 +563,11 @@ def main() -> int:
         parser.error("--rounds must be 1..5")
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", options.database):
         parser.error("--database: lower-case letters, digits and _")
+    if options.template is not None and (
+        not re.fullmatch(r"[a-z_][a-z0-9_]*", options.template)
+        or options.template == options.database
+    ):
+        parser.error("--template: lower-case letters, digits and _, not --database")
     if not (5 <= options.mixed_seconds <= 600 and options.sign_rate > 0 < options.approve_rate):
         parser.error("--mixed-seconds must be 5..600, the rates positive")
     if options.browse_connections is None:
@@ -579,7 +589,13 @@ def main() -> int:
         print(f"PostgreSQL {cursor.fetchone()[0]}, Redis {cache.info()['redis_version']}")
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [scratch])
         reuse = options.keep_database and cursor.fetchone() is not None
-    if reuse and signatories_in(url) < options.signatories:
+    if options.template:
+        with admin.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {scratch} WITH (FORCE)")
+            cursor.execute(f"CREATE DATABASE {scratch} TEMPLATE {options.template}")
+        print(f"{scratch}: a fresh copy of {options.template}.")
+        reuse = True
+    elif reuse and signatories_in(url) < options.signatories:
         reuse = False
     if not reuse:
         with admin.cursor() as cursor:
