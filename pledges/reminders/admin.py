@@ -1,6 +1,7 @@
 """The reminders in the admin: the log of reminders sent (read only) and « Élu·es sans mise
 à jour », the elected signatures nobody has reported on yet (what the staff digest lists).
-Both within the moderator's régions (pledges.moderation.scope.limit)."""
+Both within the moderator's régions (pledges.moderation.scope: an out-of-scope reminder
+is a 404, as an unknown one)."""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -11,14 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.admin import ReadOnlyAdmin
 from pledges.models import FollowUpReminder
-from pledges.moderation.scope import limit, scope_label
+from pledges.moderation.scope import SIGNATURE_REGION, ScopedAdminMixin, scope_label
 from pledges.reminders.queries import without_update
 
 PER_PAGE = 100
 
 
 @admin.register(FollowUpReminder)
-class FollowUpReminderAdmin(ReadOnlyAdmin):
+class FollowUpReminderAdmin(ScopedAdminMixin, ReadOnlyAdmin):
+    region_path = f"signature__{SIGNATURE_REGION}"
     list_display = ["sent_at", "kind", "email", "signature", "due_on"]
     list_filter = ["kind"]
     search_fields = ["email"]
@@ -26,13 +28,6 @@ class FollowUpReminderAdmin(ReadOnlyAdmin):
     list_select_related = ["signature__candidate"]
     readonly_fields = [f.name for f in FollowUpReminder._meta.fields]
     change_list_template = "admin/pledges/followupreminder/change_list.html"
-
-    def get_queryset(self, request):
-        return limit(
-            super().get_queryset(request),
-            request.user,
-            "signature__candidate__commune__departement__region",
-        )
 
     def get_urls(self):
         return [

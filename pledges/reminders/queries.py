@@ -3,11 +3,8 @@
 from django.db.models import Exists, OuterRef, QuerySet
 
 from pledges.models import FollowUpUpdate
-from pledges.moderation.scope import limit
+from pledges.moderation.scope import SIGNATURE_REGION, limit
 from pledges.outcomes.queries import elected_signatures
-
-# From a signature to its région code (pledges.moderation.scope.limit).
-REGION_PATH = "candidate__commune__departement__region"
 
 
 def without_update(user=None) -> QuerySet:
@@ -32,5 +29,5 @@ def without_update(user=None) -> QuerySet:
         )
     )
     if user is not None:
-        signatures = limit(signatures, user, REGION_PATH)
+        signatures = limit(signatures, user, SIGNATURE_REGION)
     return signatures

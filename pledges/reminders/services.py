@@ -188,11 +188,14 @@ def digest_key(user_id: int, week: str) -> str:
 
 
 def due_digests(*, now: datetime.datetime) -> list[int]:
-    """The moderators not yet sent this week's digest."""
+    """The moderators not yet sent this week's digest who have something in it."""
     week = digest_week(now)
-    keys = {pk: digest_key(pk, week) for pk in moderators().values_list("pk", flat=True)}
+    users = {user.pk: user for user in moderators()}
+    keys = {pk: digest_key(pk, week) for pk in users}
     done = cache.get_many(list(keys.values()))
-    return [pk for pk, key in keys.items() if key not in done]
+    return [
+        pk for pk, key in keys.items() if key not in done and without_update(users[pk]).exists()
+    ]
 
 
 @transaction.atomic

@@ -66,7 +66,10 @@ def test_nothing_before_the_date_then_sent_on_the_date(monkeypatch):
     assert text(message.subject) == ONE_YEAR_SUBJECT
     body = text(message.body)
     assert f"Bonjour {pledge.candidate.first_name}," in body
-    assert "installé, le 25 mai 2020" in body
+    assert (
+        "Voici un an que vous avez pris vos fonctions au conseil municipal de "
+        f"{pledge.candidate.commune.name}, le 25 mai 2020." in body
+    )
     assert f"votre liste « {pledge.electoral_list.name} » a signé" in body
     assert "Les 2 engagements signés et leur suivi aujourd’hui :" in body
     assert "- 1.1 " in body and "- 3.1 " in body
