@@ -181,7 +181,7 @@ def space(request):
     form = RosterFilterForm(request.GET or None, departements=departements)
     totals = lists.order_by().aggregate(
         lists=Count("pk"),
-        signed=Count("pk", filter=signed_lists_condition(campaign)) if campaign else Count(None),
+        signed=Count("pk", filter=signed_lists_condition(campaign) if campaign else Q(pk=None)),
     )
     filtered = lists
     if form.is_valid():
