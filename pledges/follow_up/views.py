@@ -21,7 +21,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
 from config.http import personal, public_cache
 from pledges.follow_up.forms import FollowUpForm
@@ -202,7 +201,6 @@ def document_response(update: FollowUpUpdate) -> FileResponse:
     return response
 
 
-@require_safe
 @public_cache
 def document(request, pk):
     update = get_object_or_404(
