@@ -10,7 +10,7 @@ say so rather than printing zeros.
 from dataclasses import dataclass
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -269,6 +269,9 @@ def commune(request, insee_code, pdf=False):
     commune = get_object_or_404(
         Commune.objects.select_related("departement__region"), insee_code=insee_code.upper()
     )
+    if insee_code != commune.insee_code:  # /bilans/communes/2a004/: the canonical address
+        name = "pledges:bilan_commune_pdf" if pdf else "pledges:bilan_commune"
+        return redirect(name, insee_code=commune.insee_code, permanent=True)
     campaign = current_campaign()
     known = queries.results_known("commune", commune.pk)
     context = {

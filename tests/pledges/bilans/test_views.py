@@ -190,3 +190,11 @@ def test_the_sitemap_lists_the_bilans_once_results_are_imported(client):
     ]:
         assert f"<loc>{site}{path}</loc>" in after
     assert after.count("/bilans/communes/") == 3  # only communes with an elected signatory
+
+
+def test_a_lowercase_corsican_code_redirects_to_the_canonical_address(client):
+    response = client.get("/bilans/communes/2a004/")
+    assert response.status_code == 301
+    assert response["Location"] == "/bilans/communes/2A004/"
+    response = client.get("/bilans/communes/2a004/bilan.pdf")
+    assert response["Location"] == "/bilans/communes/2A004/bilan.pdf"
