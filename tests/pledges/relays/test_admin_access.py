@@ -107,3 +107,21 @@ def test_the_admin_login_page_is_only_the_login_form(client, relay_with_data):
     content = response.content.decode()
     assert 'id="login-form"' in content
     assert "Saint-Étienne demain" not in content and "Coorace Loire" not in content
+
+
+def test_a_regional_moderator_sees_only_the_relays_of_their_regions(client):
+    from pledges.models import ModeratorScope
+    from tests.factories import make_moderator
+
+    loire = make_relay(name="Coorace Loire", departements=["42"])
+    paris = make_relay(name="Relais parisien", communes=["75056"])
+    national = make_relay(name="Fédération Île-de-France", regions=["11"])
+    moderator = make_moderator()
+    ModeratorScope.objects.create(user=moderator).regions.set(["11"])
+    client.force_login(moderator)
+    response = client.get(reverse("admin:pledges_relay_changelist"))
+    shown = {relay.name for relay in response.context["cl"].result_list}
+    assert shown == {paris.name, national.name}
+    response = client.get(reverse("admin:pledges_relay_change", args=[loire.pk]))
+    assert response.status_code in (302, 404)
+    assert "Coorace Loire" not in response.content.decode()
