@@ -659,6 +659,22 @@ def report(result: Result, options) -> list[str]:
         drain = result.cpu_drain.get(name, 0.0)
         each = (seconds + drain) * 1000 / signatures
         print(f"| {name} | {seconds:.1f} | {drain:.1f} | {each:.0f} |")
+    # The site's share (not the load generator's): what a signature costs the two cores,
+    # with its part of the browsing and the approvals of the run.
+    site = [name for name in result.cpu_run if name not in ("wrk", "load generator")]
+    run_total = sum(result.cpu_run[name] for name in site)
+    drain_total = sum(result.cpu_drain.get(name, 0.0) for name in site)
+    each_total = (run_total + drain_total) * 1000 / signatures
+    share = (run_total + drain_total) / max(run_seconds + result.drain_seconds, 1)
+    print(
+        f"| the site (all but wrk and the load generator) | {run_total:.1f} | {drain_total:.1f} "
+        f"| {each_total:.0f} |"
+    )
+    print(
+        f"\nAt {each_total:.0f} ms of CPU per signature (browsing and approvals included), two "
+        f"cores doing nothing else sign at most {2000 / max(each_total, 1):.0f} a second; the "
+        f"site's processes had {share:.2f} of a core on average during the run and the drain."
+    )
     for path, exception, traceback in checked["failures"]:
         print(f"Job failure: {path}: {exception}\n{traceback}")
     for stream in (result.signing, result.detail, result.approving):
