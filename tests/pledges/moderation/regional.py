@@ -1,12 +1,12 @@
 """A campaign in two régions and a moderator limited to one, for the regional scope's tests.
 
 `build_world()` writes, in Auvergne-Rhône-Alpes (inside) and in Hauts-de-France (outside),
-the same things: a list's pending signature (its list, a colistier's request to join, a rival
-claim to head it, a correction request), an approved signature (certificate, audit entries, a
-follow-up update, a reminder), an official list (a relay's link to it, an invitation), a relay
-of the région, a mailing to the région with a delivery, a voter's alert, an erased account's
-trace. Everything outside carries the name « Horschamp », which a page shown to the regional
-moderator must never contain.
+the same things: a list's pending signature (its list, a colistier's request to join, a
+correction request), an approved signature (certificate, audit entries, a rival claim to head
+its list, a follow-up update, a reminder), an official list (a relay's link to it, an elected
+councillor from it), a relay of the région, a mailing to the région with a delivery, a
+voter's alert, an erased account's trace. Everything outside carries the name « Horschamp »,
+which a page shown to the regional moderator must never contain.
 
 `visible(model_label, obj, user)` says, independently of the admin code, whether a scoped
 account may see a row: the test's own reading of the rule, checked against every admin.
@@ -44,6 +44,7 @@ from tests.factories import (
     make_official_list,
     make_pledge,
 )
+from tests.pledges.outcomes.factories import make_councillor
 
 INSIDE = "84"  # Auvergne-Rhône-Alpes
 OUTSIDE = "32"  # Hauts-de-France
@@ -176,6 +177,9 @@ def _side(region_code: str, codes: tuple[str, str], name: str, national) -> Side
         body=f"Bonjour, ici {name}.",
     )
     extra["mailing"] = mailing
+    extra["councillor"] = make_councillor(
+        commune, "Élise", f"{name}-elue", official_candidate=official_list.candidates.first()
+    )
     extra["delivery"] = MailingDelivery.objects.create(
         mailing=mailing, candidate=pending.candidate, email=f"envoi-{name.lower()}@exemple.test"
     )
