@@ -31,7 +31,9 @@ from candidates.official.ministry_file import (
     Places,
     Problem,
     RosterFileError,
+    check_required,
     column_key,
+    duplicate_column,
     read_lines,
 )
 
@@ -117,23 +119,11 @@ def _layout(path: Path, line_number: int, delimiter: str, cells: list[str]) -> L
                 primary.add(name)
             continue
         if name in index:
-            raise RosterFileError(
-                path,
-                line_number,
-                _("la colonne « %(column)s » figure deux fois dans l’en-tête")
-                % {"column": cell.strip()},
-            )
+            raise duplicate_column(path, line_number, cell)
         index[name] = position
         if is_primary:
             primary.add(name)
-    missing = [_LABELS[name] for name in _REQUIRED if name not in index]
-    if missing:
-        raise RosterFileError(
-            path,
-            line_number,
-            _("colonne(s) manquante(s) dans l’en-tête : %(columns)s")
-            % {"columns": ", ".join(f"« {label} »" for label in missing)},
-        )
+    check_required(path, line_number, [_LABELS[n] for n in _REQUIRED if n not in index])
     return Layout(header_line=line_number, delimiter=delimiter, width=len(cells), index=index)
 
 

@@ -182,6 +182,25 @@ class Layout:
         return cells[self.position(name)]
 
 
+def duplicate_column(path: Path, line_number: int, cell: str) -> RosterFileError:
+    return RosterFileError(
+        path,
+        line_number,
+        _("la colonne « %(column)s » figure deux fois dans l’en-tête") % {"column": cell.strip()},
+    )
+
+
+def check_required(path: Path, line_number: int, missing: list[str]) -> None:
+    """Stop on a header without the columns whose labels are `missing`."""
+    if missing:
+        raise RosterFileError(
+            path,
+            line_number,
+            _("colonne(s) manquante(s) dans l’en-tête : %(columns)s")
+            % {"columns": ", ".join(f"« {label} »" for label in missing)},
+        )
+
+
 def _layout(path: Path, line_number: int, text: str, preamble: list[str], kind: str | None):
     cells = text.split("\t")
     trailing_tab = len(cells) > 1 and cells[-1].strip() == ""
@@ -193,12 +212,7 @@ def _layout(path: Path, line_number: int, text: str, preamble: list[str], kind: 
         if name is None:
             continue
         if name in index:
-            raise RosterFileError(
-                path,
-                line_number,
-                _("la colonne « %(column)s » figure deux fois dans l’en-tête")
-                % {"column": cell.strip()},
-            )
+            raise duplicate_column(path, line_number, cell)
         index[name] = position
     lists = "list_panel" in index or "name" in index
     found = RosterKind.LISTS if lists else RosterKind.INDIVIDUALS
@@ -209,14 +223,7 @@ def _layout(path: Path, line_number: int, text: str, preamble: list[str], kind: 
             _("ce fichier est le « %(found)s », pas le « %(kind)s » demandé (--kind)")
             % {"found": RosterKind(found).label, "kind": RosterKind(kind).label},
         )
-    missing = [_LABELS[name] for name in _REQUIRED[found] if name not in index]
-    if missing:
-        raise RosterFileError(
-            path,
-            line_number,
-            _("colonne(s) manquante(s) dans l’en-tête : %(columns)s")
-            % {"columns": ", ".join(f"« {label} »" for label in missing)},
-        )
+    check_required(path, line_number, [_LABELS[n] for n in _REQUIRED[found] if n not in index])
     return Layout(
         kind=found,
         header_line=line_number,

@@ -98,38 +98,23 @@ def confirm_elected(
 
 
 @transaction.atomic
-def mark_not_elected(
-    *,
-    signature: Signature,
-    moderator: AbstractBaseUser,
-    note: str = "",
-    ip_address: str | None = None,
-) -> Candidate:
-    return _record_candidate(
-        signature=signature,
-        councillor=None,
-        match=RosterMatch.NOT_FOUND,
-        moderator=moderator,
-        checked=True,
-        note=note,
-        ip_address=ip_address,
-    )
+def mark_not_elected(*, signature: Signature, moderator: AbstractBaseUser, **why) -> Candidate:
+    """`why`: note, ip_address (as for confirm_elected)."""
+    return _without_councillor(signature, moderator, RosterMatch.NOT_FOUND, checked=True, **why)
 
 
 @transaction.atomic
-def compare_elected_again(
-    *,
-    signature: Signature,
-    moderator: AbstractBaseUser,
-    note: str = "",
-    ip_address: str | None = None,
-) -> Candidate:
+def compare_elected_again(*, signature: Signature, moderator: AbstractBaseUser, **why) -> Candidate:
+    return _without_councillor(signature, moderator, RosterMatch.UNCHECKED, checked=False, **why)
+
+
+def _without_councillor(signature, moderator, match, *, checked, note="", ip_address=None):
     return _record_candidate(
         signature=signature,
         councillor=None,
-        match=RosterMatch.UNCHECKED,
+        match=match,
         moderator=moderator,
-        checked=False,
+        checked=checked,
         note=note,
         ip_address=ip_address,
     )

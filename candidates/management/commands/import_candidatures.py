@@ -140,21 +140,26 @@ class Command(BaseCommand):
                     + ")."
                 )
             )
-        if r.report and verbosity >= 1:
-            lines = r.report.splitlines()
-            shown = lines if verbosity >= 2 else lines[:REPORT_LINES_PRINTED]
-            for line in shown:
-                self.stdout.write(f"  {line}")
-            if len(shown) < len(lines):
-                self.stdout.write(
-                    f"  … {len(lines) - len(shown)} ligne(s) de plus "
-                    "(--verbosity 2 pour tout afficher)."
-                )
-        if options["dry_run"]:
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"Essai à blanc terminé en {elapsed:.1f} s : rien n’a été écrit."
-                )
-            )
-        else:
-            self.stdout.write(self.style.SUCCESS(f"Import terminé en {elapsed:.1f} s."))
+        write_report(self, r.report, verbosity)
+        write_done(self, dry_run=options["dry_run"], elapsed=elapsed)
+
+
+def write_report(command: BaseCommand, report: str, verbosity: int) -> None:
+    """An import's report, its first REPORT_LINES_PRINTED lines unless --verbosity 2."""
+    lines = report.splitlines()
+    shown = lines if verbosity >= 2 else lines[:REPORT_LINES_PRINTED]
+    for line in shown:
+        command.stdout.write(f"  {line}")
+    if len(shown) < len(lines):
+        command.stdout.write(
+            f"  … {len(lines) - len(shown)} ligne(s) de plus (--verbosity 2 pour tout afficher)."
+        )
+
+
+def write_done(command: BaseCommand, *, dry_run: bool, elapsed: float) -> None:
+    if dry_run:
+        command.stdout.write(
+            command.style.SUCCESS(f"Essai à blanc terminé en {elapsed:.1f} s : rien n’a été écrit.")
+        )
+    else:
+        command.stdout.write(command.style.SUCCESS(f"Import terminé en {elapsed:.1f} s."))

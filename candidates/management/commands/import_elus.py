@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from candidates.management.commands.import_candidatures import REPORT_LINES_PRINTED
+from candidates.management.commands.import_candidatures import write_done, write_report
 from candidates.official.elected_importer import import_elus
 from candidates.official.ministry_file import RosterFileError
 
@@ -68,20 +68,5 @@ class Command(BaseCommand):
                     f"Lignes écartées : {run.unplaced} (non importées, détail ci-dessous{where})."
                 )
             )
-        lines = run.report.splitlines()
-        shown = lines if verbosity >= 2 else lines[:REPORT_LINES_PRINTED]
-        for line in shown:
-            self.stdout.write(f"  {line}")
-        if len(shown) < len(lines):
-            self.stdout.write(
-                f"  … {len(lines) - len(shown)} ligne(s) de plus "
-                "(--verbosity 2 pour tout afficher)."
-            )
-        if options["dry_run"]:
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"Essai à blanc terminé en {elapsed:.1f} s : rien n’a été écrit."
-                )
-            )
-        else:
-            self.stdout.write(self.style.SUCCESS(f"Import terminé en {elapsed:.1f} s."))
+        write_report(self, run.report, verbosity)
+        write_done(self, dry_run=options["dry_run"], elapsed=elapsed)
