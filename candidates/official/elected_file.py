@@ -187,6 +187,11 @@ def read_rows(path: Path, encoding: str, layout: Layout, places: Places) -> Iter
     """Each data row, placed, or the problem that keeps it out (blank lines are skipped)."""
     delimiter, width = layout.delimiter, layout.width
     cell = layout.cell
+    # Translated once, not once a line (half a million lines).
+    date_labels = (
+        ("birth_date", _("date de naissance")),
+        ("mandate_start", _("date de début du mandat")),
+    )
     for line in read_lines(path, encoding):
         if line.number <= layout.header_line or not line.text.strip():
             continue
@@ -213,10 +218,7 @@ def read_rows(path: Path, encoding: str, layout: Layout, places: Places) -> Iter
             yield Problem(line.number, _("nom ou prénom de l’élu·e manquant"), text)
             continue
         dates = {}
-        for name, label in (
-            ("birth_date", _("date de naissance")),
-            ("mandate_start", _("date de début du mandat")),
-        ):
+        for name, label in date_labels:
             try:
                 dates[name] = parse_date(cell(cells, name))
             except ValueError:

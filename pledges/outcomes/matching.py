@@ -43,7 +43,7 @@ from candidates.models import (
     RosterMatch,
 )
 from pledges.models import ElectoralList, ListMembership
-from pledges.roster.matching import KEYS_PER_QUERY, _batches, person_keys
+from pledges.roster.matching import CASE_BATCH, KEYS_PER_QUERY, _batches, person_keys
 
 logger = logging.getLogger(__name__)
 
@@ -119,8 +119,21 @@ def _match_councillors(commune_ids: list[int], result: Rematched) -> list:
             councillor.official_candidate_id, councillor.roster_match = values
             changed.append(councillor)
         result.councillors[councillor.roster_match] += 1
+    # Without a candidacy: one UPDATE per match and 500 rows; with one, UPDATE … CASE by
+    # CASE_BATCH rows (a CASE costs its size squared: pledges.roster.matching).
+    unmatched = defaultdict(list)
+    for councillor in changed:
+        if councillor.official_candidate_id is None:
+            unmatched[councillor.roster_match].append(councillor.pk)
+    for match, pks in unmatched.items():
+        for batch in _batches(pks, 500):
+            ElectedCouncillor.objects.filter(pk__in=batch).update(
+                official_candidate=None, roster_match=match
+            )
     ElectedCouncillor.objects.bulk_update(
-        changed, ["official_candidate", "roster_match"], batch_size=500
+        [c for c in changed if c.official_candidate_id is not None],
+        ["official_candidate", "roster_match"],
+        batch_size=CASE_BATCH,
     )
     result.changed += len(changed)
     return councillors
