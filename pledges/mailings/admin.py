@@ -25,7 +25,7 @@ from config.site import client_ip
 from pledges.mailings import merge, services
 from pledges.mailings.recipients import OUTCOMES, REGION_PATH, STATUSES
 from pledges.models import Commitment, Mailing, MailingDelivery, Signature
-from pledges.moderation.scope import ALL, limit, regions_of
+from pledges.moderation.scope import ALL, ScopeGuardMixin, limit, regions_of
 
 
 def _regions(user):
@@ -184,7 +184,7 @@ def describe_filters(filters: dict) -> list[tuple[str, str]]:
 
 
 @admin.register(Mailing)
-class MailingAdmin(admin.ModelAdmin):
+class MailingAdmin(ScopeGuardMixin, admin.ModelAdmin):
     form = MailingForm
     list_display = (
         "subject",
@@ -375,7 +375,7 @@ class MailingAdmin(admin.ModelAdmin):
 
 
 @admin.register(MailingDelivery)
-class MailingDeliveryAdmin(admin.ModelAdmin):
+class MailingDeliveryAdmin(ScopeGuardMixin, admin.ModelAdmin):
     list_display = ("email", "mailing", "state", "attempts", "error", "sent_at")
     list_filter = ("state",)
     search_fields = ("email",)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth.models import Permission
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.test import RequestFactory
 from django.test.signals import template_rendered
@@ -27,7 +28,8 @@ from config.typography import NBSP, NNBSP, TypographyMiddleware, french_html, fr
 from pledges.alerts.services import confirm, queue_digests, subscribe
 from pledges.follow_up.services import approve_update, post_update, reject_update
 from pledges.lists.services import ListAlreadyHeaded, remove_member
-from pledges.models import Certificate, Proposal, Signature
+from pledges.mailings.services import save_draft, send_mailing
+from pledges.models import Certificate, Mailing, Proposal, Signature
 from pledges.roster.invitations import send_letter_by_email
 from pledges.signing.account import delete_account
 from pledges.signing.emails import DIGEST_MARGIN, queue_staff_digest
@@ -36,6 +38,7 @@ from tests.factories import (
     PASSWORD,
     a_moderator,
     make_candidate,
+    make_moderator,
     make_official_list,
     make_pledge,
     make_user,
@@ -295,6 +298,16 @@ def make_campaign() -> dict:
     queue_digests(now=timezone.now())
     # The moderators' digest of the new signatures (pledges.signing.emails).
     queue_staff_digest(now=timezone.now() + DIGEST_MARGIN)
+    # A message to the signatories as staff type it, their names merged (pledges.mailings).
+    sender = make_moderator("envoi")
+    sender.user_permissions.add(Permission.objects.get(codename="send_mailing"))
+    sender = type(sender).objects.get(pk=sender.pk)  # its permissions read afresh
+    mailing = Mailing(
+        audience=Mailing.Audience.SIGNATORIES,
+        subject="Merci {prénom} !",
+        body="Bonjour {prénom} {nom}: l'équipe vous écrit ; la suite ? https://coorace.org/",
+    )
+    send_mailing(mailing=save_draft(mailing=mailing, author=sender), actor=sender)
     return {"lists": [saint_etienne, paris], "individual": individual, "elected": elected}
 
 

@@ -100,6 +100,11 @@ def test_a_merge_value_is_copied_never_run_as_a_template(superuser, people):
     mailing = draft(superuser, regions=[AURA])
     preview = services.preview(mailing, superuser)
     assert preview.subject == "Bonjour {% debug %}{{ settings.SECRET_KEY }}<b>"
+    message = services.build_message(mailing, preview.recipient, email="alice@exemple.test")
+    assert message.subject == "Bonjour {% debug %}{{ settings.SECRET_KEY }}<b>"
+    html = message.alternatives[0][0]
+    assert "Bonjour {% debug %}{{ settings.SECRET_KEY }}&lt;b&gt;" in html
+    assert "<b>" not in html
 
 
 def test_the_confirmation_page_then_the_send_creates_one_delivery_per_address_and_audits(
@@ -185,7 +190,7 @@ def test_a_regional_moderator_neither_sees_nor_sends_a_mailing_beyond_their_regi
     assert "À toute la France" not in listing and "Aux Ligériens" not in listing
     assert client.get(change_url(own)).status_code == 200
     for mailing in (national, elsewhere):
-        assert client.get(change_url(mailing)).status_code == 302  # the admin's « not found »
+        assert client.get(change_url(mailing)).status_code == 404
         assert client.get(send_url(mailing)).status_code == 404
         assert client.post(send_url(mailing)).status_code == 404
     assert not MailingDelivery.objects.exists()
