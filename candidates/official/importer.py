@@ -46,6 +46,7 @@ from candidates.official.ministry_file import (
     tours_announced,
 )
 from candidates.official.models import (
+    ListOutcome,
     OfficialCandidate,
     OfficialList,
     RosterImport,
@@ -386,9 +387,11 @@ class Importer:
                     "invitation_code",
                     "first_import_id",
                     "last_import_id",
+                    # COPY writes no column default: blank until the elected are imported.
+                    "outcome",
                 ],
                 (
-                    (self.tour, row_key, *fields, code, import_pk, import_pk)
+                    (self.tour, row_key, *fields, code, import_pk, import_pk, ListOutcome.UNKNOWN)
                     for (row_key, fields), code in zip(rows, codes, strict=True)
                 ),
             )
