@@ -9,7 +9,9 @@ too (a candidacy added or corrected changes who was elected on which list).
 
 import logging
 
-from candidates.models import ElectedCouncillor
+from django.db.models import Q
+
+from candidates.models import ElectedCouncillor, OfficialCandidate
 from pledges.directory.queries import invalidate_public_caches
 from pledges.outcomes.matching import communes_of_import, rematch_communes
 
@@ -38,11 +40,10 @@ def match_after_elected_import(sender, *, elected_import, **kwargs) -> None:
 
 
 def match_after_roster_import(sender, *, roster_import, **kwargs) -> None:
-    from pledges.roster.matching import communes_of_import as roster_communes
-
-    communes = set(roster_communes(roster_import))
+    touched = Q(last_import=roster_import) | Q(gone_at__gte=roster_import.started_at)
+    written = OfficialCandidate.objects.filter(touched).values("commune_id")
     with_results = set(
-        ElectedCouncillor.objects.filter(commune_id__in=communes)
+        ElectedCouncillor.objects.filter(commune_id__in=written)
         .values_list("commune_id", flat=True)
         .distinct()
     )

@@ -322,3 +322,24 @@ def test_the_same_file_again_writes_nothing(tmp_path, council):
 
     result = rematch_communes([ambérieu().pk])
     assert result.changed == 0
+
+
+def test_a_roster_import_after_the_results_compares_the_commune_again(tmp_path):
+    """The elected file came first; the candidatures of the commune are imported after."""
+    from tests.candidates.official.files import list_file_bytes, list_row
+
+    import_elus(tmp_path, [elu("004", "01", "DUPRÉ", "Hélène", function="Maire")])
+    assert ElectedCouncillor.objects.get().roster_match == RosterMatch.NOT_FOUND
+    path = tmp_path / "livre-des-listes.txt"
+    path.write_bytes(
+        list_file_bytes(
+            [
+                list_row("004", "01", 1, 1, "DUPRÉ", "Hélène", name="Liste A"),
+                list_row("004", "01", 2, 1, "PETIT", "Paul", name="Liste B"),
+            ]
+        )
+    )
+    call_command("import_candidatures", str(path), "--tour", "1", stdout=StringIO())
+    assert ElectedCouncillor.objects.get().roster_match == RosterMatch.FOUND
+    outcomes = dict(OfficialList.objects.values_list("name", "outcome"))
+    assert outcomes == {"Liste A": ListOutcome.MAJORITY, "Liste B": ListOutcome.NOT_ELECTED}
