@@ -18,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from communes.models import Departement, Region
 from config.site import client_ip
@@ -347,9 +347,12 @@ class MailingAdmin(ScopeGuardMixin, admin.ModelAdmin):
             else:
                 self.message_user(
                     request,
-                    _(
-                        "Envoi lancé : %(count)d courriel(s) partent en arrière-plan, "
-                        "%(rate)d par minute."
+                    ngettext(
+                        "Envoi lancé : %(count)d courriel part en arrière-plan, "
+                        "%(rate)d par minute.",
+                        "Envoi lancé : %(count)d courriels partent en arrière-plan, "
+                        "%(rate)d par minute.",
+                        mailing.recipient_count,
                     )
                     % {
                         "count": mailing.recipient_count,
