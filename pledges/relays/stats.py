@@ -3,10 +3,11 @@ the official lists in its territory, the lists it invited, how many of those sig
 signatures its links brought.
 
 A fixed number of aggregate queries whatever the number of relays: the territory's communes
-are read as (relay, commune) pairs (three queries, one per kind of territory) and added up in
-Python against the lists per commune (one GROUP BY), so that a commune named twice (itself and
-its département) counts once. With a région, only its lists, invitations and signatures
-count, and only the relays whose territory touches it are listed.
+that have official lists are read as (relay, commune) pairs (three queries, one per kind of
+territory) and added up in Python against the lists per commune (one GROUP BY), so that a
+commune named twice (itself and its département) counts once. With a région, only its
+lists, invitations and signatures count, and only the relays whose territory touches it (or
+that brought a signature there) are listed.
 """
 
 from collections import defaultdict
@@ -30,9 +31,10 @@ def _codes(region) -> list[str] | None:
     return sorted(region)
 
 
-def _territories(codes: list[str] | None) -> dict[int, set[int]]:
-    """Relay pk → the pks of its territory's communes (of those régions only, if given)."""
-    communes = Commune.objects.order_by()
+def _territories(codes: list[str] | None, lists) -> dict[int, set[int]]:
+    """Relay pk → the pks of its territory's communes that have `lists` (of those régions
+    only, if given): a région's thousands of communes without a list are not read."""
+    communes = Commune.objects.order_by().filter(pk__in=lists.values("commune_id"))
     if codes is not None:
         communes = communes.filter(departement__region__in=codes)
     pairs = [
@@ -53,10 +55,10 @@ def per_relay(campaign: Campaign, region=None) -> list[dict]:
     """Each relay (whose territory touches `region`, if given: a Region or région codes)
     and what it brought."""
     codes = _codes(region)
-    territories = _territories(codes)
     lists = latest_official_lists().order_by()
     if codes is not None:
         lists = lists.filter(commune__departement__region__in=codes)
+    territories = _territories(codes, lists)
     per_commune = dict(
         lists.values("commune_id").annotate(n=Count("pk")).values_list("commune_id", "n")
     )
@@ -81,11 +83,18 @@ def per_relay(campaign: Campaign, region=None) -> list[dict]:
             total=Count("pk"), public=Count("pk", filter=PUBLIC)
         )
     }
+    relays = Relay.objects.order_by("name", "pk")
+    if codes is not None:
+        # The relays whose territory touches the régions, with lists there or not.
+        relays = relays.filter(
+            Q(pk__in=brought)
+            | Q(regions__in=codes)
+            | Q(departements__region__in=codes)
+            | Q(communes__departement__region__in=codes)
+        ).distinct()
     rows = []
-    for relay in Relay.objects.order_by("name", "pk"):
+    for relay in relays:
         communes = territories.get(relay.pk, set())
-        if codes is not None and not communes and relay.pk not in brought:
-            continue
         row = brought.get(relay.pk, {})
         rows.append(
             {

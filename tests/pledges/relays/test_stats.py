@@ -108,6 +108,10 @@ def test_the_region_filter(data):
     assert aura == {"Coorace Loire": (4, 2, 1, 2, 1), "Relais lyonnais": (2, 0, 0, 1, 1)}
     idf = by_name(per_relay(current_campaign(), Region.objects.get(code="11")))
     assert idf == {"Coorace Île-de-France": (1, 0, 0, 0, 0)}
+    # A relay whose territory has no official list yet is still listed, with nothing.
+    make_relay(name="Relais breton", departements=["35"])
+    bretagne = by_name(per_relay(current_campaign(), Region.objects.get(code="53")))
+    assert bretagne == {"Relais breton": (0, 0, 0, 0, 0)}
     # Several régions by code (a regional moderator's scope).
     assert set(by_name(per_relay(current_campaign(), ["11", "84"]))) == {
         "Coorace Loire",
