@@ -11,9 +11,15 @@ a list on the site (the first tied to that site list), two per commune of 3,500 
 without one. With production settings (DJANGO_DEBUG=0) and the Django test client logged in
 as a member of « Modération », the dashboard is requested once to warm up (its queries
 counted) and `--repeat` times more: unfiltered, filtered by the région with the most
-signatures, and each CSV table. Prints a markdown table (median and slowest, queries) and
-exits with status 1 if a response is slower than 1,000 ms or not a 200. The scratch
-database is dropped at the end, even after a failure.
+signatures, and each CSV table. Relays are written in bulk too (`seed_relays`): one per
+région, one per département, the rest of 20 communes each (550 in all, as Coorace's member
+structures), a twentieth of the official lists invited by a relay drawn at random, and a
+tenth of the signatures attributed to the relay of their région, so that the « Relais »
+table counts at volume; the first région's relay's « Espace relais » is timed too (its
+first and last page, a filter by answer). Prints a
+markdown table (median and slowest, queries) and exits with status 1 if a response is
+slower than 1,000 ms or not a 200. The scratch database is dropped at the end, even after a
+failure.
 """
 
 import argparse
@@ -85,6 +91,64 @@ def seed_roster() -> int:
     return len(created)
 
 
+def seed_relays() -> int:
+    """550 relays (see the docstring), their invitations and attributed signatures."""
+    import random
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from candidates.models import OfficialList
+    from communes.models import Commune, Departement, Region
+    from pledges.models import Campaign, ListInvitation, Relay, Signature
+
+    now = timezone.now()
+    rng = random.Random(2020)
+    account = get_user_model().objects.create_user("bench-relais", "bench-relais@x.test", "!")
+    relays = []
+
+    def relay(name):
+        made = Relay.objects.create(
+            name=name, contact_name="Contact", contact_email="c@x.test", created_at=now
+        )
+        relays.append(made)
+        return made
+
+    by_region = {}
+    for region in Region.objects.all():
+        by_region[region] = relay(f"Fédération {region.name}")
+        by_region[region].regions.add(region)
+    for departement in Departement.objects.all():
+        relay(f"Relais {departement.code}").departements.add(departement)
+    with_lists = list(
+        Commune.objects.filter(official_lists__isnull=False).distinct().values_list("pk", flat=True)
+    )
+    for number in range(550 - len(relays)):
+        relay(f"Structure {number:03d}").communes.add(*rng.sample(with_lists, 20))
+    campaign = Campaign.objects.current()
+    list_ids = list(OfficialList.objects.values_list("pk", flat=True))
+    invitations = [
+        ListInvitation(
+            campaign=campaign,
+            official_list_id=pk,
+            at=now.date(),
+            channel="letter",
+            recorded_at=now,
+            relay=rng.choice(relays),
+            invited_by=account,
+        )
+        for pk in rng.sample(list_ids, len(list_ids) // 20)
+    ]
+    ListInvitation.objects.bulk_create(invitations, batch_size=2000)
+    relays[0].accounts.add(account)
+    for region, made in by_region.items():
+        ids = Signature.objects.filter(candidate__commune__departement__region=region).values_list(
+            "pk", flat=True
+        )
+        Signature.objects.filter(pk__in=[pk for pk in ids if pk % 10 == 0]).update(relay=made)
+    return len(relays)
+
+
 def measure(repeat: int) -> dict:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
@@ -92,7 +156,9 @@ def measure(repeat: int) -> dict:
     from django.db.models import Count
     from django.test import Client
 
-    from pledges.models import Signature
+    from pledges.models import Relay, Signature
+    from pledges.relays.services import territory_lists
+    from pledges.relays.views import PAGE_SIZE
 
     moderator = get_user_model().objects.create_user(
         "bench-moderatrice", "bench-moderatrice@coorace.test", "!", is_staff=True
@@ -105,16 +171,28 @@ def measure(repeat: int) -> dict:
         .annotate(n=Count("pk"))
         .order_by("-n")[0]["candidate__commune__departement__region_id"]
     )
+    relay = Relay.objects.filter(accounts__isnull=False).get()
+    relay_client = Client()
+    relay_client.force_login(relay.accounts.get())
+    relay_pages = max(1, -(-territory_lists(relay).count() // PAGE_SIZE))
     cases = [
-        ("Dashboard", {}),
-        (f"Dashboard, région {region}", {"region": region}),
+        ("Dashboard", client, DASHBOARD, {}),
+        (f"Dashboard, région {region}", client, DASHBOARD, {"region": region}),
         *(
-            (f"CSV « {table} »", {"format": "csv", "table": table})
-            for table in ("jours", "engagements", "regions", "departements", "couverture")
+            (f"CSV « {table} »", client, DASHBOARD, {"format": "csv", "table": table})
+            for table in ("jours", "engagements", "regions", "departements", "couverture", "relais")
         ),
+        (f"Espace relais ({relay.name}), page 1", relay_client, "/relais/", {}),
+        (
+            f"Espace relais, page {relay_pages}",
+            relay_client,
+            "/relais/",
+            {"page": relay_pages},
+        ),
+        ("Espace relais, « n’a pas répondu »", relay_client, "/relais/", {"reponse": "no_answer"}),
     ]
     results = {"signatures": Signature.objects.count(), "vendor": connection.vendor, "rows": []}
-    for name, query in cases:
+    for name, client, path, query in cases:
         queries, times, statuses = [], [], set()
 
         def count(execute, sql, params, many, context, queries=queries):
@@ -122,10 +200,10 @@ def measure(repeat: int) -> dict:
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(count):
-            statuses.add(client.get(DASHBOARD, query, secure=True).status_code)
+            statuses.add(client.get(path, query, secure=True).status_code)
         for _ in range(repeat):
             started = time.perf_counter()
-            statuses.add(client.get(DASHBOARD, query, secure=True).status_code)
+            statuses.add(client.get(path, query, secure=True).status_code)
             times.append((time.perf_counter() - started) * 1000)
         results["rows"].append(
             {
@@ -155,8 +233,9 @@ def prepare_and_measure(signatories: int, repeat: int) -> None:
             "--signatories", str(signatories), "--seed", "2020"]  # fmt: skip
     subprocess.run(seed, check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=sys.stderr)
     lists = seed_roster()
+    relays = seed_relays()
     sys.stderr.write(
-        f"  seeded {signatories:,} and {lists:,} official lists "
+        f"  seeded {signatories:,}, {lists:,} official lists and {relays} relays "
         f"in {time.perf_counter() - started:.0f} s\n"
     )
     with connection.cursor() as cursor:
