@@ -30,6 +30,8 @@ from pledges.follow_up.services import approve_update, post_update, reject_updat
 from pledges.lists.services import ListAlreadyHeaded, remove_member
 from pledges.mailings.services import save_draft, send_mailing
 from pledges.models import Certificate, Mailing, Proposal, Signature
+from pledges.reminders.schedule import add_years
+from pledges.reminders.services import queue_reminders, queue_staff_digests
 from pledges.roster.invitations import send_letter_by_email
 from pledges.signing.account import delete_account
 from pledges.signing.emails import DIGEST_MARGIN, queue_staff_digest
@@ -295,6 +297,14 @@ def make_campaign() -> dict:
         signed_commitment=reported, author=author, status="done", text="Voté ? Pas encore."
     )
     reject_update(refused, a_moderator(), note="Quelle délibération ? Merci d'en dire la date.")
+    # A year after taking office, an elected list that reported nothing is reminded to, and
+    # the moderators are sent the list of such elected (pledges.reminders).
+    quiet = make_elected_list(codes=("1.1",), last_name="L'Écuyer")
+    councillor = quiet.candidate.elected_councillor
+    councillor.mandate_start = add_years(timezone.localdate(), -1)
+    councillor.save(update_fields=["mandate_start"])
+    queue_reminders(now=timezone.now())
+    queue_staff_digests(now=timezone.now())
     queue_digests(now=timezone.now())
     # The moderators' digest of the new signatures (pledges.signing.emails).
     queue_staff_digest(now=timezone.now() + DIGEST_MARGIN)
