@@ -13,7 +13,7 @@ from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
 from config.tasks import relaunch
-from pledges.moderation.scope import NationalOnlyMixin
+from pledges.moderation.scope import NationalOnlyMixin, is_scoped
 
 admin.site.unregister(DBTaskResult)
 
@@ -43,7 +43,7 @@ class JobAdmin(NationalOnlyMixin, DBTaskResultAdmin):
         return job.traceback.strip().splitlines()[-1][:200]
 
     def has_relaunch_permission(self, request) -> bool:
-        if not self.has_change_permission(request):
+        if is_scoped(request.user):
             return False
         opts = self.opts
         return request.user.has_perm(f"{opts.app_label}.{get_permission_codename('change', opts)}")
