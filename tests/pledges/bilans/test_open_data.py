@@ -13,6 +13,7 @@ from pledges.directory.open_data import LICENCE_NAME
 from tests.factories import current_campaign
 from tests.pledges.bilans.data import make_bilan_data
 from tests.pledges.bilans.pages import text_of
+from tests.pledges.directory.test_open_data_lists import documented
 from tests.pledges.outcomes.factories import make_elected_list
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +89,7 @@ def test_the_open_data_page_documents_the_file(client):
     for name in FOLLOW_UP_COLUMN_NAMES:
         assert name in text
     assert LICENCE_NAME in text
+    assert documented(client)["colonnes-suivi"] == FOLLOW_UP_COLUMN_NAMES
     html = client.get("/donnees/").content.decode()
     assert 'href="/donnees/suivi.csv"' in html
     assert 'href="/bilans/"' in html

@@ -57,8 +57,14 @@ def test_every_file_and_api_has_exactly_the_documented_columns(client):
     sign_personally(add_member(the_list), "5.1")
     make_individual(commune="01001", group="Vivre au village")
     docs = documented(client)
-    # (listes-officielles.csv's: tests/pledges/directory/test_open_data_roster.py)
-    assert set(docs) == {"colonnes-signataires", "colonnes-listes", "colonnes-listes-officielles"}
+    # (listes-officielles.csv's: tests/pledges/directory/test_open_data_roster.py; suivi.csv's:
+    # tests/pledges/bilans/test_open_data.py)
+    assert set(docs) == {
+        "colonnes-signataires",
+        "colonnes-listes",
+        "colonnes-listes-officielles",
+        "colonnes-suivi",
+    }
     people, lists = docs["colonnes-signataires"], docs["colonnes-listes"]
     assert "liste_id" in people and "role_liste" in people
 
