@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.test import RequestFactory
@@ -29,7 +30,8 @@ from pledges.alerts.services import confirm, queue_digests, subscribe
 from pledges.follow_up.services import approve_update, post_update, reject_update
 from pledges.lists.services import ListAlreadyHeaded, remove_member
 from pledges.mailings.services import save_draft, send_mailing
-from pledges.models import Certificate, Mailing, Proposal, Signature
+from pledges.models import Certificate, Mailing, Proposal, Relay, Signature
+from pledges.relays.services import invite_relay
 from pledges.reminders.schedule import add_years
 from pledges.reminders.services import queue_reminders, queue_staff_digests
 from pledges.roster.invitations import send_letter_by_email
@@ -318,6 +320,15 @@ def make_campaign() -> dict:
         body="Bonjour {prénom} {nom}: l'équipe vous écrit ; la suite ? https://coorace.org/",
     )
     send_mailing(mailing=save_draft(mailing=mailing, author=sender), actor=sender)
+    # A relay's contact invited to open its account (pledges.relays).
+    relay = Relay.objects.create(
+        name="L'Atelier d'insertion du Forez",
+        contact_name="Martine L'Hôte",
+        contact_email="relais@exemple.test",
+        created_at=timezone.now(),
+    )
+    staff = get_user_model().objects.create_superuser("relais-admin", "ra@coorace.test", "x")
+    invite_relay(relay=relay, actor=staff)
     return {"lists": [saint_etienne, paris], "individual": individual, "elected": elected}
 
 
