@@ -10,15 +10,27 @@ its accounts, the lists it invited and the signatures its links brought — to s
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from config.site import client_ip
 from pledges.models import ListInvitation, Relay, RelayLink, Signature
-from pledges.moderation.scope import limit
+from pledges.moderation.scope import ALL, limit, regions_of
 from pledges.relays.services import invite_relay, limit_relays
 
 SHOWN = 200
+
+
+def _out_of_scope_is_404(found, request):
+    """For a regional moderator, an object outside their régions is a 404, as an unknown
+    one, never the admin's redirect to its index (pledges.moderation.scope)."""
+    if found is None and regions_of(request.user) is not ALL:
+        raise Http404(_("Cet élément n’existe pas ou n’est pas dans votre périmètre."))
+    return found
+
+
 SIGNATURE_REGION = "candidate__commune__departement__region"
 OFFICIAL_LIST_REGION = "official_list__commune__departement__region"
 
@@ -34,7 +46,9 @@ class RelayAdmin(admin.ModelAdmin):
         "is_active",
         "signature_count",
     ]
-    list_filter = ["is_active", "regions"]
+    # No filter by région or by relay: its choices would name those outside a regional
+    # moderator's régions (the search finds a relay by name).
+    list_filter = ["is_active"]
     search_fields = ["name", "contact_name"]
     autocomplete_fields = ["regions", "departements", "communes"]
     fieldsets = [
@@ -67,6 +81,9 @@ class RelayAdmin(admin.ModelAdmin):
         return limit_relays(queryset, request.user).prefetch_related(
             "regions", "departements", "communes"
         )
+
+    def get_object(self, request, object_id, from_field=None):
+        return _out_of_scope_is_404(super().get_object(request, object_id, from_field), request)
 
     def save_model(self, request, obj, form, change):
         if obj.created_at is None:
@@ -152,7 +169,6 @@ class RelayLinkAdmin(admin.ModelAdmin):
     """The links relays made (read only: a relay makes them from its space)."""
 
     list_display = ["code", "relay", "official_list", "created_at"]
-    list_filter = ["relay"]
     search_fields = ["code", "relay__name", "official_list__name"]
     list_select_related = ["relay", "official_list"]
     readonly_fields = ["relay", "official_list", "code", "created_at"]
@@ -160,6 +176,9 @@ class RelayLinkAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return limit(super().get_queryset(request), request.user, OFFICIAL_LIST_REGION)
+
+    def get_object(self, request, object_id, from_field=None):
+        return _out_of_scope_is_404(super().get_object(request, object_id, from_field), request)
 
     def has_add_permission(self, request):
         return False
