@@ -121,8 +121,8 @@ urlpatterns = [
     # Lists, the candidate's side (pledges/lists/): invitation, joining, decisions.
     *lists.urlpatterns,
     *roster.urlpatterns,  # the invitation letter's short link, /l/<code>/
-    *reminders.urlpatterns,  # the reminders' unsubscribe, /rappels/… (pledges/reminders/)
     *relays.urlpatterns,  # relays: « Espace relais », /relais/…, their links /r/<code>/
+    *reminders.urlpatterns,  # the reminders' unsubscribe, /rappels/… (pledges/reminders/)
     *bilans.urlpatterns,  # the bilans of the elected and /donnees/suivi.csv (pledges/bilans/)
     *alerts.urlpatterns,  # voters' alerts and the communes' Atom feeds (pledges/alerts/)
     *mailings.urlpatterns,  # the campaign messages' unsubscribe (pledges/mailings/)
