@@ -54,7 +54,7 @@ class Relay(models.Model):
     )
     invited_at = models.DateTimeField(_("invitée le"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("compte ouvert le"), null=True, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(_("structure active"), default=True)
     created_at = models.DateTimeField(_("créée le"))
 
     class Meta:
