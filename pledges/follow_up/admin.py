@@ -270,6 +270,7 @@ class FollowUpUpdateAdmin(admin.ModelAdmin):
                 "opts": self.model._meta,
                 "title": _("Refuser des mises à jour du suivi"),
                 "form": form,
+                "action": "reject_action",
                 "count": count,
                 "updates": list(pending[:NAMES_SHOWN]),
                 "more": max(0, count - NAMES_SHOWN),
