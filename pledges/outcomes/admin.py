@@ -10,20 +10,16 @@ pledges.moderation.scope.limit (another région's signature is a 404).
 
 from dataclasses import dataclass, field
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from candidates.models import Candidate, ElectedCouncillor, ElectedImport, ListOutcome, RosterMatch
 from candidates.official import admin as official_admin
-from config.site import client_ip
 from pledges.models import ElectoralList, Signature
-from pledges.moderation.scope import COMMUNE_REGION, NationalOnlyMixin, ScopedAdminMixin, limit
+from pledges.moderation.scope import COMMUNE_REGION, NationalOnlyMixin, ScopedAdminMixin
 from pledges.outcomes.decisions import (
     FROM_FILE,
     OUTCOMES_STAFF_SET,
@@ -36,8 +32,6 @@ from pledges.outcomes.matching import councillors_for, list_outcome_from_file
 from pledges.outcomes.queries import ELECTED_OUTCOMES, SURE_MATCHES
 
 MAX_CHOICES = 200
-# From a signature to its région's code (pledges.moderation.scope.limit).
-SIGNATURE_REGION = "candidate__commune__departement__region"
 
 
 @dataclass
@@ -115,52 +109,35 @@ def _chosen(value: str) -> ElectedCouncillor:
     return councillor
 
 
+def _elected_decision(signature: Signature, decision: str, post, who: dict) -> str:
+    if decision == "confirmer":
+        councillor = _chosen(post.get("councillor", ""))
+        confirm_elected(signature=signature, councillor=councillor, **who)
+        return _("Élu·e confirmé·e : %(councillor)s.") % {"councillor": councillor}
+    if decision == "non-elu":
+        mark_not_elected(signature=signature, **who)
+        return _("Marqué·e « non élu·e ».")
+    if decision == "recomparer":
+        candidate = compare_elected_again(signature=signature, **who)
+        return _("Comparé·e à nouveau : %(match)s.") % {
+            "match": candidate.get_elected_match_display()
+        }
+    if decision == "resultat":
+        outcome = post.get("outcome", "")
+        electoral_list = set_list_outcome(signature=signature, outcome=outcome, **who)
+        return (
+            _("Résultat de la liste rendu au fichier des élu·es : %(outcome)s.")
+            if outcome == FROM_FILE
+            else _("Résultat de la liste fixé : %(outcome)s.")
+        ) % {"outcome": electoral_list.get_outcome_display()}
+    raise ValidationError(_("Cette décision n’existe pas : choisissez un des boutons."))
+
+
 def elected_view(model_admin, request, pledge_id: int):
     # Imported here: the moderation admin's queue imports this module.
-    from pledges.moderation.admin.decisions import _with_filters
+    from pledges.moderation.admin.decisions import panel_decision_view
 
-    back = _with_filters(
-        model_admin, request, reverse("admin:pledges_signature_change", args=[pledge_id])
-    )
-    if request.method != "POST":
-        return HttpResponseRedirect(back)
-    if not model_admin.has_moderate_permission(request):
-        raise PermissionDenied
-    signature = get_object_or_404(
-        limit(Signature.objects.all(), request.user, SIGNATURE_REGION), pk=pledge_id
-    )
-    decision = request.POST.get("decision", "")
-    note = request.POST.get("note", "").strip()[:500]
-    who = {"moderator": request.user, "note": note, "ip_address": client_ip(request)}
-    try:
-        if decision == "confirmer":
-            councillor = _chosen(request.POST.get("councillor", ""))
-            confirm_elected(signature=signature, councillor=councillor, **who)
-            done = _("Élu·e confirmé·e : %(councillor)s.") % {"councillor": councillor}
-        elif decision == "non-elu":
-            mark_not_elected(signature=signature, **who)
-            done = _("Marqué·e « non élu·e ».")
-        elif decision == "recomparer":
-            candidate = compare_elected_again(signature=signature, **who)
-            done = _("Comparé·e à nouveau : %(match)s.") % {
-                "match": candidate.get_elected_match_display()
-            }
-        elif decision == "resultat":
-            outcome = request.POST.get("outcome", "")
-            electoral_list = set_list_outcome(signature=signature, outcome=outcome, **who)
-            done = (
-                _("Résultat de la liste rendu au fichier des élu·es : %(outcome)s.")
-                if outcome == FROM_FILE
-                else _("Résultat de la liste fixé : %(outcome)s.")
-            ) % {"outcome": electoral_list.get_outcome_display()}
-        else:
-            raise ValidationError(_("Cette décision n’existe pas : choisissez un des boutons."))
-    except ValidationError as error:
-        for message in error.messages:
-            model_admin.message_user(request, message, messages.ERROR)
-        return HttpResponseRedirect(back)
-    model_admin.message_user(request, done, messages.SUCCESS)
-    return HttpResponseRedirect(back)
+    return panel_decision_view(model_admin, request, pledge_id, _elected_decision)
 
 
 class ElectedFilter(admin.SimpleListFilter):

@@ -117,6 +117,37 @@ def next_in_list(model_admin, request, pledge: Signature) -> int | None:
     return next((pk for pk in after if pk != pledge.pk), None)
 
 
+def panel_decision_view(model_admin, request, pledge_id: int, decide: Callable[..., str]):
+    """A decision taken from a block of the signature's page (the roster match, the elected).
+
+    POST only, by a moderator, on a signature within their régions (outside them, the same
+    404 as an unknown signature). `decide(signature, decision, post, who)` calls the service
+    (`who`: moderator, note for the log, IP address) and returns the message to show, or
+    raises ValidationError, whose messages are shown. Back to the signature's page, with the
+    list's filters.
+    """
+    back = _with_filters(
+        model_admin, request, reverse("admin:pledges_signature_change", args=[pledge_id])
+    )
+    if request.method != "POST":
+        return HttpResponseRedirect(back)
+    if not model_admin.has_moderate_permission(request):
+        raise PermissionDenied
+    signature = get_object_or_404(
+        limit(Signature.objects.all(), request.user, SIGNATURE_REGION), pk=pledge_id
+    )
+    note = request.POST.get("note", "").strip()[:500]
+    who = {"moderator": request.user, "note": note, "ip_address": client_ip(request)}
+    try:
+        done = decide(signature, request.POST.get("decision", ""), request.POST, who)
+    except ValidationError as error:
+        for message in error.messages:
+            model_admin.message_user(request, message, messages.ERROR)
+        return HttpResponseRedirect(back)
+    model_admin.message_user(request, done, messages.SUCCESS)
+    return HttpResponseRedirect(back)
+
+
 def decide_view(model_admin, request, pledge_id: int, decision: str):
     back = _with_filters(
         model_admin, request, reverse("admin:pledges_signature_change", args=[pledge_id])

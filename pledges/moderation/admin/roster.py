@@ -10,19 +10,13 @@ list, or the commune's individual candidates). `roster_view` takes the block's f
 
 from dataclasses import dataclass, field
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from candidates.models import Candidate, OfficialCandidate, OfficialList, RosterMatch
 from candidates.official.models import RosterKind
-from config.site import client_ip
 from pledges.models import ElectoralList, Signature
-from pledges.moderation.admin.decisions import _with_filters
-from pledges.moderation.scope import SIGNATURE_REGION, limit
+from pledges.moderation.admin.decisions import panel_decision_view
 from pledges.roster.decisions import compare_again, confirm_match, mark_not_found
 from pledges.roster.matching import official_candidates_for, official_lists_for
 
@@ -145,48 +139,26 @@ def _chosen(signature: Signature, value: str):
     return official
 
 
+def _roster_decision(signature: Signature, decision: str, post, who: dict) -> str:
+    if decision == "confirmer":
+        row = confirm_match(
+            signature=signature, official=_chosen(signature, post.get("official", "")), **who
+        )
+        return _("Correspondance confirmée : %(official)s.") % {
+            "official": row.official_list if signature.electoral_list_id else row.official_candidate
+        }
+    if decision == "introuvable":
+        mark_not_found(signature=signature, **who)
+        return (
+            _("Liste marquée « introuvable sur les listes officielles ».")
+            if signature.electoral_list_id
+            else _("Candidature marquée « introuvable sur les candidatures officielles ».")
+        )
+    if decision == "recomparer":
+        row = compare_again(signature=signature, **who)
+        return _("Comparée à nouveau : %(match)s.") % {"match": row.get_roster_match_display()}
+    raise ValidationError(_("Cette décision n’existe pas : choisissez un des boutons."))
+
+
 def roster_view(model_admin, request, pledge_id: int):
-    back = _with_filters(
-        model_admin, request, reverse("admin:pledges_signature_change", args=[pledge_id])
-    )
-    if request.method != "POST":
-        return HttpResponseRedirect(back)
-    if not model_admin.has_moderate_permission(request):
-        raise PermissionDenied
-    # Outside a regional moderator's régions, the same 404 as an unknown signature.
-    signature = get_object_or_404(
-        limit(Signature.objects.all(), request.user, SIGNATURE_REGION), pk=pledge_id
-    )
-    decision = request.POST.get("decision", "")
-    note = request.POST.get("note", "").strip()[:500]
-    who = {"moderator": request.user, "note": note, "ip_address": client_ip(request)}
-    try:
-        if decision == "confirmer":
-            row = confirm_match(
-                signature=signature,
-                official=_chosen(signature, request.POST.get("official", "")),
-                **who,
-            )
-            done = _("Correspondance confirmée : %(official)s.") % {
-                "official": row.official_list
-                if signature.electoral_list_id
-                else row.official_candidate
-            }
-        elif decision == "introuvable":
-            mark_not_found(signature=signature, **who)
-            done = (
-                _("Liste marquée « introuvable sur les listes officielles ».")
-                if signature.electoral_list_id
-                else _("Candidature marquée « introuvable sur les candidatures officielles ».")
-            )
-        elif decision == "recomparer":
-            row = compare_again(signature=signature, **who)
-            done = _("Comparée à nouveau : %(match)s.") % {"match": row.get_roster_match_display()}
-        else:
-            raise ValidationError(_("Cette décision n’existe pas : choisissez un des boutons."))
-    except ValidationError as error:
-        for message in error.messages:
-            model_admin.message_user(request, message, messages.ERROR)
-        return HttpResponseRedirect(back)
-    model_admin.message_user(request, done, messages.SUCCESS)
-    return HttpResponseRedirect(back)
+    return panel_decision_view(model_admin, request, pledge_id, _roster_decision)
