@@ -58,6 +58,7 @@ class Recipient:
     """One address and the merge fields of the candidate it belongs to."""
 
     candidate_id: int
+    user_id: int  # the account: the unsubscribe link carries it, not the address
     email: str
     first_name: str
     last_name: str
@@ -162,6 +163,7 @@ def audience_of(*, campaign: Campaign | None, audience: str, filters: dict, user
         campaign=campaign, audience=audience, filters=filters, user=user
     ).values_list(
         "pk",
+        "user_id",
         "user__email",
         "first_name",
         "last_name",
@@ -173,9 +175,20 @@ def audience_of(*, campaign: Campaign | None, audience: str, filters: dict, user
     unsubscribed = opted_out_keys()
     seen: set[str] = set()
     recipients, opted_out = [], []
-    for pk, email, first_name, last_name, commune, own_list, member_list, list_name in rows:
+    for (
+        pk,
+        user_pk,
+        email,
+        first_name,
+        last_name,
+        commune,
+        own_list,
+        member_list,
+        list_name,
+    ) in rows:
         recipient = Recipient(
             candidate_id=pk,
+            user_id=user_pk,
             email=email,
             first_name=first_name,
             last_name=last_name,

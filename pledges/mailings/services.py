@@ -13,6 +13,8 @@
   starts again where it was and a delivery marked sent is never sent again. An SMTP failure
   that may pass (the server down, a timeout) pauses the mailing and is tried again after
   RETRY_DELAYS, then counts as failed; a refused address fails at once.
+- Each message's unsubscribe link carries the recipient's account id, signed
+  (pledges.unsubscribe), never the address; the view reads the account's current address.
 - `opt_out` records an unsubscribe (EmailOptOut « campaign »): later mailings leave the
   address out, and a batch skips it if it unsubscribed while the mailing was going out.
 """
@@ -22,7 +24,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
@@ -33,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from config.site import absolute_url, build_email
 from config.tasks import NOT_RETRIED, RETRIED
+from pledges import unsubscribe
 from pledges.mailings import merge
 from pledges.mailings.recipients import Audience, Recipient, audience_of, opted_out_keys
 from pledges.models import (
@@ -157,26 +159,24 @@ def preview(mailing: Mailing, user) -> Preview:
 # -------------------------------------------------------------------- the message
 
 
-def unsubscribe_token(email: str) -> str:
-    return signing.dumps(email, salt=UNSUBSCRIBE_SALT)
+def unsubscribe_token(user_pk: int) -> str:
+    """The signed id of the recipient's account (pledges.unsubscribe): no address in the URL."""
+    return unsubscribe.make_token(user_pk, salt=UNSUBSCRIBE_SALT)
 
 
 def email_of_token(token: str) -> str | None:
-    """The address an unsubscribe link was made for, or None if the link was tampered with."""
-    try:
-        email = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        return None
-    return email if isinstance(email, str) and "@" in email else None
+    """The current address of the account an unsubscribe link was made for, or None if the
+    link was tampered with or the account was erased."""
+    return unsubscribe.address_of_token(token, salt=UNSUBSCRIBE_SALT)
 
 
-def unsubscribe_url(email: str) -> str:
-    return absolute_url(reverse("pledges:mailing_unsubscribe", args=[unsubscribe_token(email)]))
+def unsubscribe_url(user_pk: int) -> str:
+    return absolute_url(reverse("pledges:mailing_unsubscribe", args=[unsubscribe_token(user_pk)]))
 
 
 def build_message(mailing: Mailing, recipient: Recipient, *, email: str) -> EmailMultiAlternatives:
     """The campaign courriel for one recipient, with RFC 8058's one-click unsubscribe."""
-    url = unsubscribe_url(email)
+    url = unsubscribe_url(recipient.user_id)
     message = build_email(
         TEMPLATE,
         to=[email],
@@ -271,15 +271,24 @@ def recipients_for(candidate_ids: list[int], campaign: Campaign | None) -> dict[
     return {
         pk: Recipient(
             candidate_id=pk,
+            user_id=user_pk,
             email=email,
             first_name=first_name,
             last_name=last_name,
             commune=commune,
             list_name=lists.get(pk) or list_name or "",
         )
-        for pk, email, first_name, last_name, commune, list_name in Candidate.objects.filter(
-            pk__in=candidate_ids
-        ).values_list("pk", "user__email", "first_name", "last_name", "commune__name", "list_name")
+        for pk, user_pk, email, first_name, last_name, commune, list_name in (
+            Candidate.objects.filter(pk__in=candidate_ids).values_list(
+                "pk",
+                "user_id",
+                "user__email",
+                "first_name",
+                "last_name",
+                "commune__name",
+                "list_name",
+            )
+        )
     }
 
 

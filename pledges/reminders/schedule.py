@@ -69,6 +69,7 @@ class Due:
     kind: str
     due_on: datetime.date
     email: str
+    user_id: int  # the account of `email`: the unsubscribe link carries it, not the address
     mandate_start: datetime.date
 
 
@@ -94,7 +95,9 @@ def reminded_signatures():
         ),
         commune_start=Subquery(commune_start),
         head_email=F("electoral_list__head__user__email"),
+        head_user_id=F("electoral_list__head__user_id"),
         candidate_email=F("candidate__user__email"),
+        candidate_user_id=F("candidate__user_id"),
         **{f"sent_{kind}": exists for kind, exists in sent.items()},
     )
 
@@ -122,14 +125,19 @@ def due_reminders(*, today: datetime.date, signature_ids=None) -> list[Due]:
         "own_start",
         "commune_start",
         "head_email",
+        "head_user_id",
         "candidate_email",
+        "candidate_user_id",
         *(f"sent_{kind}" for kind in Kind.values),
     ).order_by("pk")
     campaigns = {}
     opted_out = opted_out_addresses()
     due = []
     for row in rows.iterator(chunk_size=2000):
-        email = (row["head_email"] if row["electoral_list_id"] else "") or row["candidate_email"]
+        if row["electoral_list_id"] and row["head_email"]:
+            email, user_id = row["head_email"], row["head_user_id"]
+        else:
+            email, user_id = row["candidate_email"], row["candidate_user_id"]
         if not email or email.lower() in opted_out:
             continue
         start = row["own_start"] or row["commune_start"]
@@ -142,5 +150,5 @@ def due_reminders(*, today: datetime.date, signature_ids=None) -> list[Due]:
         for kind in Kind.values:
             day = due_on(start, kind)
             if not row[f"sent_{kind}"] and is_due(day, today):
-                due.append(Due(row["pk"], kind, day, email, start))
+                due.append(Due(row["pk"], kind, day, email, user_id, start))
     return due

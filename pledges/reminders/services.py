@@ -17,8 +17,9 @@ rate limits live in, never evicted; the key is kept `DIGEST_KEPT`), so a second 
 same week, or a second job, sends nothing. If sending fails the mark is removed, and the
 job's retry sends it.
 
-Reminders carry an unsubscribe link (a signed token of the address, `unsubscribe_token`,
-salt distinct from every other signed value of the site) and RFC 8058's one-click headers;
+Reminders carry an unsubscribe link (`unsubscribe_token`: the reminded account's id, signed
+by pledges.unsubscribe with a salt distinct from every other signed value of the site, never
+the address, which the view reads from the account) and RFC 8058's one-click headers;
 unsubscribing writes EmailOptOut (kind « reminders »), which stops reminders only:
 transactional courriels (account, signature, decisions) still go to that address.
 """
@@ -26,7 +27,6 @@ transactional courriels (account, signature, decisions) still go to that address
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.core import signing
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
@@ -34,6 +34,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.site import absolute_url, build_email
+from pledges import unsubscribe
 from pledges.models import EmailOptOut, FollowUpReminder, Signature
 from pledges.moderation.scope import scope_label
 from pledges.reminders.queries import without_update
@@ -52,21 +53,19 @@ DIGEST_KEPT = datetime.timedelta(days=8)
 # -- unsubscribing
 
 
-def unsubscribe_token(email: str) -> str:
-    return signing.dumps(email, salt=UNSUBSCRIBE_SALT, compress=True)
+def unsubscribe_token(user_pk: int) -> str:
+    """The signed id of the reminded account (pledges.unsubscribe): no address in the URL."""
+    return unsubscribe.make_token(user_pk, salt=UNSUBSCRIBE_SALT)
 
 
 def address_of_token(token: str) -> str | None:
-    """The address a token was made for, or None if it was not made by this site."""
-    try:
-        email = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        return None
-    return email if isinstance(email, str) and "@" in email else None
+    """The current address of the account a token was made for, or None if the token was not
+    made by this site or the account was erased."""
+    return unsubscribe.address_of_token(token, salt=UNSUBSCRIBE_SALT)
 
 
-def unsubscribe_url(email: str) -> str:
-    return absolute_url(reverse("pledges:reminders_unsubscribe", args=[unsubscribe_token(email)]))
+def unsubscribe_url(user_pk: int) -> str:
+    return absolute_url(reverse("pledges:reminders_unsubscribe", args=[unsubscribe_token(user_pk)]))
 
 
 def has_opted_out(email: str) -> bool:
@@ -109,7 +108,7 @@ def queue_reminders(*, now: datetime.datetime) -> int:
 def build_reminder(signature: Signature, reminder) -> EmailMultiAlternatives:
     """The reminder courriel, with RFC 8058's one-click unsubscribe headers."""
     candidate = signature.candidate
-    url = unsubscribe_url(reminder.email)
+    url = unsubscribe_url(reminder.user_id)
     commitments = (
         signature.signed_commitments.filter(withdrawn_at__isnull=True)
         .select_related("commitment__proposal")

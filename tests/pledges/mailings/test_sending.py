@@ -22,6 +22,7 @@ from pledges.mailings.tasks import send_mailing_batch
 from pledges.models import AuditEntry, Mailing, MailingDelivery
 from tests.pledges.mailings import backends
 from tests.pledges.mailings.data import draft, signatories
+from tests.pledges.test_unsubscribe import assert_no_address
 
 pytestmark = pytest.mark.django_db
 State = MailingDelivery.State
@@ -125,6 +126,7 @@ def test_a_mailing_end_to_end_with_a_failure_recorded_and_an_unsubscribe_honoure
     assert "Bonjour Alice Durand, de Saint-Étienne (Saint-Étienne solidaire)." in alice.body
     link = unsubscribe_link(alice)
     assert "/desinscription/" in link and link in alice.body
+    assert_no_address(link, "alice@exemple.test")  # no address in the logs nor the history
     assert alice.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     html = alice.alternatives[0][0]
     assert link in html and '<a href="https://coorace.org/"' in html

@@ -6,7 +6,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.test import Client
 from django.urls import resolve, reverse
 
@@ -27,6 +27,7 @@ from tests.pledges.reminders.helpers import (
     run_command,
     text,
 )
+from tests.pledges.test_unsubscribe import assert_no_address
 
 pytestmark = pytest.mark.django_db
 
@@ -180,6 +181,12 @@ def test_the_links_in_the_courriel_resolve(monkeypatch):
     assert client.get(follow_up.path).status_code == 200
     unsubscribe = urlsplit(link(message.body, "/rappels/desinscription/"))
     assert message.extra_headers["List-Unsubscribe"] == f"<{unsubscribe.geturl()}>"
+    # The link carries the account's id, not the address (access logs, browser history).
+    assert_no_address(message.extra_headers["List-Unsubscribe"], message.to[0])
+    token = resolve(unsubscribe.path).kwargs["token"]
+    assert signing.loads(token, salt="pledges.reminders.unsubscribe") == {
+        "u": pledge.candidate.user.pk
+    }
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert resolve(unsubscribe.path).view_name == "pledges:reminders_unsubscribe"
     page = Client().get(unsubscribe.path)
@@ -191,7 +198,9 @@ def test_the_links_in_the_courriel_resolve(monkeypatch):
 def test_an_opted_out_address_gets_no_reminder_but_its_transactional_courriels(monkeypatch):
     pledge = elected_list()
     address = pledge.candidate.user.email
-    path = reverse("pledges:reminders_unsubscribe", args=[unsubscribe_token(address)])
+    path = reverse(
+        "pledges:reminders_unsubscribe", args=[unsubscribe_token(pledge.candidate.user.pk)]
+    )
     assert not EmailOptOut.objects.exists()  # opening the page changes nothing
     Client().get(path)
     assert not EmailOptOut.objects.exists()
@@ -219,7 +228,9 @@ def test_rfc_8058_one_click_needs_no_csrf_token():
     address = pledge.candidate.user.email
     client = Client(enforce_csrf_checks=True)
     response = client.post(
-        reverse("pledges:reminders_unsubscribe", args=[unsubscribe_token(address)]),
+        reverse(
+            "pledges:reminders_unsubscribe", args=[unsubscribe_token(pledge.candidate.user.pk)]
+        ),
         {"List-Unsubscribe": "One-Click"},
     )
     assert response.status_code == 200
@@ -227,18 +238,38 @@ def test_rfc_8058_one_click_needs_no_csrf_token():
 
 
 def test_a_forged_or_foreign_token_is_refused():
-    from django.core import signing
-
+    pk = elected_list().candidate.user.pk
     for token in (
         "nimporte-quoi",
-        signing.dumps("camille@exemple.test", salt="pledges.mailings.unsubscribe"),
-        signing.dumps("camille@exemple.test"),
-        unsubscribe_token("camille@exemple.test")[:-2] + "xx",
+        signing.dumps({"u": pk}, salt="pledges.mailings.unsubscribe"),
+        signing.dumps({"u": pk}),
+        signing.dumps("camille@exemple.test", salt="pledges.reminders.unsubscribe"),  # old kind
+        unsubscribe_token(pk)[:-2] + "xx",
     ):
         path = reverse("pledges:reminders_unsubscribe", args=[token])
         for response in (Client().get(path), Client().post(path)):
             assert response.status_code == 404
             assert "Ce lien de désinscription n’est pas valable" in text(response.content.decode())
+    assert not EmailOptOut.objects.exists()
+
+
+def test_the_current_address_is_unsubscribed_and_an_erased_account_s_link_is_not_valid():
+    from pledges.signing.account import delete_account
+
+    user = elected_list().candidate.user
+    path = reverse("pledges:reminders_unsubscribe", args=[unsubscribe_token(user.pk)])
+    user.email = "nouvelle.adresse@exemple.test"
+    user.save()
+    assert "nouvelle.adresse@exemple.test" in text(Client().get(path).content.decode())
+    Client().post(path)
+    (opt_out,) = EmailOptOut.objects.all()
+    assert (opt_out.email, opt_out.kind) == (user.email, EmailOptOut.Kind.REMINDERS)
+    opt_out.delete()
+
+    delete_account(user=user)
+    for response in (Client().get(path), Client().post(path)):
+        assert response.status_code == 404
+        assert "Ce lien de désinscription n’est pas valable" in text(response.content.decode())
     assert not EmailOptOut.objects.exists()
 
 
