@@ -31,6 +31,7 @@ from pledges.roster.merges import merged_commitments_for
 from pledges.roster.views import forget_official_invitation, official_invitation, prefilled_profile
 from pledges.signing.account import delete_account, export_personal_data
 from pledges.signing.forms import SignatureForm
+from pledges.signing.rounds import Phase, closed_message, may_sign, signing_phase
 from pledges.signing.services import (
     add_commitment,
     candidacy_consent,
@@ -146,9 +147,20 @@ def sign(request):
             "checked": form.checked_ids(),
             "proposals": charter(campaign),
             "merger": merger,
+            **_may_sign_now(request, candidate, campaign),
             **on_a_list,
         },
     )
+
+
+def _may_sign_now(request, candidate: Candidate, campaign) -> dict:
+    """Whether this candidate may sign now (between the rounds, only round-2 lists), and
+    why not: the page says it and disables its button rather than refuse at the POST."""
+    if signing_phase(campaign) == Phase.OPEN:
+        return {"may_sign_now": True, "closed_message": ""}
+    if may_sign(candidate, campaign, official_list=official_invitation(request)):
+        return {"may_sign_now": True, "closed_message": ""}
+    return {"may_sign_now": False, "closed_message": closed_message(campaign)}
 
 
 def _signing_for(candidate: Candidate, campaign) -> dict:

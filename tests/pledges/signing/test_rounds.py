@@ -22,6 +22,7 @@ from tests.factories import (
     make_moderator,
     make_official_list,
     make_pledge,
+    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -207,3 +208,27 @@ def test_the_banner_follows_the_override(client, campaign, monkeypatch):
     content = text(client.get("/"))
     assert "Les signatures sont closes" in content
     assert "Signatures ouvertes" not in content
+
+
+def test_between_rounds_the_signing_page_tells_a_round_one_list_and_disables_its_button(
+    client, campaign, monkeypatch
+):
+    commune = make_commune()
+    make_official_list(commune, head=("Inès", "Moreau"), tour=2)
+    make_official_list(commune, head=("Paul", "Girard"), tour=1)
+    freeze(monkeypatch, BETWEEN)
+    gone = make_candidate(
+        user=make_user("paul@exemple.test"), first_name="Paul", last_name="Girard", commune=commune
+    )
+    client.force_login(gone.user)
+    content = text(client.get("/signer/"))
+    assert CLOSED_MESSAGE in content
+    assert '<button type="submit" disabled>' in content
+
+    standing = make_candidate(
+        user=make_user("ines@exemple.test"), first_name="Inès", last_name="Moreau", commune=commune
+    )
+    client.force_login(standing.user)
+    content = text(client.get("/signer/"))
+    assert CLOSED_MESSAGE not in content
+    assert '<button type="submit">' in content
