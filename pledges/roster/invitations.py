@@ -120,6 +120,23 @@ def mark_invited(
 ) -> list[ListInvitation]:
     """Record that each list was invited (one invitation row per list, audited)."""
     _require_staff(moderator)
+    return _record_invitations(
+        official_lists=list(official_lists),
+        account=moderator,
+        at=at,
+        channel=channel,
+        note=note,
+        email=email,
+        campaign=campaign,
+        ip_address=ip_address,
+    )
+
+
+def _record_invitations(
+    *, official_lists, account, at, channel, note, email, campaign, ip_address, relay=None
+) -> list[ListInvitation]:
+    """The invitations of `official_lists` by `account` (staff, or a relay's), checked, made
+    and audited; the caller checked that the account may record them."""
     campaign = campaign or Campaign.objects.current()
     if channel not in Channel.values:
         raise ValidationError({"channel": _("Choisissez le moyen de l’invitation.")})
@@ -128,7 +145,6 @@ def mark_invited(
     email = email.strip()
     if email:
         validate_email(email)
-    official_lists = list(official_lists)
     if not official_lists:
         raise ValidationError(_("Choisissez au moins une liste à marquer comme invitée."))
     now = timezone.now()
@@ -139,21 +155,27 @@ def mark_invited(
                 official_list=official_list,
                 at=at,
                 channel=channel,
-                invited_by=moderator,
+                invited_by=account,
                 email=email,
                 note=note,
                 recorded_at=now,
+                relay=relay,
             )
             for official_list in official_lists
         ),
         batch_size=BATCH_SIZE,
     )
+    changes = {"at": at.isoformat(), "channel": channel}
+    if email:
+        changes["email"] = email
+    if relay is not None:
+        changes["relay"] = relay.pk
     _audit_entries(
         action=AuditEntry.Action.LIST_INVITED,
-        moderator=moderator,
+        moderator=account,
         official_lists=official_lists,
         campaign=campaign,
-        changes={"at": at.isoformat(), "channel": channel, **({"email": email} if email else {})},
+        changes=changes,
         note=note,
         ip_address=ip_address,
         now=now,
@@ -178,31 +200,16 @@ def mark_invited_by_relay(
     caller checks that the account is the relay's and the list in its territory."""
     if not relay.is_active or not relay.accounts.filter(pk=account.pk).exists():
         raise PermissionDenied(_("Seul un compte du relais enregistre ses invitations."))
-    campaign = campaign or Campaign.objects.current()
-    if channel not in Channel.values:
-        raise ValidationError({"channel": _("Choisissez le moyen de l’invitation.")})
-    _check_date(at, what=_("Une invitation"))
-    note = note.strip()
-    now = timezone.now()
-    invitation = ListInvitation.objects.create(
-        campaign=campaign,
-        official_list=official_list,
+    (invitation,) = _record_invitations(
+        official_lists=[official_list],
+        account=account,
         at=at,
         channel=channel,
-        invited_by=account,
         note=note,
-        recorded_at=now,
-        relay=relay,
-    )
-    _audit_entries(
-        action=AuditEntry.Action.LIST_INVITED,
-        moderator=account,
-        official_lists=[official_list],
+        email="",
         campaign=campaign,
-        changes={"at": at.isoformat(), "channel": channel, "relay": relay.pk},
-        note=note,
         ip_address=ip_address,
-        now=now,
+        relay=relay,
     )
     return invitation
 
