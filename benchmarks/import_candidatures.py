@@ -332,8 +332,9 @@ def manage(*args: str, database_url: str) -> str:
     return done.stdout
 
 
-def timed_import(path: Path, database_url: str) -> tuple[float, int, str]:
-    """Seconds, peak RSS (MiB, the child's own: os.wait4) and output of one import."""
+def timed_manage(path: Path, database_url: str, *args: str) -> tuple[float, int, str]:
+    """Seconds, peak RSS (MiB, the child's own: os.wait4) and output of `manage.py *args`
+    in a new process, its stdout kept in path.out (benchmarks/import_elus.py uses it too)."""
     env = {**os.environ, **production_settings(database_url)}
     started = time.perf_counter()
     pid = os.fork()
@@ -341,17 +342,18 @@ def timed_import(path: Path, database_url: str) -> tuple[float, int, str]:
         with open(f"{path}.out", "w") as out:
             os.dup2(out.fileno(), 1)
         os.chdir(ROOT)
-        os.execve(
-            sys.executable,
-            [sys.executable, "manage.py", "import_candidatures", str(path), "--tour", "1"],
-            env,
-        )
+        os.execve(sys.executable, [sys.executable, "manage.py", *args], env)
     _pid, status, usage = os.wait4(pid, 0)
     elapsed = time.perf_counter() - started
     output = Path(f"{path}.out").read_text()
     if status:
-        raise SystemExit(f"import_candidatures failed ({status}):\n{output}")
+        raise SystemExit(f"manage.py {args[0]} failed ({status}):\n{output}")
     return elapsed, usage.ru_maxrss // 1024, output
+
+
+def timed_import(path: Path, database_url: str) -> tuple[float, int, str]:
+    """Seconds, peak RSS (MiB) and output of one import_candidatures of the file."""
+    return timed_manage(path, database_url, "import_candidatures", str(path), "--tour", "1")
 
 
 COPY_COLUMNS = (

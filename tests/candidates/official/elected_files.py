@@ -9,7 +9,7 @@ Rows are dicts keyed by the short names below (missing ones are empty), or a ``s
 as-is (the line's content, without its ending) for anything awkward.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 RNE_COLUMNS = (
     "Code du département",
@@ -80,6 +80,20 @@ def _line(row: dict | str, delimiter: str, columns: Sequence[str]) -> str:
     return delimiter.join(str(named.get(column, "")) for column in columns)
 
 
+def rne_file_lines(
+    rows: Iterable[dict | str],
+    *,
+    delimiter: str = "\t",
+    newline: str = "\r\n",
+    columns: Sequence[str] = RNE_COLUMNS,
+) -> Iterator[str]:
+    """The file's lines, each with its ending, one at a time (benchmarks write national
+    files with it: handle.writelines(rne_file_lines(rows)))."""
+    yield delimiter.join(columns) + newline
+    for row in rows:
+        yield _line(row, delimiter, columns) + newline
+
+
 def rne_file_bytes(
     rows: Iterable[dict | str],
     *,
@@ -89,6 +103,6 @@ def rne_file_bytes(
     newline: str = "\r\n",
     columns: Sequence[str] = RNE_COLUMNS,
 ) -> bytes:
-    lines = [delimiter.join(columns), *(_line(row, delimiter, columns) for row in rows)]
-    data = "".join(line + newline for line in lines).encode(encoding)
+    lines = rne_file_lines(rows, delimiter=delimiter, newline=newline, columns=columns)
+    data = "".join(lines).encode(encoding)
     return (b"\xef\xbb\xbf" if bom else b"") + data
