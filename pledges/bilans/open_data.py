@@ -10,10 +10,8 @@ author of an update is named. Streamed a chunk of signed commitments at a time
 (`pk_chunks`), a few queries a chunk whatever its size.
 """
 
-import csv
 from collections.abc import Iterable, Iterator
 
-from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +20,13 @@ from config.http import public_cache
 from config.site import absolute_url
 from pledges.bilans.queries import SIGNED_RELATED, elected_commitments, with_updates
 from pledges.charter.queries import current_campaign
-from pledges.directory.open_data import EXPORT_CHUNK, Column, Echo, csv_cell, pk_chunks
+from pledges.directory.open_data import (
+    EXPORT_CHUNK,
+    Column,
+    column_csv_lines,
+    csv_download,
+    pk_chunks,
+)
 from pledges.models import Campaign, FollowUpStatus, SignedCommitment
 
 # The status as the file spells it: stable codes, in French like the other files' codes.
@@ -169,23 +173,11 @@ def follow_up_chunks(campaign: Campaign, size: int | None = None) -> Iterator[li
 
 def follow_up_csv_lines(chunks: Iterable[list[SignedCommitment]]) -> Iterator[str]:
     """suivi.csv, a chunk at a time: UTF-8, comma-separated, one header row."""
-    writer = csv.writer(Echo())
-    yield writer.writerow(FOLLOW_UP_COLUMN_NAMES)
-    for rows in chunks:
-        yield "".join(
-            writer.writerow([csv_cell(column.value(row)) for column in FOLLOW_UP_COLUMNS])
-            for row in rows
-        )
+    return column_csv_lines(FOLLOW_UP_COLUMNS, chunks)
 
 
 @public_cache
 def follow_up_csv(request):
     """/donnees/suivi.csv, streamed a chunk of signed commitments at a time."""
-    campaign = current_campaign()
-    # A HEAD request gets the headers without the file being read from the database.
-    lines = (
-        iter(()) if request.method == "HEAD" else follow_up_csv_lines(follow_up_chunks(campaign))
-    )
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="suivi.csv"'
-    return response
+    lines = follow_up_csv_lines(follow_up_chunks(current_campaign()))
+    return csv_download(request, lines, "suivi.csv")

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -381,6 +382,28 @@ def csv_lines(chunks: Iterable[list[ExportRow]]) -> Iterator[str]:
         yield "".join(
             writer.writerow([csv_cell(value) for value in record(row).values()]) for row in rows
         )
+
+
+def column_csv_lines(columns: list[Column], chunks: Iterable[list]) -> Iterator[str]:
+    """A CSV file of `columns` (each named in the header row, filled by its value(row)), a
+    chunk of rows at a time: UTF-8, comma-separated, one header row."""
+    writer = csv.writer(Echo())
+    yield writer.writerow([column.name for column in columns])
+    for rows in chunks:
+        yield "".join(
+            writer.writerow([csv_cell(column.value(row)) for column in columns]) for row in rows
+        )
+
+
+def csv_download(request, lines: Iterator[str], filename: str) -> StreamingHttpResponse:
+    """`lines` (a generator: nothing is read before it is consumed) streamed as the CSV
+    attachment `filename`. A HEAD request gets the headers without the file being read from
+    the database."""
+    response = StreamingHttpResponse(
+        iter(()) if request.method == "HEAD" else lines, content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def json_text(value) -> str:

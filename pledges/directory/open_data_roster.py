@@ -10,11 +10,9 @@ gave for declining only if it agreed to publish it; no invitation channel, addre
 staff name, ever. Streamed a chunk of lists at a time (`pk_chunks`).
 """
 
-import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +20,13 @@ from candidates.models import OfficialList
 from config.http import public_cache
 from config.site import absolute_url
 from pledges.charter.queries import current_campaign
-from pledges.directory.open_data import EXPORT_CHUNK, Column, Echo, csv_cell, pk_chunks
+from pledges.directory.open_data import (
+    EXPORT_CHUNK,
+    Column,
+    column_csv_lines,
+    csv_download,
+    pk_chunks,
+)
 from pledges.models import Campaign
 from pledges.outcomes.public import outcome_code, yes_no
 from pledges.outcomes.queries import elected_count, has_mayor
@@ -229,21 +233,11 @@ def roster_chunks(campaign: Campaign, size: int | None = None) -> Iterator[list[
 
 def roster_csv_lines(chunks: Iterable[list[RosterExportRow]]) -> Iterator[str]:
     """listes-officielles.csv, a chunk at a time: UTF-8, comma-separated, one header row."""
-    writer = csv.writer(Echo())
-    yield writer.writerow(ROSTER_COLUMN_NAMES)
-    for rows in chunks:
-        yield "".join(
-            writer.writerow([csv_cell(column.value(row)) for column in ROSTER_COLUMNS])
-            for row in rows
-        )
+    return column_csv_lines(ROSTER_COLUMNS, chunks)
 
 
 @public_cache
 def roster_csv(request):
     """/donnees/listes-officielles.csv, streamed a chunk of official lists at a time."""
-    campaign = current_campaign()
-    # A HEAD request gets the headers without the file being read from the database.
-    lines = iter(()) if request.method == "HEAD" else roster_csv_lines(roster_chunks(campaign))
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="listes-officielles.csv"'
-    return response
+    lines = roster_csv_lines(roster_chunks(current_campaign()))
+    return csv_download(request, lines, "listes-officielles.csv")
