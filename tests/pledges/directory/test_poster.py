@@ -4,7 +4,6 @@ back from the real PDF with pdftotext and pdfinfo."""
 
 import re
 import subprocess
-import time
 
 import pytest
 
@@ -97,16 +96,13 @@ def test_every_commitment_and_a_long_name_still_make_one_a4_page(
     client, tmp_path, tmp_path_factory
 ):
     the_list = make_list(LONG_NAME, commune="94038", codes=every_code())
-    started = time.monotonic()
     pdf = pdf_of(client.get(f"/listes/{the_list.pk}/affiche.pdf"))
-    elapsed = time.monotonic() - started
     one_a4_page(pdf, tmp_path)
     text = text_of(pdf, tmp_path)
     assert flat(LONG_NAME) in text
     assert "a signé 20 engagements" in text
     for commitment in Commitment.objects.all():
         assert flat(commitment.text) in text, commitment.code
-    assert elapsed < 5  # rendered in the request: a few tenths of a second, even loaded
 
     # A picture of the page, kept under the test output folder (pytest's basetemp).
     folder = tmp_path_factory.getbasetemp() / "screenshots"
