@@ -30,7 +30,9 @@ def test_staff_send_a_mailing_to_a_region_and_a_recipient_unsubscribes(
     page.get_by_label("Destinataires").select_option("signatories")
     page.get_by_label("Auvergne-Rhône-Alpes").check()
     page.get_by_label("Objet").fill("Merci {prénom} !")
-    page.get_by_role("textbox", name="Message").fill("Bonjour {prénom}, de la liste {liste}.\nÀ bientôt.")
+    page.get_by_role("textbox", name="Message").fill(
+        "Bonjour {prénom}, de la liste {liste}.\nÀ bientôt."
+    )
     page.get_by_role("button", name="Enregistrer et continuer les modifications").click()
 
     page.get_by_text("2 destinataires").wait_for()
