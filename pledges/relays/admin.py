@@ -77,7 +77,14 @@ class RelayAdmin(admin.ModelAdmin):
     change_form_template = "pledges/relays/admin_change_form.html"
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).annotate(n_signatures=Count("signatures"))
+        # distinct: a regional moderator's filter joins the territory's rows; ordered again,
+        # as an aggregate's GROUP BY drops Meta.ordering (the changelist's pagination).
+        queryset = (
+            super()
+            .get_queryset(request)
+            .annotate(n_signatures=Count("signatures", distinct=True))
+            .order_by("name", "pk")
+        )
         return limit_relays(queryset, request.user).prefetch_related(
             "regions", "departements", "communes"
         )
