@@ -4,7 +4,6 @@ their file is gone, and orphans cleaned by `manage.py clean_certificate_files`."
 
 import errno
 import os
-import threading
 import time
 from io import StringIO
 from pathlib import Path
@@ -13,8 +12,6 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.db import connection
-from django.test import Client
 from django.urls import reverse
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -23,6 +20,7 @@ from pledges.certificates import pdf as pdf_module
 from pledges.certificates import services
 from pledges.certificates.services import certificate_pdf, pdf_name
 from pledges.models import Certificate
+from tests.concurrency import concurrent_bodies
 from tests.config.test_tasks import due_now, run_worker
 from tests.factories import approve, make_candidate, make_pledge
 
@@ -150,25 +148,7 @@ def test_concurrent_first_downloads_write_one_file(reference_data, settings, mon
     pledge = approved()
     renders = count_renders(monkeypatch)
     downloads = 8
-    barrier = threading.Barrier(downloads)
-    bodies, errors = [], []
-
-    def download():
-        try:
-            barrier.wait()
-            response = Client().get(download_url(pledge))
-            assert response.status_code == 200, response.status_code
-            bodies.append(b"".join(response.streaming_content))
-        except Exception as error:  # reported below, with the thread's error
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=download) for _ in range(downloads)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    bodies, errors = concurrent_bodies(download_url(pledge), downloads)
 
     assert errors == []
     assert len(bodies) == downloads

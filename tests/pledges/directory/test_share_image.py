@@ -5,12 +5,9 @@ import errno
 import io
 import re
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from django.db import connection
-from django.test import Client
 from PIL import Image
 
 from candidates.models import Candidate
@@ -19,6 +16,7 @@ from pledges.directory.share_image import HEIGHT, MARGIN, WIDTH, Kind, ShareCont
 from pledges.models import Signature
 from pledges.moderation.services import edit_list
 from pledges.signing.services import add_commitment, withdraw_pledge
+from tests.concurrency import concurrent_bodies
 from tests.factories import a_moderator, commitments, make_candidate, make_pledge
 from tests.pledges.directory.lists_data import make_individual, make_list
 
@@ -312,25 +310,7 @@ def test_concurrent_first_requests_draw_one_image(reference_data, settings, monk
     the_list = make_list()
     renders = count_renders(monkeypatch)
     requests = 8
-    barrier = threading.Barrier(requests)
-    bodies, errors = [], []
-
-    def fetch():
-        try:
-            barrier.wait()
-            response = Client().get(image_url(the_list))
-            assert response.status_code == 200, response.status_code
-            bodies.append(b"".join(response.streaming_content))
-        except Exception as error:  # reported below, with the thread's error
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=fetch) for _ in range(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    bodies, errors = concurrent_bodies(image_url(the_list), requests)
 
     assert errors == []
     assert len(bodies) == requests
