@@ -234,6 +234,22 @@ class Signature(models.Model):
         ]
         indexes = [
             models.Index(QUEUE_RANK, F("submitted_at"), F("id"), name="signature_queue_order"),
+            # The dashboard's counts (pledges.moderation.campaign_stats) read these columns
+            # alone (COUNT(id) included): an index-only scan instead of the wide rows
+            # (consent texts and all), and the oldest pending signatures in order.
+            models.Index(
+                fields=[
+                    "status",
+                    "submitted_at",
+                    "campaign",
+                    "approved_at",
+                    "candidate",
+                    "relay",
+                    "electoral_list",
+                    "id",
+                ],
+                name="signature_counts",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

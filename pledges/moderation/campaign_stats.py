@@ -1,6 +1,7 @@
 """The campaign's figures for staff: signatures over time, per commitment, per place, coverage.
 
-Every figure is one aggregate query (GROUP BY), whatever the number of signatures, and each
+Every figure is one aggregate query (GROUP BY) over the signatures, whatever their number
+(plus a read of the charter's 20 commitments or of the 101 départements' names), and each
 takes an optional région (a Region, or several région codes: a regional moderator's scope,
 pledges.moderation.scope): then only the signatures, lists and communes of those régions
 count. The charts are drawn here as plain geometry (`bars`), which the dashboard's template
@@ -13,8 +14,8 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 
-from communes.models import Commune, Region
-from pledges.models import Campaign, Commitment, ElectoralList, Signature
+from communes.models import Commune, Departement, Region
+from pledges.models import Campaign, Commitment, ElectoralList, Signature, SignedCommitment
 from pledges.roster.answers import latest_official_lists, roster_counts, signed_lists_condition
 
 # Communes whose lists the campaign counts on (« communes de 3 500 habitants et plus »).
@@ -61,31 +62,34 @@ def per_day(campaign: Campaign, region: Place = None) -> list[dict]:
 
 
 def per_commitment(campaign: Campaign, region: Place = None) -> list[dict]:
-    """Each commitment of the charter → how many public signatures sign it still (one query)."""
-    public = Q(signed_commitments__withdrawn_at__isnull=True) & (
-        Q(signed_commitments__pledge__status=Status.APPROVED)
-        | Q(
-            signed_commitments__pledge__status=Status.WITHDRAWN,
-            signed_commitments__pledge__approved_at__isnull=False,
-        )
+    """Each commitment of the charter → how many public signatures sign it still (two
+    queries: the signed commitments counted by commitment alone, then the charter's 20 rows,
+    so that the count does not carry each commitment's text through the join)."""
+    public = _signatures(campaign, region).filter(
+        Q(status=Status.APPROVED) | Q(status=Status.WITHDRAWN, approved_at__isnull=False)
     )
-    codes = region_codes(region)
-    if codes is not None:
-        public &= Q(signed_commitments__pledge__candidate__commune__departement__region__in=codes)
+    counts = dict(
+        SignedCommitment.objects.filter(withdrawn_at__isnull=True, pledge__in=public.values("pk"))
+        .order_by()
+        .values("commitment_id")
+        .annotate(n=Count("pk"))
+        .values_list("commitment_id", "n")
+    )
     commitments = (
         Commitment.objects.filter(proposal__campaign=campaign)
         .select_related("proposal")
-        .annotate(n=Count("signed_commitments", filter=public))
         .order_by("proposal__number", "position")
     )
-    return [{"code": c.code, "text": c.text, "n": c.n} for c in commitments]
+    return [{"code": c.code, "text": c.text, "n": counts.get(c.pk, 0)} for c in commitments]
 
 
-def _per_place(campaign, region, key: str, name: str) -> list[dict]:
+def per_departement(campaign: Campaign, region: Place = None) -> list[dict]:
+    """Département → signatures sent, public, pending (one query, grouped by the code alone;
+    the names, and each département's région, are read apart from the 101 départements)."""
     public = Q(status=Status.APPROVED) | Q(status=Status.WITHDRAWN, approved_at__isnull=False)
     rows = (
         _signatures(campaign, region)
-        .values(code=F(f"candidate__commune__{key}"), name=F(f"candidate__commune__{name}"))
+        .values(code=F("candidate__commune__departement_id"))
         .annotate(
             submitted=Count("pk"),
             approved=Count("pk", filter=public),
@@ -93,17 +97,32 @@ def _per_place(campaign, region, key: str, name: str) -> list[dict]:
         )
         .order_by("code")
     )
-    return list(rows)
+    places = {
+        code: {"name": name, "region_code": region_code, "region_name": region_name}
+        for code, name, region_code, region_name in Departement.objects.values_list(
+            "code", "name", "region_id", "region__name"
+        )
+    }
+    return [{**row, **places[row["code"]]} for row in rows]
 
 
-def per_region(campaign: Campaign, region: Place = None) -> list[dict]:
-    """Région → signatures sent, public, pending (one query)."""
-    return _per_place(campaign, region, "departement__region_id", "departement__region__name")
-
-
-def per_departement(campaign: Campaign, region: Place = None) -> list[dict]:
-    """Département → signatures sent, public, pending (one query)."""
-    return _per_place(campaign, region, "departement_id", "departement__name")
+def per_region(
+    campaign: Campaign, region: Place = None, *, departements: list[dict] | None = None
+) -> list[dict]:
+    """Région → signatures sent, public, pending: the départements' rows (`per_departement`'s,
+    or those given) added up by région, so that the page counts the signatures once."""
+    if departements is None:
+        departements = per_departement(campaign, region)
+    regions: dict[str, dict] = {}
+    for row in departements:
+        code = row["region_code"]
+        total = regions.setdefault(
+            code,
+            {"code": code, "name": row["region_name"], "submitted": 0, "approved": 0, "pending": 0},
+        )
+        for key in ("submitted", "approved", "pending"):
+            total[key] += row[key]
+    return [regions[code] for code in sorted(regions)]
 
 
 @dataclass(frozen=True)
