@@ -14,12 +14,13 @@ counted) and `--repeat` times more: unfiltered, filtered by the région with the
 signatures, and each CSV table. Relays are written in bulk too (`seed_relays`): one per
 région, one per département, the rest of 20 communes each (550 in all, as Coorace's member
 structures), a twentieth of the official lists invited by a relay drawn at random, and a
-tenth of the signatures attributed to the relay of their région, so that the « Relais »
-table counts at volume; the first région's relay's « Espace relais » is timed too (its
+tenth of the signatures attributed to the relay of their région, so that the relays'
+summary on the dashboard and the « Relais » page (every relay) count at volume; the first région's relay's « Espace relais » is timed too (its
 first and last page, a filter by answer). Prints a
 markdown table (median and slowest, queries) and exits with status 1 if a response is
 slower than 1,000 ms or not a 200. The scratch database is dropped at the end, even after a
-failure.
+failure, unless `--keep` is given; `--reuse` measures a kept database again without
+seeding it (to compare a change of code on the same data).
 """
 
 import argparse
@@ -36,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRATCH = "coorace_bench_dashboard"
 LIMIT_MS = 1000
 DASHBOARD = "/admin/pledges/signature/tableau-de-bord/"
+RELAYS = "/admin/pledges/signature/tableau-de-bord/relais/"
 
 
 def seed_roster() -> int:
@@ -160,7 +162,8 @@ def measure(repeat: int) -> dict:
     from pledges.relays.services import territory_lists
     from pledges.relays.views import PAGE_SIZE
 
-    moderator = get_user_model().objects.create_user(
+    moderator = get_user_model().objects.filter(username="bench-moderatrice").first()
+    moderator = moderator or get_user_model().objects.create_user(
         "bench-moderatrice", "bench-moderatrice@coorace.test", "!", is_staff=True
     )
     moderator.groups.add(Group.objects.get(name="Modération"))
@@ -182,6 +185,8 @@ def measure(repeat: int) -> dict:
             (f"CSV « {table} »", client, DASHBOARD, {"format": "csv", "table": table})
             for table in ("jours", "engagements", "regions", "departements", "couverture", "relais")
         ),
+        ("Relais (every relay, its page of the dashboard)", client, RELAYS, {}),
+        (f"Relais, région {region}", client, RELAYS, {"region": region}),
         (f"Espace relais ({relay.name}), page 1", relay_client, "/relais/", {}),
         (
             f"Espace relais, page {relay_pages}",
@@ -217,7 +222,7 @@ def measure(repeat: int) -> dict:
     return results
 
 
-def prepare_and_measure(signatories: int, repeat: int) -> None:
+def prepare_and_measure(signatories: int, repeat: int, reuse: bool) -> None:
     import django
 
     django.setup()
@@ -225,6 +230,13 @@ def prepare_and_measure(signatories: int, repeat: int) -> None:
     from django.db import connection
 
     quiet = {"verbosity": 0, "stdout": open(os.devnull, "w")}  # noqa: SIM115
+    if reuse:
+        call_command("migrate", **quiet)  # a migration added since the kept run
+        call_command("collectstatic", interactive=False, **quiet)
+        results = measure(repeat)
+        results["official_lists"] = official_lists()
+        sys.stdout.write(json.dumps(results) + "\n")
+        return
     for command in ("migrate", "import_communes", "load_charter"):
         call_command(command, **quiet)
     call_command("collectstatic", interactive=False, **quiet)
@@ -245,7 +257,13 @@ def prepare_and_measure(signatories: int, repeat: int) -> None:
     sys.stdout.write(json.dumps(results) + "\n")
 
 
-def run(database_url: str, signatories: int, repeat: int, scratch: str) -> dict:
+def official_lists() -> int:
+    from candidates.models import OfficialList
+
+    return OfficialList.objects.count()
+
+
+def run(database_url: str, signatories: int, repeat: int, scratch: str, reuse: bool) -> dict:
     env = {
         "DJANGO_STATIC_ROOT": f"{scratch}/static",
         **os.environ,
@@ -258,6 +276,8 @@ def run(database_url: str, signatories: int, repeat: int, scratch: str) -> dict:
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
     argv = [sys.executable, __file__, "--child", str(signatories), "--repeat", str(repeat)]
+    if reuse:
+        argv.append("--reuse")
     done = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True)
     sys.stderr.write(done.stderr)
     done.check_returncode()
@@ -283,27 +303,35 @@ def main() -> int:
     parser.add_argument("--signatories", type=int, default=50_000)
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the scratch database (to measure it again)"
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the database a --keep run left, unseeded"
+    )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child is not None:
         sys.path.insert(0, str(ROOT))
-        prepare_and_measure(options.child, options.repeat)
+        prepare_and_measure(options.child, options.repeat, options.reuse)
         return 0
 
     import psycopg2
 
     admin = psycopg2.connect(options.postgres, dbname="postgres")
     admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE {SCRATCH}")
+    if not options.reuse:
+        with admin.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
+            cursor.execute(f"CREATE DATABASE {SCRATCH}")
     try:
         url = options.postgres.rsplit("/", 1)[0] + f"/{SCRATCH}"
         with tempfile.TemporaryDirectory(prefix="coorace-bench-dashboard-") as scratch:
-            result = run(url, options.signatories, options.repeat, scratch)
+            result = run(url, options.signatories, options.repeat, scratch, options.reuse)
     finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
+        if not options.keep:
+            with admin.cursor() as cursor:
+                cursor.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
         admin.close()
     sys.stdout.write(table(result) + "\n")
     slow = [r["name"] for r in result["rows"] if not r["ok"] or r["max"] > LIMIT_MS]

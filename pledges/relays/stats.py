@@ -15,7 +15,7 @@ from collections import defaultdict
 from django.db.models import Count, Q
 
 from communes.models import Commune, Region
-from pledges.models import Campaign, Relay, Signature
+from pledges.models import Campaign, ListInvitation, Relay, Signature
 from pledges.roster.answers import latest_official_lists, signed_lists_condition
 
 Status = Signature.Status
@@ -51,6 +51,67 @@ def _territories(codes: list[str] | None, lists) -> dict[int, set[int]]:
     return territories
 
 
+def _relays(codes: list[str] | None, brought):
+    """The relays listed: all, or those whose territory touches the régions (with lists
+    there or not), or that brought a signature there."""
+    relays = Relay.objects.order_by("name", "pk")
+    if codes is None:
+        return relays
+    return relays.filter(
+        Q(pk__in=brought)
+        | Q(regions__in=codes)
+        | Q(departements__region__in=codes)
+        | Q(communes__departement__region__in=codes)
+    ).distinct()
+
+
+def _brought(campaign: Campaign, codes: list[str] | None) -> dict[int, dict]:
+    """Relay pk → the signatures its links brought (`total`) and the public ones."""
+    signatures = Signature.objects.filter(campaign=campaign, relay__isnull=False).order_by()
+    if codes is not None:
+        signatures = signatures.filter(candidate__commune__departement__region__in=codes)
+    return {
+        row["relay"]: row
+        for row in signatures.values("relay").annotate(
+            total=Count("pk"), public=Count("pk", filter=PUBLIC)
+        )
+    }
+
+
+# The relays the dashboard names: those that brought the most (all are on the « Relais » page).
+TOP = 10
+
+
+def summary(campaign: Campaign, region=None) -> dict:
+    """How many relays (of `region`), how many invited at least one list there, the
+    signatures their links brought (and the public ones), and the `TOP` relays that brought
+    the most signatures."""
+    codes = _codes(region)
+    brought = _brought(campaign, codes)
+    relays = list(_relays(codes, brought).values("pk", "name", "is_active"))
+    # The lists `per_relay` counts as invited: the standing ones of the latest round.
+    invitations = ListInvitation.objects.filter(
+        campaign=campaign, relay__isnull=False, official_list__in=latest_official_lists()
+    )
+    if codes is not None:
+        invitations = invitations.filter(official_list__commune__departement__region__in=codes)
+    inviting = invitations.values("relay").distinct().count()
+    for relay in relays:
+        row = brought.get(relay["pk"], {})
+        relay.update(signatures=row.get("total", 0), public_signatures=row.get("public", 0))
+    top = sorted(
+        (relay for relay in relays if relay["signatures"]),
+        key=lambda r: (-r["signatures"], -r["public_signatures"], r["name"]),
+    )[:TOP]
+    return {
+        "count": len(relays),
+        "inviting": inviting,
+        "signatures": sum(row["total"] for row in brought.values()),
+        "public_signatures": sum(row["public"] for row in brought.values()),
+        "top": top,
+    }
+
+
 def per_relay(campaign: Campaign, region=None) -> list[dict]:
     """Each relay (whose territory touches `region`, if given: a Region or région codes)
     and what it brought."""
@@ -74,24 +135,8 @@ def per_relay(campaign: Campaign, region=None) -> list[dict]:
         .annotate(n=Count("pk", distinct=True))
         .values_list("invitations__relay", "n")
     )
-    signatures = Signature.objects.filter(campaign=campaign, relay__isnull=False).order_by()
-    if codes is not None:
-        signatures = signatures.filter(candidate__commune__departement__region__in=codes)
-    brought = {
-        row["relay"]: row
-        for row in signatures.values("relay").annotate(
-            total=Count("pk"), public=Count("pk", filter=PUBLIC)
-        )
-    }
-    relays = Relay.objects.order_by("name", "pk")
-    if codes is not None:
-        # The relays whose territory touches the régions, with lists there or not.
-        relays = relays.filter(
-            Q(pk__in=brought)
-            | Q(regions__in=codes)
-            | Q(departements__region__in=codes)
-            | Q(communes__departement__region__in=codes)
-        ).distinct()
+    brought = _brought(campaign, codes)
+    relays = _relays(codes, brought)
     rows = []
     for relay in relays:
         communes = territories.get(relay.pk, set())

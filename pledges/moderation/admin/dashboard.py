@@ -108,10 +108,22 @@ FIGURES = {
 }
 
 
+# On the « Relais » page (`relays_view`) and in its CSV; the dashboard has their summary.
+ON_THEIR_OWN_PAGE = {"relais"}
+
+
 def campaign_figures(campaign, region, *, only=None) -> dict:
-    """Each table's rows (those of `only` alone, for a CSV download)."""
-    names = [only] if only else FIGURES
-    return {name: FIGURES[name](campaign, region) for name in names}
+    """Each table's rows (those of `only` alone, for a CSV download). On the page, the
+    régions' rows are the départements' added up rather than counted again."""
+    if only:
+        return {only: FIGURES[only](campaign, region)}
+    figures = {
+        name: FIGURES[name](campaign, region)
+        for name in FIGURES
+        if name != "regions" and name not in ON_THEIR_OWN_PAGE
+    }
+    figures["regions"] = stats.per_region(campaign, region, departements=figures["departements"])
+    return figures
 
 
 def charts(figures) -> dict:
@@ -197,8 +209,8 @@ def dashboard_view(model_admin, request):
         entries.exclude(action__in=EDITS)
         .annotate(day=TruncDate("at"))
         .values("day", "action")
-        .annotate(n=Count("pk"))
-        .order_by("day", "action")
+        .annotate(n=Count("*"))
+        .order_by()  # sorted below: a hash of the few (day, action) pairs, not a sort of all
     )
     actions = [(a.value, a.label) for a in AuditEntry.Action if a not in EDITS]
     days: dict = {}
@@ -234,6 +246,30 @@ def dashboard_view(model_admin, request):
             "scoped": is_scoped(user),
             "regions": limit(Region.objects.order_by("sort_key", "code"), user, "code"),
             "figures": figures,
+            "relays": relay_stats.summary(campaign, place) if campaign else None,
             **(charts(figures) if figures else {}),
+        },
+    )
+
+
+def relays_view(model_admin, request):
+    """The « Relais » page of the dashboard: every relay (of the région chosen, or of the
+    moderator's régions) and what its invitations brought, with its CSV."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    region = _region(request)
+    campaign = Campaign.objects.current()
+    rows = relay_stats.per_relay(campaign, _place(request, region)) if campaign else []
+    return TemplateResponse(
+        request,
+        "admin/pledges/signature/dashboard_relays.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "opts": model_admin.model._meta,
+            "title": _("Relais : ce que leurs invitations ont apporté"),
+            "rows": rows,
+            "region": region,
+            "scoped": is_scoped(request.user),
+            "regions": limit(Region.objects.order_by("sort_key", "code"), request.user, "code"),
         },
     )

@@ -423,6 +423,11 @@ class SignatureAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 self.admin_site.admin_view(self.dashboard_view),
                 name="pledges_signature_dashboard",
             ),
+            path(
+                "tableau-de-bord/relais/",
+                self.admin_site.admin_view(self.dashboard_relays_view),
+                name="pledges_signature_dashboard_relays",
+            ),
             *urls,
         ]
 
@@ -455,6 +460,9 @@ class SignatureAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def dashboard_view(self, request):
         return dashboard.dashboard_view(self, request)
+
+    def dashboard_relays_view(self, request):
+        return dashboard.relays_view(self, request)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {

@@ -349,6 +349,22 @@ def test_the_dashboard_refuses_a_region_outside_the_scope(regional, world):
     assert "Hauts-de-France" not in response.content.decode()
 
 
+def test_the_relays_on_the_dashboard_and_their_page_are_the_moderators_regions(
+    regional, world, superuser_client
+):
+    relays_page = reverse("admin:pledges_signature_dashboard_relays")
+    assert regional.get(DASHBOARD).context["relays"]["count"] == 1
+    response = regional.get(relays_page)
+    assert response.status_code == 200
+    assert [row["pk"] for row in response.context["rows"]] == [world.inside.extra["relay"].pk]
+    assert MARK not in text(response) and "Hauts-de-France" not in text(response)
+    response = regional.get(relays_page, {"region": OUTSIDE})
+    assert "La région « 32 » n’est pas dans votre périmètre" in text(response)
+    assert [row["pk"] for row in response.context["rows"]] == [world.inside.extra["relay"].pk]
+    everyone = superuser_client.get(relays_page).context["rows"]
+    assert {row["pk"] for row in everyone} == {world.inside.extra["relay"].pk, world.outside.extra["relay"].pk}
+
+
 def test_superusers_see_every_region_on_the_dashboard(superuser_client, world):
     response = superuser_client.get(DASHBOARD)
     assert {row["code"] for row in response.context["figures"]["regions"]} >= {INSIDE, OUTSIDE}

@@ -120,9 +120,9 @@ def test_the_region_filter(data):
     }
 
 
-def test_the_dashboard_shows_the_table_and_its_csv(data, superuser_client):
-    response = superuser_client.get(DASHBOARD)
-    assert by_name(response.context["figures"]["relais"])["Coorace Loire"] == (4, 2, 1, 2, 1)
+def test_the_relays_page_shows_the_table_and_its_csv(data, superuser_client):
+    response = superuser_client.get(reverse("admin:pledges_signature_dashboard_relays"))
+    assert by_name(response.context["rows"])["Coorace Loire"] == (4, 2, 1, 2, 1)
     content = response.content.decode()
     assert "Relais : ce que leurs invitations ont apporté" in content.replace("\u202f", " ")
     assert "table=relais" in content
@@ -143,6 +143,53 @@ def test_the_dashboard_shows_the_table_and_its_csv(data, superuser_client):
     assert [row[0] for row in csv.reader(io.StringIO(filtered.content.decode()))][1:] == [
         "Coorace Île-de-France"
     ]
+
+
+def test_the_dashboard_sums_up_the_relays_and_names_those_that_brought_most(data, superuser_client):
+    """The dashboard's block: the totals over every relay and, of those that brought
+    signatures, the TOP first by what they brought; the « Relais » page lists them all."""
+    from pledges.relays.stats import TOP, summary
+
+    for number in range(TOP):
+        relay = make_relay(name=f"Relais {number:02d}", departements=["35"])
+        signed_for(official_list_in("35238", name=f"Rennes {number}"), relay, approved=False)
+    response = superuser_client.get(DASHBOARD)
+    relays = response.context["relays"]
+    assert relays == summary(current_campaign())
+    assert relays["count"] == TOP + 3
+    # Loire: 2 invitations; Lyon and the new ones none.
+    assert relays["inviting"] == 1
+    assert (relays["signatures"], relays["public_signatures"]) == (3 + TOP, 2)
+    names = [row["name"] for row in relays["top"]]
+    # Loire brought 2, then 1 each: Lyon's is public, the new ones' pending, by name.
+    assert names == ["Coorace Loire", "Relais lyonnais", *[f"Relais {n:02d}" for n in range(8)]]
+    content = response.content.decode().replace("\u202f", " ").replace("\u00a0", " ")
+    assert (
+        f"Relais : {TOP + 3} ; ayant invité au moins une liste : 1 ; signatures venues par "
+        f"leurs liens : {3 + TOP}, dont 2 publiques." in content
+    )
+    assert "Les relais qui ont apporté le plus de signatures" in content
+    assert reverse("admin:pledges_signature_dashboard_relays") in content
+    # The dashboard counts no territory: that is the « Relais » page's work.
+    assert "relais" not in response.context["figures"]
+    page = superuser_client.get(reverse("admin:pledges_signature_dashboard_relays"))
+    assert len(page.context["rows"]) == TOP + 3
+    assert "Coorace Île-de-France" in page.content.decode()
+
+
+def test_the_summary_of_a_region(data):
+    from communes.models import Region
+    from pledges.relays.stats import summary
+
+    aura = summary(current_campaign(), Region.objects.get(code="84"))
+    assert (aura["count"], aura["inviting"], aura["signatures"], aura["public_signatures"]) == (
+        2,
+        1,
+        3,
+        2,
+    )
+    idf = summary(current_campaign(), Region.objects.get(code="11"))
+    assert (idf["count"], idf["inviting"], idf["signatures"], idf["top"]) == (1, 0, 0, [])
 
 
 def test_a_relay_name_that_looks_like_a_formula_is_defused(superuser_client):
