@@ -316,8 +316,19 @@ class QueueWatch(threading.Thread):
                     self.stopping.wait(1.0)
 
 
+WORKER_UNIT = ROOT / "config" / "deploy" / "coorace-worker.service"
+
+
+def worker_niceness() -> int:
+    """The unit's `Nice=` (0 if it sets none), so that the worker runs here as there."""
+    found = re.search(r"^Nice=(-?\d+)$", WORKER_UNIT.read_text(), re.MULTILINE)
+    return int(found.group(1)) if found else 0
+
+
 def start_worker(env: dict, log_dir: Path) -> subprocess.Popen:
-    """`manage.py db_worker` as config/deploy/coorace-worker.service runs it."""
+    """`manage.py db_worker` as config/deploy/coorace-worker.service runs it (its options and
+    its niceness)."""
+    niceness = worker_niceness()
     return subprocess.Popen(
         [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "1"],
         cwd=ROOT,
@@ -325,6 +336,7 @@ def start_worker(env: dict, log_dir: Path) -> subprocess.Popen:
         stdout=open(log_dir / "db_worker.log", "w"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        preexec_fn=lambda: os.nice(niceness),
     )
 
 
