@@ -67,17 +67,22 @@ def is_relay_account(user) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.relays.exists()
 
 
+def touching(regions) -> Q:
+    """Relays whose territory (régions, départements or communes) touches these régions."""
+    return (
+        Q(regions__in=regions)
+        | Q(departements__region__in=regions)
+        | Q(communes__departement__region__in=regions)
+    )
+
+
 def limit_relays(queryset, user):
     """The relays a staff account may see: those whose territory touches its régions
     (pledges.moderation.scope: none for a regional moderator outside them)."""
     regions = regions_of(user)
     if regions is ALL:
         return queryset
-    return queryset.filter(
-        Q(regions__in=regions)
-        | Q(departements__region__in=regions)
-        | Q(communes__departement__region__in=regions)
-    ).distinct()
+    return queryset.filter(touching(regions)).distinct()
 
 
 def in_territory(relay: Relay, official_list: OfficialList) -> bool:

@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 
 from communes.models import Commune, Region
 from pledges.models import Campaign, ListInvitation, Relay, Signature
+from pledges.relays.services import touching
 from pledges.roster.answers import latest_official_lists, signed_lists_condition
 
 Status = Signature.Status
@@ -57,12 +58,7 @@ def _relays(codes: list[str] | None, brought):
     relays = Relay.objects.order_by("name", "pk")
     if codes is None:
         return relays
-    return relays.filter(
-        Q(pk__in=brought)
-        | Q(regions__in=codes)
-        | Q(departements__region__in=codes)
-        | Q(communes__departement__region__in=codes)
-    ).distinct()
+    return relays.filter(Q(pk__in=brought) | touching(codes)).distinct()
 
 
 def _brought(campaign: Campaign, codes: list[str] | None) -> dict[int, dict]:
