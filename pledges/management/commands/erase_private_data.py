@@ -1,12 +1,17 @@
 """manage.py erase_private_data: apply the retention table (pledges.moderation.retention).
 
-Run daily by config/deploy/coorace-retention.timer; `--dry-run` says what would go.
+Run daily by config/deploy/coorace-retention.timer. It enqueues the job that applies the
+table (pledges.moderation.retention_tasks): the worker runs it, and its counts stay in the
+job's result in the admin. With the immediate backend (tests) the job has run when the
+command prints, and the command prints its counts. `--dry-run` says what would go, here and
+now, without enqueuing anything.
 """
 
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django_tasks import TaskResultStatus
 
 from pledges.moderation.retention import (
     JOB_RESULT_DAYS,
@@ -14,8 +19,10 @@ from pledges.moderation.retention import (
     PRIVATE_DATA_DAYS,
     SIGNATURE_MONTHS_AFTER_ELECTION,
     UNVERIFIED_ACCOUNT_DAYS,
+    ErasureCounts,
     apply_retention,
 )
+from pledges.moderation.retention_tasks import erase_private_data
 
 
 class Command(BaseCommand):
@@ -57,7 +64,23 @@ class Command(BaseCommand):
             cutoff = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
         else:
             cutoff = now - datetime.timedelta(days=PRIVATE_DATA_DAYS)
-        counts = apply_retention(now=now, before=cutoff, dry_run=dry_run)
+        if dry_run:
+            counts = apply_retention(now=now, before=cutoff, dry_run=True)
+        else:
+            job = erase_private_data.enqueue(before if before is None else cutoff.isoformat())
+            if job.status == TaskResultStatus.FAILED:
+                raise CommandError(
+                    f"L’effacement a échoué (tâche {job.id}) : voir « Task results »."
+                )
+            if job.status != TaskResultStatus.SUCCESSFUL:
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"Effacement mis en file (tâche {job.id}) : le worker l’applique, "
+                        "ses chiffres seront dans « Task results »."
+                    )
+                )
+                return
+            counts = ErasureCounts(**job.return_value)
         verb = "seraient effacés" if dry_run else "effacés"
         feminine = "seraient effacées" if dry_run else "effacées"
         self.stdout.write(

@@ -266,3 +266,30 @@ def test_the_published_table_says_what_the_job_applies(client):
     assert f"jusqu’à {SIGNATURE_MONTHS_AFTER_ELECTION} mois après le dernier tour" in page
     assert PRIVATE_DATA_DAYS == 365 and "12 mois, puis effacés" in page
     assert f"<td>{JOB_RESULT_DAYS} jours</td>" in page
+
+
+@pytest.mark.usefixtures("database_tasks")
+def test_the_timer_enqueues_a_job_that_the_worker_applies(old_data, capsys):
+    """On the database backend, as in production: the command only enqueues; nothing is
+    erased until the worker runs the job, whose counts are its result."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.pledges.reminders.test_jobs import run_worker
+
+    old, recent = old_data
+    call_command("erase_private_data")
+    assert "Effacement mis en file" in capsys.readouterr().out
+    old.candidate.refresh_from_db()
+    assert old.candidate.phone != ""
+    job = DBTaskResult.objects.get(
+        task_path="pledges.moderation.retention_tasks.erase_private_data"
+    )
+    assert job.status == TaskResultStatus.READY
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == TaskResultStatus.SUCCESSFUL
+    assert job.return_value["phones"] == 1
+    old.candidate.refresh_from_db()
+    recent.candidate.refresh_from_db()
+    assert (old.candidate.phone, recent.candidate.phone) == ("", "06 00 00 00 02")
