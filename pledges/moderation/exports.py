@@ -2,16 +2,25 @@
 
 French Excel opens it as is: UTF-8 with a byte-order mark, `;` between cells. Cells a
 spreadsheet would read as a formula are defused by pledges.csv.neutralise.
+
+The queue's « Exporter ces signataires (CSV) » writes it in a job
+(pledges.moderation.export_tasks) to a private file of the default storage, under
+`EXPORT_FOLDER`, which the nightly retention deletes `EXPORT_FILE_HOURS` after it was written.
 """
 
 import csv
+import datetime
 import io
+from typing import TextIO
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from pledges.csv import neutralise
 from pledges.models import Signature, SignedCommitment
+
+EXPORT_FOLDER = "exports"
+EXPORT_FILE_HOURS = 24
 
 STAFF_COLUMNS = [
     ("id", lambda p: p.pk),
@@ -53,11 +62,25 @@ def staff_export_queryset(pledges: QuerySet) -> QuerySet:
     )
 
 
-def staff_csv(pledges: QuerySet[Signature]) -> str:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+def write_staff_csv(pledges: QuerySet[Signature], out: TextIO) -> int:
+    """Write the export of `pledges` to a text stream (opened with newline=""); returns
+    how many signatures it holds."""
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([name for name, _ in STAFF_COLUMNS])
+    rows = 0
     for pledge in staff_export_queryset(pledges).iterator(chunk_size=2000):
         writer.writerow([neutralise(get(pledge)) for _, get in STAFF_COLUMNS])
+        rows += 1
+    return rows
+
+
+def staff_csv(pledges: QuerySet[Signature]) -> str:
+    buffer = io.StringIO()
+    write_staff_csv(pledges, buffer)
     return buffer.getvalue()
+
+
+def export_filename(day: datetime.date) -> str:
+    """The name the browser saves an export under."""
+    return f"signataires-coorace-{day:%Y-%m-%d}.csv"

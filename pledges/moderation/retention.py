@@ -17,6 +17,10 @@ module's, period by period:
 - voters' alert subscriptions never confirmed: erased 7 days after they were asked for
   (`pledges.alerts.services.PENDING_DAYS`); a confirmed one lasts until its unsubscribe link
   deletes it.
+- the staff's exports of signatories (files of the default storage under `exports/`, with
+  private contacts): deleted 24 hours after they were written
+  (`pledges.moderation.exports.EXPORT_FILE_HOURS`); their page stops giving them at that
+  hour already (pledges.moderation.admin.export).
 
 Every function takes `now`, so that a test freezes time by passing it.
 """
@@ -30,6 +34,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django_tasks import TaskResultStatus
@@ -38,6 +43,7 @@ from django_tasks_db.models import DBTaskResult
 from candidates.models import Candidate, CorrectionRequest
 from pledges.alerts.services import PENDING_DAYS as PENDING_ALERT_DAYS
 from pledges.models import AlertSubscription, AuditEntry, Campaign, Signature
+from pledges.moderation.exports import EXPORT_FILE_HOURS, EXPORT_FOLDER
 from pledges.signing.account import delete_account, erase_pledges
 
 UNVERIFIED_ACCOUNT_DAYS = 30
@@ -56,6 +62,7 @@ class ErasureCounts:
     job_results: int = 0
     rate_limit_entries: int = 0
     pending_alerts: int = 0
+    export_files: int = 0
 
     def __add__(self, other: "ErasureCounts") -> "ErasureCounts":
         return ErasureCounts(
@@ -129,6 +136,16 @@ def _expired_rate_limits(*, now: datetime.datetime, delete: bool) -> int:
         return cursor.fetchone()[0]
 
 
+def expired_export_files(*, now: datetime.datetime) -> list[str]:
+    """The storage names of the staff's export files written over 24 hours before `now`."""
+    if not default_storage.exists(EXPORT_FOLDER):
+        return []
+    cutoff = now - datetime.timedelta(hours=EXPORT_FILE_HOURS)
+    _folders, files = default_storage.listdir(EXPORT_FOLDER)
+    names = [f"{EXPORT_FOLDER}/{file}" for file in files]
+    return sorted(name for name in names if default_storage.get_modified_time(name) < cutoff)
+
+
 def erase_private_data(
     *, before: datetime.datetime, now: datetime.datetime, dry_run: bool = False
 ) -> ErasureCounts:
@@ -171,11 +188,13 @@ def apply_retention(
     pending_alerts = AlertSubscription.objects.pending().filter(
         created_at__lt=now - datetime.timedelta(days=PENDING_ALERT_DAYS)
     )
+    export_files = expired_export_files(now=now)
     counts = ErasureCounts(
         unverified_accounts=len(accounts),
         signatures=len(signatures),
         job_results=jobs.count(),
         pending_alerts=pending_alerts.count(),
+        export_files=len(export_files),
     )
     if not dry_run:
         for user in accounts:
@@ -185,4 +204,6 @@ def apply_retention(
                 erase_pledges(pledges=[signature], candidate=signature.candidate, now=now)
         jobs.delete()
         pending_alerts.delete()
+        for name in export_files:
+            default_storage.delete(name)
     return counts + erase_private_data(before=before, now=now, dry_run=dry_run)

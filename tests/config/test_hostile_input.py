@@ -319,7 +319,7 @@ def test_the_moderation_queue_never_fails_on_hostile_parameters(moderator):
     @SETTINGS
     @given(query=st.dictionaries(admin_query_names, admin_values, max_size=4))
     def visit(query):
-        for url in (CHANGELIST, CHANGELIST + "export.csv"):
+        for url in (CHANGELIST, CHANGELIST + "export/"):
             try:
                 response = moderator.get(url, query)
             except UnicodeEncodeError:

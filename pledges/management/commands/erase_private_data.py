@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 
+from pledges.moderation.exports import EXPORT_FILE_HOURS
 from pledges.moderation.retention import (
     JOB_RESULT_DAYS,
     PENDING_ALERT_DAYS,
@@ -33,7 +34,8 @@ class Command(BaseCommand):
         "téléphones, messages des demandes de correction et adresses IP du journal des "
         "décisions après 12 mois ; tâches terminées (adresses électroniques) après "
         f"{JOB_RESULT_DAYS} jours ; compteurs expirés des limites de débit (adresses IP) ; "
-        f"alertes jamais confirmées après {PENDING_ALERT_DAYS} jours. "
+        f"alertes jamais confirmées après {PENDING_ALERT_DAYS} jours ; exports de "
+        f"signataires de l’équipe après {EXPORT_FILE_HOURS} heures. "
         "Les signatures publiées et le journal pseudonyme restent."
     )
 
@@ -105,6 +107,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Alertes jamais confirmées après {PENDING_ALERT_DAYS} jours {feminine} : "
             f"{counts.pending_alerts}"
+        )
+        self.stdout.write(
+            f"Exports de signataires de plus de {EXPORT_FILE_HOURS} heures {verb} : "
+            f"{counts.export_files}"
         )
         if dry_run:
             self.stdout.write(self.style.WARNING("Simulation (--dry-run) : rien n’a été effacé."))

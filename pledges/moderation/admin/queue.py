@@ -11,12 +11,11 @@ import re
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -24,10 +23,11 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from candidates.validators import has_control_characters
 from communes.search import normalize_name
+from config.http import personal
 from config.site import client_ip
 from pledges.models import RejectionReason, Signature, SignatureQuerySet, SignedCommitment
 from pledges.moderation import needs
-from pledges.moderation.admin import dashboard, decisions, roster
+from pledges.moderation.admin import dashboard, decisions, export, roster
 from pledges.moderation.admin.filters import (
     DepartementFilter,
     DuplicateFilter,
@@ -45,7 +45,6 @@ from pledges.moderation.admin.inlines import (
     SignedCommitmentInline,
 )
 from pledges.moderation.ballot import ballot_choice
-from pledges.moderation.exports import staff_csv
 from pledges.moderation.needs import with_needs
 from pledges.moderation.scope import SIGNATURE_REGION, ScopedAdminMixin
 from pledges.moderation.services import bulk_approve, bulk_reject
@@ -414,9 +413,19 @@ class SignatureAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 name="pledges_signature_elected",
             ),
             path(
-                "export.csv",
-                self.admin_site.admin_view(self.export_view),
+                "export/",
+                self.admin_site.admin_view(personal(self.export_view)),
                 name="pledges_signature_export",
+            ),
+            path(
+                "export/<str:job_id>/",
+                self.admin_site.admin_view(personal(self.export_status_view)),
+                name="pledges_signature_export_status",
+            ),
+            path(
+                "export/<str:job_id>/fichier/",
+                self.admin_site.admin_view(personal(self.export_download_view)),
+                name="pledges_signature_export_download",
             ),
             path(
                 "tableau-de-bord/",
@@ -497,15 +506,10 @@ class SignatureAdmin(ScopedAdminMixin, admin.ModelAdmin):
         raise IncorrectLookupParameters
 
     def export_view(self, request):
-        if not self.has_export_permission(request):
-            raise PermissionDenied
-        # The same filters and search as the changelist the link was on.
-        try:
-            changelist = self.get_changelist_instance(request)
-        except IncorrectLookupParameters:
-            return HttpResponseRedirect(reverse("admin:pledges_signature_changelist"))
-        queryset = changelist.get_queryset(request)
-        response = HttpResponse(staff_csv(queryset), content_type="text/csv; charset=utf-8")
-        filename = f"signataires-coorace-{timezone.localdate():%Y-%m-%d}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return export.export_view(self, request)
+
+    def export_status_view(self, request, job_id):
+        return export.export_status_view(self, request, job_id)
+
+    def export_download_view(self, request, job_id):
+        return export.export_download_view(self, request, job_id)

@@ -37,6 +37,7 @@ from pledges.moderation.scope import (
 from pledges.roster.invitations import mark_invited
 from tests.factories import make_moderator, make_user
 from tests.pledges.moderation.conftest import page, rows
+from tests.pledges.moderation.exporting import content, download
 from tests.pledges.moderation.regional import (
     INSIDE,
     INSIDE_NAME,
@@ -282,22 +283,24 @@ def test_select_across_acts_on_the_moderators_regions_only(regional, world):
     assert Signature.objects.get(pk=world.outside.pending.pk).status == Status.PENDING
 
 
+@pytest.mark.usefixtures("database_tasks")
 def test_the_export_holds_only_the_moderators_regions(regional, world):
     regional.user.user_permissions.add(Permission.objects.get(codename="export_pledges"))
-    response = regional.get(EXPORT)
+    assert MARK not in page(regional.get(EXPORT))  # the confirmation: the count, the filters
+    response = download(regional)  # the job, run by the worker
     assert response.status_code == 200
-    exported = list(
-        csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
-    )
+    body = content(response).decode("utf-8-sig")
+    exported = list(csv.DictReader(io.StringIO(body), delimiter=";"))
     assert {int(row["id"]) for row in exported} == {
         world.inside.pending.pk,
         world.inside.approved.pk,
     }
     assert {row["region"] for row in exported} == {INSIDE}
-    assert MARK not in response.content.decode()
+    assert MARK not in body
     # With a filter of another région: back to the queue, nothing exported.
-    response = regional.get(EXPORT, {"region": OUTSIDE})
-    assert response.status_code == 302
+    for method in (regional.get, regional.post):
+        response = method(f"{EXPORT}?region={OUTSIDE}")
+        assert (response.status_code, response["Location"]) == (302, QUEUE)
 
 
 def test_the_detail_page_of_an_inside_signature_shows_no_outside_data(regional, world):
@@ -362,7 +365,10 @@ def test_the_relays_on_the_dashboard_and_their_page_are_the_moderators_regions(
     assert "La région « 32 » n’est pas dans votre périmètre" in text(response)
     assert [row["pk"] for row in response.context["rows"]] == [world.inside.extra["relay"].pk]
     everyone = superuser_client.get(relays_page).context["rows"]
-    assert {row["pk"] for row in everyone} == {world.inside.extra["relay"].pk, world.outside.extra["relay"].pk}
+    assert {row["pk"] for row in everyone} == {
+        world.inside.extra["relay"].pk,
+        world.outside.extra["relay"].pk,
+    }
 
 
 def test_superusers_see_every_region_on_the_dashboard(superuser_client, world):

@@ -1,0 +1,57 @@
+"""The staff export as staff go through it: the confirmation, the POST that enqueues the job,
+the worker, the job's page and the download (pledges.moderation.admin.export)."""
+
+import csv
+import io
+from unittest import mock
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django_tasks_db.management.commands import db_worker
+from django_tasks_db.management.commands.db_worker import Worker
+
+EXPORT = reverse("admin:pledges_signature_export")
+
+
+def run_worker() -> None:
+    """`manage.py db_worker --batch`, without closing the test's connection."""
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    with mock.patch.object(db_worker, "close_old_connections"):
+        worker.run()
+
+
+def content(response) -> bytes:
+    if getattr(response, "streaming", False):
+        data = b"".join(response.streaming_content)
+        response.close()
+        return data
+    return response.content
+
+
+def download(client, params=None):
+    """The file staff get for the queue filtered by `params`: with the database backend
+    (`database_tasks`), after the worker ran the job; with the immediate backend, at once.
+    A refusal (the queue, a 403) comes back as it is."""
+    url = f"{EXPORT}?{urlencode(params, doseq=True)}" if params else EXPORT
+    response = client.post(url)
+    if response.status_code != 302 or not response["Location"].startswith(EXPORT):
+        return response
+    run_worker()
+    page = client.get(response["Location"])
+    assert page.status_code == 200, page.status_code
+    return client.get(page.context["download_url"])
+
+
+def read_csv(response) -> list[list[str]]:
+    raw = content(response).decode("utf-8")
+    assert raw.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(raw[1:]), delimiter=";"))
