@@ -3,12 +3,18 @@
 What it shows (`ShareContent`: the campaign's mark, the list's or person's name, where they
 stand, « 14 engagements sur 20 » or the withdrawal, the site's host) is fingerprinted
 (`ShareContent.digest`, with `TEMPLATE_VERSION`); the PNG is drawn once per fingerprint and
-kept in the default storage as `partage/<kind>-<pk>-<digest>.png`, as certificates are:
-rendered under a lock on the signature's row (SELECT … FOR UPDATE on PostgreSQL, SQLite's
-write lock), written whole or not at all (`certificates.services.write_whole`). A page
-whose content changes gets a new name, hence a new `og:image` URL (`?v=<digest>`) that
-social networks fetch again; the older versions of the same list or person are deleted
-once the new one is written.
+kept in the default storage as `partage/<kind>-<pk>-<digest>.png`. A request never draws
+it: the route serves the stored file, or, when it is missing, enqueues the drawing job
+(pledges.directory.tasks.render_share_image) and serves the generic card, which no cache
+keeps. The list page and the signatory page enqueue the same job when they name an image
+not yet drawn (`ShareContent.og_image_url`), so that it is ready before anyone shares the
+link. The job (`draw_image`) draws as certificates are rendered: under a lock on the
+signature's row (SELECT … FOR UPDATE on PostgreSQL, SQLite's write lock), only if the file
+is still missing (several jobs for one image draw once), written whole or not at all
+(`certificates.services.write_whole`). A page whose content changes gets a new name, hence
+a new `og:image` URL (`?v=<digest>`) that social networks fetch again; the older versions
+of the same list or person are deleted once the new one is written. The posters
+(pledges.directory.poster) are stored the same way, with the helpers of this module.
 
 `layout` places the text (wrapped, then shrunk until it fits, an ellipsis as a last
 resort) and returns every line with its box, so that a test can check that nothing
@@ -20,6 +26,7 @@ import io
 import json
 import logging
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -49,11 +56,14 @@ logger = logging.getLogger(__name__)
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 64
-# Bump when the drawing changes: every image is then drawn again at its next request.
+# Bump when the drawing changes: every image is then drawn again after its next request.
 TEMPLATE_VERSION = "1"
 FOLDER = "partage"
+# The posters' folder (pledges.directory.poster), named here for `stored_images_of`.
+POSTER_FOLDER = "affiches"
 FONTS = Path(settings.BASE_DIR) / "static" / "fonts"
-# A generic card (the campaign's mark only), served when the storage fails.
+# A generic card (the campaign's mark only), served while the image is being drawn and
+# when the storage fails.
 FALLBACK = Path(settings.BASE_DIR) / "static" / "img" / "partage.png"
 
 GREEN, DARK_GREEN, ORANGE = "#0b6e4f", "#074d37", "#c2410c"
@@ -113,7 +123,13 @@ class ShareContent:
 
     @property
     def og_image_url(self) -> str:
-        """The absolute URL of the image, versioned so that a new content is a new URL."""
+        """The absolute URL of the image, versioned so that a new content is a new URL.
+
+        The page that names it (og:image) has it drawn, by a job, if its file is missing:
+        it is then ready before anyone shares the link. A storage check, no query (on a
+        miss, the job's enqueueing)."""
+        if not is_stored(self.file_name):
+            schedule_image(self)
         return absolute_url(f"{self.path}?v={self.digest}")
 
     @property
@@ -344,26 +360,73 @@ def render_png(content: ShareContent | None) -> bytes:
 # ------------------------------------------------------------------ storage
 
 
-def stored_image(content: ShareContent, *, signature_pk: int) -> str:
-    """The storage name of the content's image, drawn now if it is not there yet, once
-    however many ask together (the signature's row is locked while it draws). Raises
-    OSError when the storage fails (nothing is left behind)."""
-    name = content.file_name
-    if default_storage.exists(name):
-        return name
+def is_stored(name: str) -> bool:
+    """Whether the file is in storage; a storage that fails to tell counts as a miss."""
+    try:
+        return default_storage.exists(name)
+    except OSError:
+        logger.exception("Storage could not tell whether %s exists.", name)
+        return False
+
+
+def lock_signature(kind: str, pk: int) -> None:
+    """Lock the row of the signature behind a list's or a signatory's page (inside a
+    transaction): the drawing jobs of one page then draw one after the other."""
+    signatures = Signature.objects.select_for_update()
+    if kind == Kind.LIST:
+        signatures.filter(electoral_list_id=pk).first()
+    else:
+        signatures.filter(pk=pk).first()
+
+
+def current_content(kind: str, pk: int) -> ShareContent | None:
+    """What the card of this list or signatory shows now; None unless it is public."""
+    if kind == Kind.LIST:
+        campaign = current_campaign()
+        electoral_list, row = public_list(campaign, pk)
+        if electoral_list is None:
+            return None
+        certificate = Certificate.objects.current().filter(pledge=row.pledge).first()
+        return list_content(electoral_list, row, total=commitment_total(campaign, certificate))
+    row, electoral_list = public_signatory(pk)
+    if row is None:
+        return None
+    return signatory_content(
+        row, electoral_list=electoral_list, total=commitment_total(row.pledge.campaign)
+    )
+
+
+def schedule_image(content: ShareContent) -> None:
+    """Draw the card of this list or signatory in a job, once the transaction commits."""
+    from pledges.directory.tasks import render_share_image
+
+    transaction.on_commit(
+        partial(render_share_image.enqueue, content.kind, content.pk), robust=True
+    )
+
+
+def draw_image(kind: str, pk: int) -> str | None:
+    """The drawing job's work: the current card of this list or signatory in storage,
+    drawn unless its file is there already, once however many jobs run together (the
+    signature's row is locked while it draws, and the content read under the lock).
+    Returns the file's name, None if the page is no longer public. Raises OSError when
+    the storage fails (nothing is left behind): the job is then tried again."""
     with transaction.atomic():
-        Signature.objects.select_for_update().filter(pk=signature_pk).first()
-        if default_storage.exists(name):
-            return name
-        write_whole(default_storage, name, render_png(content))
-    _delete_older_versions(content)
-    return name
+        lock_signature(kind, pk)
+        content = current_content(kind, pk)
+        if content is None:
+            return None
+        if default_storage.exists(content.file_name):
+            return content.file_name
+        write_whole(default_storage, content.file_name, render_png(content))
+    delete_older_versions(FOLDER, content.file_name, prefix=f"{content.kind}-{content.pk}-")
+    return content.file_name
 
 
 def stored_images_of(pledges) -> list[str]:
-    """The stored images of these signatures' pages and of the lists they sign for: an
-    erased account takes its images with it (pledges.signing.account). A storage that
-    fails to list them leaves them (logged): the erasure itself never waits on it."""
+    """The stored share images and posters of these signatures' pages and of the lists
+    they sign for: an erased account takes them with it (pledges.signing.account). A
+    storage that fails to list them leaves them (logged): the erasure never waits on it."""
     prefixes = set()
     for pledge in pledges:
         prefixes.add(f"{Kind.SIGNATORY}-{pledge.pk}-")
@@ -371,42 +434,52 @@ def stored_images_of(pledges) -> list[str]:
             prefixes.add(f"{Kind.LIST}-{pledge.electoral_list_id}-")
     if not prefixes:
         return []
-    try:
-        _folders, files = default_storage.listdir(FOLDER)
-    except FileNotFoundError:
-        return []
-    except OSError:
-        logger.exception("Share images of %s could not be listed.", sorted(prefixes))
-        return []
-    return sorted(f"{FOLDER}/{file}" for file in files if file.startswith(tuple(prefixes)))
+    names = []
+    for folder in (FOLDER, POSTER_FOLDER):
+        try:
+            _folders, files = default_storage.listdir(folder)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            logger.exception("Files of %s in %s/ could not be listed.", sorted(prefixes), folder)
+            continue
+        names.extend(f"{folder}/{file}" for file in files if file.startswith(tuple(prefixes)))
+    return sorted(names)
 
 
-def _delete_older_versions(content: ShareContent) -> None:
-    """The same list's or person's earlier images: nothing links to them any more."""
-    prefix = f"{content.kind}-{content.pk}-"
+def delete_older_versions(folder: str, kept: str, *, prefix: str) -> None:
+    """The same list's or person's earlier files (`prefix`, in `folder`) but `kept`:
+    nothing links to them any more."""
     try:
-        _folders, files = default_storage.listdir(FOLDER)
+        _folders, files = default_storage.listdir(folder)
         for file in files:
-            if file.startswith(prefix) and f"{FOLDER}/{file}" != content.file_name:
-                default_storage.delete(f"{FOLDER}/{file}")
+            if file.startswith(prefix) and f"{folder}/{file}" != kept:
+                default_storage.delete(f"{folder}/{file}")
     except OSError:
-        logger.warning("Share images of %s: older versions left in storage.", prefix)
+        logger.warning("%s/%s…: older versions left in storage.", folder, prefix)
 
 
 # ------------------------------------------------------------------ the routes
 
 
-def _serve(content: ShareContent, *, signature_pk: int):
-    """The stored image; if the storage fails, the generic card, which no cache keeps (the
-    next request draws the real one once the storage is back)."""
+def _generic_card():
+    """The campaign's card, which neither nginx nor a browser keeps: the next request
+    serves the real one once it is drawn (or the storage is back)."""
+    response = FileResponse(FALLBACK.open("rb"), content_type="image/png")
+    patch_cache_control(response, no_cache=True, max_age=0)
+    return response
+
+
+def _serve(content: ShareContent):
+    """The stored image; if it is not drawn yet, the generic card and the drawing job."""
+    if not is_stored(content.file_name):
+        schedule_image(content)
+        return _generic_card()
     try:
-        name = stored_image(content, signature_pk=signature_pk)
-        image = default_storage.open(name, "rb")
+        image = default_storage.open(content.file_name, "rb")
     except OSError:
-        logger.exception("Share image %s could not be stored or read.", content.file_name)
-        response = FileResponse(FALLBACK.open("rb"), content_type="image/png")
-        patch_cache_control(response, no_cache=True, max_age=0)
-        return response
+        logger.exception("Share image %s could not be read.", content.file_name)
+        return _generic_card()
     response = FileResponse(image, content_type="image/png")
     response["ETag"] = f'"{content.digest}"'
     return response
@@ -445,21 +518,15 @@ def public_signatory(pk: int):
 
 @public_cache
 def list_share_image(request, pk):
-    campaign = current_campaign()
-    electoral_list, row = public_list(campaign, pk)
-    if electoral_list is None:
+    content = current_content(Kind.LIST, pk)
+    if content is None:
         raise Http404("Liste inconnue.")
-    certificate = Certificate.objects.current().filter(pledge=row.pledge).first()
-    content = list_content(electoral_list, row, total=commitment_total(campaign, certificate))
-    return _serve(content, signature_pk=row.pledge.pk)
+    return _serve(content)
 
 
 @public_cache
 def signatory_share_image(request, pk):
-    row, electoral_list = public_signatory(pk)
-    if row is None:
+    content = current_content(Kind.SIGNATORY, pk)
+    if content is None:
         raise Http404("Signataire inconnu.")
-    content = signatory_content(
-        row, electoral_list=electoral_list, total=commitment_total(row.pledge.campaign)
-    )
-    return _serve(content, signature_pk=row.pledge.pk)
+    return _serve(content)

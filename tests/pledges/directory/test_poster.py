@@ -1,19 +1,38 @@
 """The poster of a list or signatory (pledges/directory/poster.py): one A4 page with the
 name, the commitments signed in their exact wording and a QR code to the public page, read
-back from the real PDF with pdftotext and pdfinfo."""
+back from the real PDF with pdftotext and pdfinfo; rendered by a job once per version of
+what it shows (pledges/directory/tasks.py), stored, never in a request.
 
+Jobs run when the transaction that enqueued them commits (tests/conftest.py): a first
+request for a new version answers « en préparation » (503) and its job renders the poster
+at once; the tests about the queue itself (`database_tasks`) run the worker in-process."""
+
+import errno
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
+from django.test import Client
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from candidates.models import Candidate
-from pledges.directory.poster import list_poster_html, signatory_poster_html
-from pledges.directory.share_image import public_list, public_signatory
+from pledges.certificates.services import write_whole
+from pledges.directory import poster
+from pledges.directory.poster import (
+    PosterContent,
+    list_poster_content,
+    poster_html,
+    signatory_poster_content,
+)
+from pledges.directory.share_image import Kind, public_list, public_signatory
 from pledges.models import Commitment, Signature
-from pledges.signing.services import withdraw_pledge
-from tests.factories import current_campaign, make_candidate, make_pledge
+from pledges.signing.services import add_commitment, withdraw_pledge
+from tests.config.test_tasks import due_now, run_worker
+from tests.factories import commitments, current_campaign, make_candidate, make_pledge
 from tests.pledges.directory.lists_data import make_individual, make_list
+from tests.pledges.directory.test_share_image import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +52,51 @@ def every_code() -> tuple[str, ...]:
 def pdf_of(response) -> bytes:
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF-")
-    return response.content
+    data = b"".join(response.streaming_content)
+    assert data.startswith(b"%PDF-")
+    return data
+
+
+def in_preparation(response) -> bool:
+    """« L’affiche est en préparation… »: 503, Retry-After, kept by no cache."""
+    if response.status_code != 503:
+        return False
+    assert response["Retry-After"] == "5"
+    assert response["Cache-Control"] == "no-store"
+    assert "L’affiche est en préparation…" in response.content.decode()
+    return True
+
+
+def printed(client, url: str) -> bytes:
+    """The poster of a version not rendered yet, once its job has run: the first request
+    answers « en préparation » and enqueues the job (run at once here)."""
+    assert in_preparation(client.get(url))
+    return pdf_of(client.get(url))
+
+
+def count_renders(monkeypatch) -> list[str]:
+    renders = []
+    render = poster.render_pdf
+
+    def counted(html, **kwargs):
+        renders.append(html)
+        return render(html, **kwargs)
+
+    monkeypatch.setattr(poster, "render_pdf", counted)
+    return renders
+
+
+def stored(settings) -> list[str]:
+    folder = Path(settings.MEDIA_ROOT) / "affiches"
+    return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+
+
+def stored_bytes(settings, name: str) -> bytes:
+    return (Path(settings.MEDIA_ROOT) / "affiches" / name).read_bytes()
+
+
+def jobs() -> list[DBTaskResult]:
+    return list(DBTaskResult.objects.filter(task_path="pledges.directory.tasks.render_poster"))
 
 
 def text_of(pdf: bytes, tmp_path) -> str:
@@ -76,7 +138,7 @@ def one_a4_page(pdf: bytes, tmp_path) -> None:
 
 def test_a_lists_poster_has_its_name_and_each_signed_commitment_in_full(client, tmp_path):
     the_list = make_list("Saint-Étienne d’abord", codes=("1.1", "3.2", "10.1"))
-    text = text_of(pdf_of(client.get(f"/listes/{the_list.pk}/affiche.pdf")), tmp_path)
+    text = text_of(printed(client, f"/listes/{the_list.pk}/affiche.pdf"), tmp_path)
 
     assert "Saint-Étienne d’abord" in text
     assert f"Liste conduite par {the_list.head.full_name}" in text
@@ -96,7 +158,7 @@ def test_every_commitment_and_a_long_name_still_make_one_a4_page(
     client, tmp_path, tmp_path_factory
 ):
     the_list = make_list(LONG_NAME, commune="94038", codes=every_code())
-    pdf = pdf_of(client.get(f"/listes/{the_list.pk}/affiche.pdf"))
+    pdf = printed(client, f"/listes/{the_list.pk}/affiche.pdf")
     one_a4_page(pdf, tmp_path)
     text = text_of(pdf, tmp_path)
     assert flat(LONG_NAME) in text
@@ -119,7 +181,7 @@ def test_every_commitment_and_a_long_name_still_make_one_a4_page(
 def test_the_poster_html_carries_a_qr_code_to_the_public_page():
     the_list = make_list(codes=("1.1",))
     electoral_list, row = public_list(current_campaign(), the_list.pk)
-    html = list_poster_html(electoral_list, row)
+    html = poster_html(list_poster_content(electoral_list, row))
     assert "<svg" in html and "<path" in html  # segno's inline QR code
     assert f"http://127.0.0.1:8000/listes/{the_list.pk}/" in html
     assert "Imprimer" not in html
@@ -130,7 +192,7 @@ def test_the_poster_html_carries_a_qr_code_to_the_public_page():
 
 def test_a_signatorys_poster_names_the_person_and_their_commitments(client, tmp_path):
     pledge = make_individual(commune="01001", last_name="Dupré", codes=("2.1", "7.2"))
-    pdf = pdf_of(client.get(f"/signataires/{pledge.pk}/affiche.pdf"))
+    pdf = printed(client, f"/signataires/{pledge.pk}/affiche.pdf")
     one_a4_page(pdf, tmp_path)
     text = text_of(pdf, tmp_path)
     assert "Camille Dupré" in text
@@ -139,7 +201,7 @@ def test_a_signatorys_poster_names_the_person_and_their_commitments(client, tmp_
     for signed in pledge.signed_commitments.select_related("commitment"):
         assert flat(signed.commitment.text) in text
     row, electoral_list = public_signatory(pledge.pk)
-    html = signatory_poster_html(row, electoral_list)
+    html = poster_html(signatory_poster_content(row, electoral_list))
     assert "<svg" in html and f"http://127.0.0.1:8000/signataires/{pledge.pk}/" in html
 
 
@@ -149,7 +211,7 @@ def test_a_withdrawn_commitment_is_not_on_the_poster(client, tmp_path):
     pledge = make_individual(commune="01001", codes=("2.1", "7.2"))
     (gone,) = Commitment.objects.filter(proposal__number=7, position=2)
     withdraw_commitment(pledge=pledge, commitment=gone)
-    text = text_of(pdf_of(client.get(f"/signataires/{pledge.pk}/affiche.pdf")), tmp_path)
+    text = text_of(printed(client, f"/signataires/{pledge.pk}/affiche.pdf"), tmp_path)
     assert "a signé 1 engagement de la charte" in text
     assert flat(gone.text) not in text
 
@@ -170,6 +232,156 @@ def test_no_poster_once_withdrawn_nor_for_an_unknown_id(client):
     assert client.get(f"/signataires/{the_list.signature.pk}/affiche.pdf").status_code == 404
     assert client.get("/listes/999999/affiche.pdf").status_code == 404
     assert client.get("/signataires/999999/affiche.pdf").status_code == 404
+
+
+# ------------------------------------------------------------------ rendered by a job
+
+
+@pytest.mark.parametrize("kind", [Kind.LIST, Kind.SIGNATORY])
+def test_a_request_never_renders_the_poster_its_job_does(
+    client, settings, monkeypatch, tmp_path, database_tasks, kind
+):
+    the_list = make_list("Saint-Étienne d’abord", codes=("1.1", "3.2"))
+    DBTaskResult.objects.all().delete()  # the approval's e-mails
+    pk = the_list.pk if kind == Kind.LIST else the_list.signature.pk
+    url = f"/listes/{pk}/affiche.pdf" if kind == Kind.LIST else f"/signataires/{pk}/affiche.pdf"
+    page = url.removesuffix("affiche.pdf")
+    renders = count_renders(monkeypatch)
+
+    response = client.get(url)
+    assert in_preparation(response)
+    content = response.content.decode()
+    assert '<meta http-equiv="refresh" content="5">' in content
+    assert f'<a href="{page}">Revenir à la page</a>' in content
+    said = flat(content)
+    assert "L’affiche de « Saint-Étienne d’abord » est en cours de fabrication" in said or (
+        kind == Kind.SIGNATORY and f"L’affiche de « {the_list.head.full_name} »" in said
+    )
+    assert "Elle sera prête dans quelques secondes : cette page se recharge d’elle-même." in said
+    assert renders == []
+    assert stored(settings) == []
+    (job,) = jobs()
+    assert job.args_kwargs["args"] == [kind, pk]
+    assert in_preparation(client.get(url))  # the worker has not run yet
+
+    run_worker()  # two jobs queued for one poster: rendered once
+    assert len(renders) == 1
+    assert {job.status for job in jobs()} == {TaskResultStatus.SUCCESSFUL}
+    (name,) = stored(settings)
+    assert name.startswith(f"{kind}-{pk}-") and name.endswith(".pdf")
+
+    response = client.get(url)
+    pdf = pdf_of(response)
+    assert pdf == stored_bytes(settings, name)
+    digest = name.removesuffix(".pdf").rsplit("-", 1)[1]
+    assert response["ETag"] == f'"{digest}"'
+    assert response["Cache-Control"] == "public, max-age=60"
+    assert response["Content-Disposition"].startswith('inline; filename="affiche-coorace-')
+    text = text_of(pdf, tmp_path)
+    assert "a signé 2 engagements de la charte de Coorace" in text
+    assert f"http://127.0.0.1:8000{page}" in text
+    assert len(renders) == 1 and len(jobs()) == 2  # served from storage: no job, no render
+
+
+def test_a_changed_poster_is_a_new_file_and_the_old_one_goes(
+    client, settings, monkeypatch, tmp_path
+):
+    renders = count_renders(monkeypatch)
+    pledge = make_individual(commune="01001", codes=("2.1",))
+    url = f"/signataires/{pledge.pk}/affiche.pdf"
+    first = printed(client, url)
+    assert pdf_of(client.get(url)) == first
+    (name,) = stored(settings)
+    assert len(renders) == 1
+
+    (added,) = commitments("7.2")
+    add_commitment(pledge=pledge, commitment=added)
+    second = printed(client, url)  # a new version: « en préparation », then rendered
+    assert len(renders) == 2
+    (newer,) = stored(settings)  # the old version is gone
+    assert newer != name
+    assert second == stored_bytes(settings, newer)
+    text = text_of(second, tmp_path)
+    assert "a signé 2 engagements" in text and flat(added.text) in text
+    pdf_of(client.get(url))
+    assert len(renders) == 2
+
+
+def test_what_the_poster_shows_is_its_version():
+    content = PosterContent(
+        kind=Kind.LIST, pk=1, name="A", kicker="", place="B (42)", page_path="/listes/1/",
+        campaign_name="#Municipales2020", campaign_title="T",
+        groups=((1, "P", (("1.1", "Texte"),)),),
+    )  # fmt: skip
+    assert content.count == 1
+    assert content.file_name == f"affiches/liste-1-{content.digest}.pdf"
+    same = PosterContent(**content.__dict__)
+    assert same.digest == content.digest
+    reworded = ((1, "P", (("1.1", "Texte revu"),)),)
+    for change in ({"name": "A."}, {"place": "C (43)"}, {"kicker": "Tête"}, {"groups": reworded}):
+        assert PosterContent(**{**content.__dict__, **change}).digest != content.digest
+
+
+def test_a_failing_storage_fails_the_job_which_is_tried_again(
+    client, settings, monkeypatch, database_tasks
+):
+    pledge = make_individual(commune="01001", codes=("2.1",))
+    DBTaskResult.objects.all().delete()
+    url = f"/signataires/{pledge.pk}/affiche.pdf"
+
+    def full(storage, name, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(poster, "write_whole", full)
+    assert in_preparation(client.get(url))
+    run_worker()
+    (job,) = jobs()
+    assert (job.status, job.exception_class_path) == (TaskResultStatus.READY, "builtins.OSError")
+    assert stored(settings) == []
+    assert in_preparation(client.get(url))
+
+    monkeypatch.setattr(poster, "write_whole", write_whole)  # space was freed
+    DBTaskResult.objects.exclude(pk=job.pk).delete()
+    due_now(job)
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == TaskResultStatus.SUCCESSFUL
+    (name,) = stored(settings)
+    assert pdf_of(client.get(url)) == stored_bytes(settings, name)
+
+
+def test_an_erased_account_takes_its_posters_with_it(client, settings):
+    from pledges.signing.account import delete_account
+
+    the_list = make_list("Ensemble à Saint-Étienne")
+    other = make_list("Une autre liste")
+    printed(client, f"/listes/{the_list.pk}/affiche.pdf")
+    printed(client, f"/signataires/{the_list.signature.pk}/affiche.pdf")
+    printed(client, f"/listes/{other.pk}/affiche.pdf")
+    assert len(stored(settings)) == 3
+
+    delete_account(user=the_list.head.user)  # the head: the list's signature goes too
+    (left,) = stored(settings)
+    assert left.startswith(f"liste-{other.pk}-")
+    assert client.get(f"/listes/{the_list.pk}/affiche.pdf").status_code == 404
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_first_requests_render_one_poster(reference_data, settings, monkeypatch):
+    """Four first requests, each enqueueing the job, which runs at once in its thread:
+    four jobs at the same time, one rendering."""
+    the_list = make_list()
+    renders = count_renders(monkeypatch)
+    url = f"/listes/{the_list.pk}/affiche.pdf"
+    statuses = []
+    errors = at_once(4, lambda: statuses.append(Client().get(url).status_code))
+
+    assert errors == []
+    assert len(renders) == 1
+    assert set(statuses) <= {503, 200} and 503 in statuses
+    (name,) = stored(settings)
+    assert pdf_of(Client().get(url)) == stored_bytes(settings, name)
 
 
 # ------------------------------------------------------------------ the links
