@@ -31,9 +31,8 @@ def run_worker() -> None:
 
 def content(response) -> bytes:
     if getattr(response, "streaming", False):
-        data = b"".join(response.streaming_content)
-        response.close()
-        return data
+        # The test client closes the file once it has been read to the end.
+        return b"".join(response.streaming_content)
     return response.content
 
 
