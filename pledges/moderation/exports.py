@@ -13,65 +13,99 @@ import datetime
 import io
 from typing import TextIO
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from candidates.models import Candidate
 from pledges.csv import neutralise
 from pledges.models import Signature, SignedCommitment
 
 EXPORT_FOLDER = "exports"
 EXPORT_FILE_HOURS = 24
 
+# Column → the value of the signature's row it writes (read with `values()`, see below).
 STAFF_COLUMNS = [
-    ("id", lambda p: p.pk),
-    ("statut", lambda p: p.get_status_display()),
-    ("prenom", lambda p: p.candidate.first_name),
-    ("nom", lambda p: p.candidate.last_name),
-    ("email", lambda p: p.candidate.user.email),
-    ("telephone", lambda p: p.candidate.phone),
-    ("role", lambda p: p.candidate.get_role_display()),
-    ("liste", lambda p: p.candidate.list_name),
-    ("etiquette", lambda p: p.candidate.political_label),
-    ("site_web", lambda p: p.candidate.website),
-    ("commune", lambda p: p.candidate.commune.name),
-    ("code_insee", lambda p: p.candidate.commune.insee_code),
-    ("departement", lambda p: p.candidate.commune.departement_id),
-    ("region", lambda p: p.candidate.commune.departement.region_id),
-    ("envoyee_le", lambda p: _date(p.submitted_at)),
-    ("validee_le", lambda p: _date(p.approved_at)),
-    ("retiree_le", lambda p: _date(p.withdrawn_at)),
-    ("engagements", lambda p: " ".join(s.commitment.code for s in p.active)),
+    ("id", "pk"),
+    ("statut", "status"),
+    ("prenom", "candidate__first_name"),
+    ("nom", "candidate__last_name"),
+    ("email", "candidate__user__email"),
+    ("telephone", "candidate__phone"),
+    ("role", "candidate__role"),
+    ("liste", "candidate__list_name"),
+    ("etiquette", "candidate__political_label"),
+    ("site_web", "candidate__website"),
+    ("commune", "candidate__commune__name"),
+    ("code_insee", "candidate__commune__insee_code"),
+    ("departement", "candidate__commune__departement_id"),
+    ("region", "candidate__commune__departement__region_id"),
+    ("envoyee_le", "submitted_at"),
+    ("validee_le", "approved_at"),
+    ("retiree_le", "withdrawn_at"),
+    ("engagements", None),  # the codes of the commitments it still signs, in charter order
 ]
+CHUNK = 2000
 
 
 def _date(value) -> str:
     return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
 
 
-def staff_export_queryset(pledges: QuerySet) -> QuerySet:
-    return pledges.select_related(
-        "candidate__user", "candidate__commune__departement"
-    ).prefetch_related(
-        Prefetch(
-            "signed_commitments",
-            queryset=SignedCommitment.objects.filter(withdrawn_at__isnull=True).select_related(
-                "commitment__proposal"
-            ),
-            to_attr="active",
-        )
+def _codes(pledge_ids: list[int]) -> dict[int, str]:
+    """Signature pk → « 1.1 2.3 … », the commitments it still signs (one query)."""
+    codes: dict[int, list[str]] = {}
+    active = (
+        SignedCommitment.objects.filter(pledge_id__in=pledge_ids, withdrawn_at__isnull=True)
+        .order_by("commitment__proposal__number", "commitment__position")
+        .values_list("pledge_id", "commitment__proposal__number", "commitment__position")
     )
+    for pledge_id, number, position in active:
+        codes.setdefault(pledge_id, []).append(f"{number}.{position}")
+    return {pledge_id: " ".join(each) for pledge_id, each in codes.items()}
 
 
 def write_staff_csv(pledges: QuerySet[Signature], out: TextIO) -> int:
     """Write the export of `pledges` to a text stream (opened with newline=""); returns
-    how many signatures it holds."""
+    how many signatures it holds.
+
+    Rows are read as values, 2,000 at a time with their commitments in one query per
+    chunk, and the labels looked up once: building a model instance per signature, candidate,
+    account, commune and signed commitment cost about a millisecond a row."""
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([name for name, _ in STAFF_COLUMNS])
+    labels = {
+        "status": {value: str(label) for value, label in Signature.Status.choices},
+        "candidate__role": {value: str(label) for value, label in Candidate.Role.choices},
+    }
+    dates = {"submitted_at", "approved_at", "withdrawn_at"}
+    fields = [field for _, field in STAFF_COLUMNS if field]
     rows = 0
-    for pledge in staff_export_queryset(pledges).iterator(chunk_size=2000):
-        writer.writerow([neutralise(get(pledge)) for _, get in STAFF_COLUMNS])
+    chunk: list[dict] = []
+
+    def flush():
+        codes = _codes([row["pk"] for row in chunk])
+        for row in chunk:
+            cells = []
+            for _, field in STAFF_COLUMNS:
+                if field is None:
+                    value = codes.get(row["pk"], "")
+                elif field in labels:
+                    value = labels[field].get(row[field], row[field])
+                elif field in dates:
+                    value = _date(row[field])
+                else:
+                    value = row[field]
+                cells.append(neutralise(value))
+            writer.writerow(cells)
+        chunk.clear()
+
+    for row in pledges.values(*fields).iterator(chunk_size=CHUNK):
+        chunk.append(row)
         rows += 1
+        if len(chunk) == CHUNK:
+            flush()
+    flush()
     return rows
 
 
