@@ -266,6 +266,10 @@ def test_the_published_table_says_what_the_job_applies(client):
     assert f"jusqu’à {SIGNATURE_MONTHS_AFTER_ELECTION} mois après le dernier tour" in page
     assert PRIVATE_DATA_DAYS == 365 and "12 mois, puis effacés" in page
     assert f"<td>{JOB_RESULT_DAYS} jours</td>" in page
+    from pledges.moderation.exports import EXPORT_FILE_HOURS
+
+    assert "Exports des signataires préparés pour l’équipe" in page.replace("\u2019", "’")
+    assert f"{EXPORT_FILE_HOURS} heures, puis effacés" in page
 
 
 @pytest.mark.usefixtures("database_tasks")
