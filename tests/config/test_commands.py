@@ -1,29 +1,14 @@
 """config's commands: requeue_interrupted_jobs (config/management/commands/)."""
 
-from unittest import mock
-
 import pytest
 from django.core.management import call_command
 from django_tasks import TaskResultStatus
-from django_tasks_db.management.commands import db_worker
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from config.site import send_email
+from tests.jobs import run_worker
 
 pytestmark = pytest.mark.django_db
-
-
-def run_worker(worker_id: str) -> None:
-    """What `manage.py db_worker --batch --worker-id …` does. The worker closes connections
-    it finds inside a transaction, which would close the test's own on PostgreSQL: not here
-    (as in tests/config/test_tasks.py)."""
-    worker = Worker(
-        queue_names=["default"], interval=0, batch=True, backend_name="default",
-        startup_delay=False, max_tasks=None, worker_id=worker_id, excluded_queue_names=[],
-    )  # fmt: skip
-    with mock.patch.object(db_worker, "close_old_connections"):
-        worker.run()
 
 
 def running(worker_ids: list[str]) -> DBTaskResult:

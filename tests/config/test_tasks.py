@@ -5,7 +5,6 @@ to staff, with « Relancer », when they keep failing. These tests use the datab
 
 import socket
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from django.core import mail
@@ -13,8 +12,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import TaskResultStatus
-from django_tasks_db.management.commands import db_worker
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from config import tasks as job_policy
@@ -22,6 +19,7 @@ from config.site import send_email
 from pledges.moderation.emails import send_decision
 from pledges.moderation.services import approve_pledge, bulk_approve
 from tests.factories import make_moderator, make_pledge, make_user
+from tests.jobs import run_worker
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("database_tasks")]
 
@@ -29,28 +27,6 @@ APPROVED = "pledges/moderation/emails/decision_approved"
 SUBJECT = "Votre signature est validée et publiée"
 ADMIN = "django_tasks_database_dbtaskresult"  # django-tasks-db's app label
 JOBS = reverse(f"admin:{ADMIN}_changelist")
-
-
-def run_worker() -> None:
-    """What `manage.py db_worker --batch` does: run every job that is due, then stop.
-
-    The worker closes connections it finds inside a transaction (Django's
-    `close_old_connections`), which would close the test's own on PostgreSQL: not here."""
-    with mock.patch.object(db_worker, "close_old_connections"):
-        _worker().run()
-
-
-def _worker() -> Worker:
-    return Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
 
 
 def the_job() -> DBTaskResult:

@@ -5,21 +5,19 @@ honoured by the next mailing."""
 
 import re
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
 from django_tasks import TaskResultStatus
-from django_tasks_db.management.commands import db_worker
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from config.management.commands.requeue_interrupted_jobs import requeue_interrupted
 from pledges.mailings import services
 from pledges.mailings.tasks import send_mailing_batch
 from pledges.models import AuditEntry, Mailing, MailingDelivery
+from tests.jobs import run_worker
 from tests.pledges.mailings import backends
 from tests.pledges.mailings.data import draft, signatories
 from tests.pledges.test_unsubscribe import assert_no_address
@@ -33,22 +31,6 @@ EVERYONE = [
     "chiara@exemple.test",
     "dalila@exemple.test",
 ]
-
-
-def run_worker() -> None:
-    """What `manage.py db_worker --batch` does: run every job that is due, then stop (the
-    worker's connection closing would close the test's own on PostgreSQL: not here)."""
-    with mock.patch.object(db_worker, "close_old_connections"):
-        Worker(
-            queue_names=["default"],
-            interval=0,
-            batch=True,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id="test-worker",
-            excluded_queue_names=[],
-        ).run()
 
 
 def waiting_jobs():

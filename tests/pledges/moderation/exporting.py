@@ -3,30 +3,13 @@ the worker, the job's page and the download (pledges.moderation.admin.export).""
 
 import csv
 import io
-from unittest import mock
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django_tasks_db.management.commands import db_worker
-from django_tasks_db.management.commands.db_worker import Worker
+
+from tests.jobs import run_worker
 
 EXPORT = reverse("admin:pledges_signature_export")
-
-
-def run_worker() -> None:
-    """`manage.py db_worker --batch`, without closing the test's connection."""
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
-    with mock.patch.object(db_worker, "close_old_connections"):
-        worker.run()
 
 
 def content(response) -> bytes:

@@ -279,7 +279,7 @@ def test_the_timer_enqueues_a_job_that_the_worker_applies(old_data, capsys):
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    from tests.pledges.reminders.test_jobs import run_worker
+    from tests.jobs import run_worker
 
     old, recent = old_data
     call_command("erase_private_data")

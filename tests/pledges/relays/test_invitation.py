@@ -2,21 +2,18 @@
 (a job), whose link opens the account through allauth's sign-up — or attaches an account
 the contact already has — once; audited. A relay account lands on « Espace relais »."""
 
-from unittest import mock
-
 import pytest
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django_tasks_db.management.commands import db_worker
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from communes.models import Commune
 from pledges.models import AuditEntry, Relay
 from tests.factories import PASSWORD, make_candidate, make_moderator, make_user
+from tests.jobs import run_worker
 from tests.pledges.relays.conftest import make_relay, page, plain
 
 pytestmark = pytest.mark.django_db
@@ -111,22 +108,12 @@ def test_moderators_see_relays_read_only_and_cannot_invite(client):
     assert mail.outbox == []
 
 
-def run_worker() -> None:
-    """`manage.py db_worker --batch`, in-process (as tests/config/test_commands.py runs it)."""
-    worker = Worker(
-        queue_names=["default"], interval=0, batch=True, backend_name="default",
-        startup_delay=False, max_tasks=None, worker_id="relais", excluded_queue_names=[],
-    )  # fmt: skip
-    with mock.patch.object(db_worker, "close_old_connections"):
-        worker.run()
-
-
 def test_the_invitation_leaves_only_from_the_job_runner(superuser_client, database_tasks):
     relay = make_relay()
     invite(superuser_client, relay)
     assert mail.outbox == []  # queued, not sent by the request
     assert DBTaskResult.objects.count() == 1
-    run_worker()
+    run_worker("relais")
     (message,) = mail.outbox
     assert message.to == [relay.contact_email]
 

@@ -6,37 +6,19 @@ import configparser
 import datetime
 import socket
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from django.core import mail
 from django.core.management import get_commands
 from django_tasks import TaskResultStatus
-from django_tasks_db.management.commands import db_worker
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from pledges.models import FollowUpReminder
+from tests.jobs import run_worker
 from tests.pledges.reminders.helpers import ONE_YEAR, at, elected_list, freeze, run_command
 
 DEPLOY = Path(__file__).resolve().parents[3] / "config" / "deploy"
 REMINDER_JOB = "pledges.reminders.tasks.send_reminder"
-
-
-def run_worker() -> None:
-    """`manage.py db_worker --batch`, without closing the test's connection."""
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
-    with mock.patch.object(db_worker, "close_old_connections"):
-        worker.run()
 
 
 def closed_port() -> int:
