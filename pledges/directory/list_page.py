@@ -19,7 +19,7 @@ from config.site import absolute_url
 from pledges.charter.queries import current_campaign
 from pledges.directory.lists import HistoryLine, ListPage, list_page
 from pledges.directory.queries import SignatoryRow
-from pledges.directory.share_image import commitment_total, list_content
+from pledges.directory.share_image import commitment_total, drawn_soon, list_content
 from pledges.models import ListMembership, Proposal
 from pledges.roster.matching import filed_label
 from pledges.roster.merges import list_merges
@@ -97,8 +97,10 @@ def electoral_list(request, pk):
             "merges": list_merges(the_list, campaign=campaign),
             "filed": filed_label(page.signature.pledge, electoral_list=the_list),
             "page_url": absolute_url(request.path),
-            "share_image": list_content(
-                the_list, page.signature, total=commitment_total(campaign, page.certificate)
+            "share_image": drawn_soon(
+                list_content(
+                    the_list, page.signature, total=commitment_total(campaign, page.certificate)
+                )
             ),
             "og_title": _("La liste « %(name)s » %(place)s")
             % {"name": the_list.name, "place": a_lieu(the_list.place)},

@@ -7,7 +7,7 @@ kept in the default storage as `partage/<kind>-<pk>-<digest>.png`. A request nev
 it: the route serves the stored file, or, when it is missing, enqueues the drawing job
 (pledges.directory.tasks.render_share_image) and serves the generic card, which no cache
 keeps. The list page and the signatory page enqueue the same job when they name an image
-not yet drawn (`ShareContent.og_image_url`), so that it is ready before anyone shares the
+not yet drawn (`drawn_soon`), so that it is ready before anyone shares the
 link. The job (`draw_image`) draws as certificates are rendered: under a lock on the
 signature's row (SELECT … FOR UPDATE on PostgreSQL, SQLite's write lock), only if the file
 is still missing (several jobs for one image draw once), written whole or not at all
@@ -123,13 +123,7 @@ class ShareContent:
 
     @property
     def og_image_url(self) -> str:
-        """The absolute URL of the image, versioned so that a new content is a new URL.
-
-        The page that names it (og:image) has it drawn, by a job, if its file is missing:
-        it is then ready before anyone shares the link. A storage check, no query (on a
-        miss, the job's enqueueing)."""
-        if not is_stored(self.file_name):
-            schedule_image(self)
+        """The absolute URL of the image, versioned so that a new content is a new URL."""
         return absolute_url(f"{self.path}?v={self.digest}")
 
     @property
@@ -394,6 +388,15 @@ def current_content(kind: str, pk: int) -> ShareContent | None:
     return signatory_content(
         row, electoral_list=electoral_list, total=commitment_total(row.pledge.campaign)
     )
+
+
+def drawn_soon(content: ShareContent) -> ShareContent:
+    """The card a page names in its og:image, its drawing job enqueued if its file is
+    missing, so that it is ready before anyone shares the link: a storage check, no query
+    (on a miss, the job's enqueueing)."""
+    if not is_stored(content.file_name):
+        schedule_image(content)
+    return content
 
 
 def schedule_image(content: ShareContent) -> None:

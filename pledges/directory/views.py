@@ -49,7 +49,7 @@ from pledges.directory.queries import (
     search_signatories,
     signatory_counts_by_commune,
 )
-from pledges.directory.share_image import commitment_total, signatory_content
+from pledges.directory.share_image import commitment_total, drawn_soon, signatory_content
 from pledges.models import Campaign, Signature
 from pledges.roster.matching import filed_label
 
@@ -218,8 +218,10 @@ def signatory(request, pk):
             "filed": filed_label(pledge),
             "events": list(public_events(pledge)),
             "page_url": _page_url(request),
-            "share_image": signatory_content(
-                row, electoral_list=electoral_list, total=commitment_total(pledge.campaign)
+            "share_image": drawn_soon(
+                signatory_content(
+                    row, electoral_list=electoral_list, total=commitment_total(pledge.campaign)
+                )
             )
             if pledge.is_public
             else None,
