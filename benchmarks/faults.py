@@ -500,6 +500,26 @@ files = []
 for folder, _, names in os.walk(default_storage.location):
     for name in names:
         files.append(os.path.relpath(os.path.join(folder, name), default_storage.location))
+# Share images and posters (drawn by jobs when pages are visited) are owned when they are
+# the current version of a public list's or signatory's: « <kind>-<pk>-<digest>.<ext> ».
+def cut_short(name):  # a PDF without its %%EOF, a PNG without its IEND chunk
+    if name.endswith(".png"):
+        with default_storage.open(name, "rb") as file:
+            return not file.read().endswith(b"IEND\\xaeB`\\x82")
+    return is_truncated(default_storage, name)
+
+
+from pledges.directory.poster import current_poster
+from pledges.directory.share_image import current_content
+for name in files:
+    folder, _, base = name.partition("/")
+    current = {"partage": current_content, "affiches": current_poster}.get(folder)
+    if current is None or base.count("-") < 2:
+        continue
+    kind, pk, _rest = base.split("-", 2)
+    content = current(kind, int(pk)) if pk.isdigit() else None
+    if content is not None and content.file_name == name:
+        owned.add(name)
 print(json.dumps({
     "jobs": dict(DBTaskResult.objects.values_list("status").annotate(n=Count("id"))),
     "failed_jobs": [r.task_path + ": " + str(r.exception_class_path)
@@ -513,8 +533,7 @@ print(json.dumps({
     "current_without_file": Certificate.objects.current().filter(
         pledge__status=Signature.Status.APPROVED, pdf="").count(),
     "orphans": sorted(set(files) - owned),
-    "truncated": sorted(name for name in owned & set(files)
-                        if is_truncated(default_storage, name)),
+    "truncated": sorted(name for name in owned & set(files) if cut_short(name)),
     "missing": sorted(owned - set(files)),
     "approved": approved.count(),
 }))
@@ -861,8 +880,8 @@ def main() -> int:
             ("approvals without a certificate", checks["approved_without_certificate"]),
             ("approvals without an audit entry", checks["approved_without_audit"]),
             ("current certificates without a file", checks["current_without_file"]),
-            ("files no certificate owns", len(checks["orphans"])),
-            ("certificates' files cut short", len(checks["truncated"])),
+            ("files no certificate, current share image or poster owns", len(checks["orphans"])),
+            ("certificates', posters' or share images' files cut short", len(checks["truncated"])),
             ("certificates' files missing", len(checks["missing"])),
         ]:
             if count:
