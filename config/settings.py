@@ -336,6 +336,10 @@ PUBLIC_CACHE_MAX_AGE = env_int("PUBLIC_CACHE_MAX_AGE", default=60)
 
 # Render each certificate's PDF in a job as soon as it is issued (else on first download).
 CERTIFICATE_RENDER_ON_ISSUE = env_bool("CERTIFICATE_RENDER_ON_ISSUE", default=True)
+# Have a public list's or signatory's share image drawn (a job) when its page is rendered
+# and the image is missing, so that it is ready before the link is shared (else when the
+# image itself is first asked for).
+SHARE_IMAGE_ON_PAGE_VIEW = env_bool("SHARE_IMAGE_ON_PAGE_VIEW", default=True)
 
 # Who is told by e-mail when a candidate signs or asks for a correction.
 STAFF_NOTIFICATION_EMAILS = env_list("STAFF_NOTIFICATION_EMAILS", default=[])

@@ -185,7 +185,9 @@ def _jobs_run_at_commit(settings, monkeypatch):
     backend runs each job when the transaction that enqueued it commits, so a test reads
     `mail.outbox` right after a request or a service call. Tests about the queue itself ask
     for `database_tasks`. Certificates render on first download, unless a test sets
-    CERTIFICATE_RENDER_ON_ISSUE (a render takes 0.3 s: not at every approval of the suite).
+    CERTIFICATE_RENDER_ON_ISSUE (a render takes 0.3 s: not at every approval of the suite);
+    a public page has its share image drawn only if a test sets SHARE_IMAGE_ON_PAGE_VIEW
+    (0.1 s: not at every page of the suite).
 
     pytest-django wraps each test in a transaction that is rolled back, in which
     `on_commit` callbacks never run. Here they run when the outermost transaction that is
@@ -196,6 +198,7 @@ def _jobs_run_at_commit(settings, monkeypatch):
 
     settings.TASKS = IMMEDIATE_TASKS
     settings.CERTIFICATE_RENDER_ON_ISSUE = False
+    settings.SHARE_IMAGE_ON_PAGE_VIEW = False
 
     def run_committed_callbacks(connection):
         if connection.needs_rollback or not all(

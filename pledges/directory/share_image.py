@@ -393,8 +393,9 @@ def current_content(kind: str, pk: int) -> ShareContent | None:
 def drawn_soon(content: ShareContent) -> ShareContent:
     """The card a page names in its og:image, its drawing job enqueued if its file is
     missing, so that it is ready before anyone shares the link: a storage check, no query
-    (on a miss, the job's enqueueing)."""
-    if not is_stored(content.file_name):
+    (on a miss, the job's enqueueing). SHARE_IMAGE_ON_PAGE_VIEW off (the tests, where jobs
+    run at once) leaves it to the image's own route."""
+    if settings.SHARE_IMAGE_ON_PAGE_VIEW and not is_stored(content.file_name):
         schedule_image(content)
     return content
 

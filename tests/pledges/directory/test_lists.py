@@ -288,8 +288,9 @@ def test_a_withdrawn_list_keeps_its_page_dated(client):
 
 @pytest.mark.parametrize("members", [1, 6])
 def test_the_list_page_runs_the_same_queries(
-    client, django_assert_num_queries, database_tasks, members
+    client, settings, django_assert_num_queries, database_tasks, members
 ):
+    settings.SHARE_IMAGE_ON_PAGE_VIEW = True  # as in production
     the_list = make_list()
     for _ in range(members):
         sign_personally(add_member(the_list), "5.1")

@@ -361,7 +361,8 @@ def meta(content: str) -> dict[str, str]:
     return dict(re.findall(r'<meta (?:property|name)="([^"]+)" content="([^"]*)"', content))
 
 
-def test_the_list_and_signatory_pages_reference_their_image(client):
+def test_the_list_and_signatory_pages_reference_their_image(client, settings):
+    settings.SHARE_IMAGE_ON_PAGE_VIEW = True  # as in production
     the_list = make_list("Œuvrer ensemble à L’Haÿ-les-Roses", commune="94038")
     signatory = f"/signataires/{the_list.signature.pk}/"
     for page, image in [
@@ -383,6 +384,7 @@ def test_the_list_and_signatory_pages_reference_their_image(client):
 def test_a_page_naming_an_image_not_drawn_enqueues_its_job_and_no_query_once_drawn(
     client, settings, monkeypatch, database_tasks, django_assert_num_queries, kind
 ):
+    settings.SHARE_IMAGE_ON_PAGE_VIEW = True
     the_list = make_list("Ensemble à Saint-Étienne")
     DBTaskResult.objects.all().delete()
     pk = the_list.pk if kind == Kind.LIST else the_list.signature.pk

@@ -96,8 +96,9 @@ def test_an_unknown_signatory_is_a_404(client):
 
 
 def test_the_page_runs_a_fixed_number_of_queries(
-    client, django_assert_num_queries, database_tasks
+    client, settings, django_assert_num_queries, database_tasks
 ):
+    settings.SHARE_IMAGE_ON_PAGE_VIEW = True  # as in production
     pledge = make_signatory(codes=("1.1", "1.2", "2.1", "3.1", "3.2"), withdrawn_codes=("4.1",))
     # pledge with candidate, commune and campaign; signatures; public events; the charter's
     # size for the share image (then a minute in the counters' cache); the share image's
