@@ -21,8 +21,9 @@ from pledges.certificates import services
 from pledges.certificates.services import certificate_pdf, pdf_name
 from pledges.models import Certificate
 from tests.concurrency import concurrent_bodies
-from tests.config.test_tasks import due_now, run_worker
+from tests.config.test_tasks import due_now
 from tests.factories import approve, make_candidate, make_pledge
+from tests.jobs import run_worker
 
 pytestmark = pytest.mark.django_db
 

@@ -29,10 +29,11 @@ from pledges.directory.poster import (
 from pledges.directory.share_image import Kind, public_list, public_signatory
 from pledges.models import Commitment, Signature
 from pledges.signing.services import add_commitment, withdraw_pledge
-from tests.config.test_tasks import due_now, run_worker
+from tests.concurrency import at_once
+from tests.config.test_tasks import due_now
 from tests.factories import commitments, current_campaign, make_candidate, make_pledge
+from tests.jobs import run_worker
 from tests.pledges.directory.lists_data import make_individual, make_list
-from tests.pledges.directory.test_share_image import at_once
 
 pytestmark = pytest.mark.django_db
 

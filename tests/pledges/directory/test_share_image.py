@@ -10,7 +10,6 @@ import errno
 import io
 import re
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -28,9 +27,10 @@ from pledges.directory.share_image import HEIGHT, MARGIN, WIDTH, Kind, ShareCont
 from pledges.models import Signature
 from pledges.moderation.services import edit_list
 from pledges.signing.services import add_commitment, withdraw_pledge
-from tests.concurrency import concurrent_bodies
-from tests.config.test_tasks import due_now, run_worker
+from tests.concurrency import at_once, concurrent_bodies
+from tests.config.test_tasks import due_now
 from tests.factories import a_moderator, commitments, make_candidate, make_pledge
+from tests.jobs import run_worker
 from tests.pledges.directory.lists_data import make_individual, make_list
 
 pytestmark = pytest.mark.django_db
@@ -451,29 +451,6 @@ def test_an_erased_account_takes_its_images_with_it(client, settings):
     (left,) = stored(settings)
     assert left.startswith(f"liste-{other.pk}-")
     assert client.get(image_url(the_list)).status_code == 404
-
-
-def at_once(count: int, work) -> list[Exception]:
-    """Run `work()` in `count` threads released together, each with its own database
-    connection; the errors they met."""
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def run():
-        try:
-            barrier.wait()
-            work()
-        except Exception as error:  # reported by the caller
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 @pytest.mark.postgresql

@@ -391,7 +391,7 @@ def test_the_letter_leaves_from_a_job_not_from_the_request(moderator_client, dat
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    from tests.config.test_tasks import run_worker
+    from tests.jobs import run_worker
 
     official_list = make_official_list(commune("42218"), name="Saint-Étienne demain")
     send = reverse("admin:candidates_officiallist_email_letter", args=[official_list.pk])

@@ -25,8 +25,9 @@ from pledges.signing.emails import (
     send_staff_digest,
 )
 from pledges.signing.services import submit_pledge
-from tests.config.test_tasks import closed_port, run_worker
+from tests.config.test_tasks import closed_port
 from tests.factories import a_moderator, commitments, make_candidate, make_pledge, make_user
+from tests.jobs import run_worker
 
 pytestmark = pytest.mark.django_db
 
